@@ -1,0 +1,210 @@
+"""What inside an .xlsx package grouptier's writer (openpyxl) would drop, in managers' words.
+
+openpyxl rewrites the whole file when it saves and silently leaves out what it
+does not model: charts, pictures, shapes, pivot tables, slicers, macros, and
+the Excel-only extensions of data validation and conditional formatting. The
+xlsx backend asks `unsafe_parts` before it loads the workbook for writing and
+`lost_in_loading` after, and refuses to write when either names something.
+
+The package is read with `zipfile` and small regular expressions: the parts
+looked at here are tiny, except the worksheets, of which only the tail after
+the cell data is searched.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import warnings
+import zipfile
+from collections import Counter
+from xml.etree import ElementTree
+
+_WORKSHEET = "worksheet"
+_CHARTSHEET = "chartsheet"
+
+# Excel's URIs for the worksheet extensions openpyxl drops when it loads a sheet.
+_EXTENSIONS = {
+    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "Excel-only conditional formatting",
+    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "Excel-only data validation",
+    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "sparklines",
+    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "slicers",
+    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "slicers",
+    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "protected ranges",
+    "{01252117-D84E-4E92-8308-4BE1C098FCBB}": "ignored-error settings",
+    "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office add-ins",
+    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "timelines",
+}
+# The per-rule half of Excel-only conditional formatting; its partner above is reported.
+_RULE_LINK = "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}"
+
+# Relationship types (the last part of the Type URI) from a worksheet, and what a manager calls them.
+_SHEET_RELATIONSHIPS = {
+    "pivotTable": "pivot table",
+    "slicer": "slicer",
+    "timeline": "timeline",
+    "threadedComment": "threaded comment list",
+    "ctrlProp": "form control",
+    "control": "ActiveX control",
+    "oleObject": "embedded object",
+    "package": "embedded file",
+}
+
+# Folders of the package whose content openpyxl does not write back.
+_PACKAGE_FOLDERS = {
+    "xl/vbaProject.bin": "macros (VBA)",
+    "xl/connections.xml": "data connections (Power Query)",
+    "xl/queryTables/": "data connections (Power Query)",
+    "xl/model/": "a data model (Power Pivot)",
+    "xl/richData/": "pictures placed in cells",
+    "xl/slicerCaches/": "slicers",
+    "xl/timelineCaches/": "timelines",
+    "xl/embeddings/": "embedded objects",
+    "xl/activeX/": "ActiveX controls",
+}
+
+_EXT_URI = re.compile(rb"<(?:[\w.-]+:)?ext\b[^>]*?\buri=\"(\{[^\"]+\})\"")
+_SHAPE = re.compile(rb"<(?:[\w.-]+:)?(?:sp|grpSp|cxnSp)\b")
+_LOSS_WORDS = ("removed", "dropped", "discarded", "ignored", "lost")
+_LOADED_EXTENSION = re.compile(r"^(.*) extension is not supported and will be removed")
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Each tab's name mapped to (its kind, its part inside the package), in tab order.
+
+    The kind is "worksheet" or "chartsheet"; tabs of other kinds are left out.
+    """
+    workbook = _workbook_part(archive)
+    targets = {rel_id: (kind, target) for rel_id, kind, target in relationships(archive, workbook)}
+    tabs: dict[str, tuple[str, str]] = {}
+    for element in _xml(archive, workbook).iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rel_id = next((value for key, value in element.attrib.items() if key.endswith("}id")), "")
+        kind, target = targets.get(rel_id, ("", ""))
+        if kind in (_WORKSHEET, _CHARTSHEET):
+            tabs[element.get("name", "")] = (kind, target)
+    return tabs
+
+
+def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(id, type, target part) of each internal relationship of `part`; [] when it has none."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in archive.NameToInfo:
+        return []
+    found = []
+    for element in _xml(archive, rels).iter():
+        if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
+            continue
+        target = element.get("Target", "")
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found.append(
+            (
+                element.get("Id", ""),
+                element.get("Type", "").rsplit("/", 1)[-1],
+                posixpath.normpath(resolved),
+            )
+        )
+    return found
+
+
+def unsafe_parts(archive: zipfile.ZipFile) -> list[str]:
+    """Parts of the workbook that saving it with openpyxl would lose, e.g. "2 charts on tab Dashboard"."""
+    parts: list[str] = []
+    for tab, (kind, part) in sheet_parts(archive).items():
+        if kind == _CHARTSHEET:
+            parts.append(f"the chart tab {tab}")
+        else:
+            parts.extend(f"{what} on tab {tab}" for what in _worksheet_losses(archive, part))
+    for prefix, what in _PACKAGE_FOLDERS.items():
+        if any(name.startswith(prefix) for name in archive.NameToInfo) and what not in parts:
+            parts.append(what)
+    return _unique(parts)
+
+
+def lost_in_loading(records: list[warnings.WarningMessage]) -> list[str]:
+    """What openpyxl said it dropped while loading, from the warnings it emitted."""
+    parts = []
+    for record in records:
+        text = str(record.message)
+        if not any(word in text for word in _LOSS_WORDS):
+            continue
+        match = _LOADED_EXTENSION.match(text)
+        name = match.group(1) if match else ""
+        known = {label.split()[-1].lower(): label for label in _EXTENSIONS.values()}
+        parts.append(known.get(name.split()[-1].lower(), text) if name else text)
+    return _unique(parts)
+
+
+def _worksheet_losses(archive: zipfile.ZipFile, part: str) -> list[str]:
+    counts: Counter[str] = Counter()
+    for _, kind, target in relationships(archive, part):
+        if kind == "drawing":
+            counts.update(_drawing_contents(archive, target))
+        elif kind == "vmlDrawing" and any(
+            rel_kind == "image" for _, rel_kind, _ in relationships(archive, target)
+        ):
+            counts["page header picture"] += 1
+        elif kind in _SHEET_RELATIONSHIPS:
+            counts[_SHEET_RELATIONSHIPS[kind]] += 1
+    losses = [_counted(what, number) for what, number in counts.items()]
+    losses.extend(_sheet_extensions(archive, part))
+    return losses
+
+
+def _drawing_contents(archive: zipfile.ZipFile, drawing: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for _, kind, _ in relationships(archive, drawing):
+        if kind == "chart" or kind.startswith("chartEx"):
+            counts["chart"] += 1
+        elif kind == "image":
+            counts["picture"] += 1
+        elif kind.startswith("diagram"):
+            counts["SmartArt part"] += 1
+    if drawing in archive.NameToInfo:
+        shapes = len(_SHAPE.findall(archive.read(drawing)))
+        if shapes:
+            counts["shape or text box"] += shapes
+    return counts
+
+
+def _sheet_extensions(archive: zipfile.ZipFile, part: str) -> list[str]:
+    if part not in archive.NameToInfo:
+        return []
+    data = archive.read(part)
+    # Extensions sit after the cell data; skipping it keeps this fast on big tabs.
+    tail = data[max(data.rfind(b"sheetData>"), 0) :]
+    found = []
+    for uri in _EXT_URI.findall(tail):
+        key = uri.decode("ascii", "replace").upper()
+        if key != _RULE_LINK:
+            found.append(_EXTENSIONS.get(key, "Excel-only features"))
+    return _unique(found)
+
+
+def _counted(what: str, number: int) -> str:
+    if number == 1:
+        return f"a {what}" if what[0] not in "aeiouAEIOU" else f"an {what}"
+    plural = what.replace("shape or text box", "shapes or text boxe")
+    return f"{number} {plural}s"
+
+
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    for _, kind, target in relationships(archive, ""):
+        if kind == "officeDocument":
+            return target
+    return "xl/workbook.xml"
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    # Only the package's own small XML parts come through here, never a worksheet.
+    return ElementTree.fromstring(archive.read(part))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

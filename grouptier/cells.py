@@ -1,0 +1,216 @@
+"""Turn one spreadsheet cell into a typed value, or say in a manager's words why not.
+
+Every parser returns the value, or raises `CellError` whose message completes
+the sentence "Members!C14: ...". Backends hand cells over as the spreadsheet
+holds them: str, int, float, bool, date/datetime, None for blank, or a
+`FormulaWithoutValue` for a formula saved without its computed result. Dates
+may also arrive as spreadsheet serial numbers (days since 1899-12-30), which is
+how the Sheets API and some xlsx writers return them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+CellValue = str | int | float | bool | date | datetime | None
+
+SERIAL_EPOCH = date(1899, 12, 30)
+LAST_SERIAL = 2_958_465  # 9999-12-31, the last date a spreadsheet can hold
+PHONE_DIGITS = 7  # fewer digits than any real phone number: a plain numeric id
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_YES = {"yes", "y", "true", "1", "x", "✓", "✔"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """A cell holding a formula whose result was never calculated and saved."""
+
+    formula: str
+
+
+class CellError(ValueError):
+    """A cell's content cannot be used; the message is written for a manager."""
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell or one holding only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _reject_formula(value: object) -> None:
+    if isinstance(value, FormulaWithoutValue):
+        raise CellError(
+            f"holds the formula {value.formula} but no calculated value was saved with it; "
+            "open the file in Excel, LibreOffice or Google Sheets and save it again "
+            "so the value is calculated, or type the value itself"
+        )
+
+
+def parse_text(value: object) -> str:
+    """Text as shown, numbers without a trailing `.0`; blank is ''."""
+    _reject_formula(value)
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+def parse_member_id(value: object) -> str:
+    """A member id as text, refusing phone numbers a spreadsheet has mangled."""
+    _reject_formula(value)
+    if isinstance(value, bool):
+        raise CellError(f"{value} is not a member id")
+    if isinstance(value, int | float):
+        return _numeric_member_id(value)
+    text = parse_text(value)
+    if _SCIENTIFIC.match(text):
+        raise CellError(
+            f'"{text}" is a phone number the spreadsheet turned into scientific notation, '
+            "which loses digits; format the column as text and type the full number, "
+            "e.g. +447911123456"
+        )
+    return text
+
+
+def _numeric_member_id(value: float) -> str:
+    if not math.isfinite(value) or not float(value).is_integer():
+        raise CellError(
+            f"{value} is not a member id: the spreadsheet stored it as a number with decimals; "
+            "format the column as text and type the id again"
+        )
+    digits = str(abs(int(value)))
+    if len(digits) >= PHONE_DIGITS:
+        raise CellError(
+            f"{digits} looks like a phone number the spreadsheet turned into a number, "
+            "which drops the leading + or 0; format the column as text and type it "
+            f"in international form, e.g. +{digits}"
+        )
+    return digits
+
+
+def parse_date(value: object) -> date:
+    """A calendar date from a date cell, a serial number or `YYYY-MM-DD` text."""
+    _reject_formula(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellError(f"{value} is not a date")
+    if isinstance(value, int | float):
+        return _date_from_serial(value)
+    text = parse_text(value)
+    match = _ISO_DATE.match(text)
+    if not match:
+        raise CellError(f'"{text}" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05')
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        message = f'"{text}" is not a real date (there is no day {day} in that month)'
+        raise CellError(message) from None
+
+
+def _date_from_serial(serial: float) -> date:
+    if not math.isfinite(serial) or not 1 <= serial <= LAST_SERIAL:
+        raise CellError(f"{serial:g} is not a date")
+    return SERIAL_EPOCH + timedelta(days=int(serial))
+
+
+def parse_count(value: object, default: int = 0) -> int:
+    """A whole number of things, zero or more; blank gives `default`."""
+    number = parse_number(value, default)
+    if number < 0:
+        raise CellError(f"{_shown(value)} cannot be negative")
+    if not float(number).is_integer():
+        raise CellError(f"{_shown(value)} must be a whole number")
+    return int(number)
+
+
+def parse_optional_count(value: object) -> int | None:
+    """A count where blank means "no limit" (None)."""
+    _reject_formula(value)
+    return None if is_blank(value) else parse_count(value)
+
+
+def parse_number(value: object, default: float = 0) -> float:
+    """Any finite number; blank gives `default`."""
+    _reject_formula(value)
+    if is_blank(value):
+        return default
+    if isinstance(value, bool | date):
+        raise CellError(f"{_shown(value)} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            raise CellError(f'"{_shown(value)}" is not a number') from None
+    if not math.isfinite(number):
+        raise CellError(f"{_shown(value)} is not a number")
+    return int(number) if number.is_integer() else number
+
+
+def parse_yes_no(value: object, default: bool = False) -> bool:
+    """yes/no, true/false, a ticked checkbox; blank gives `default`."""
+    _reject_formula(value)
+    if isinstance(value, bool):
+        return value
+    if is_blank(value):
+        return default
+    text = parse_text(value).lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError(f'"{parse_text(value)}" must be yes or no')
+
+
+def parse_choice(value: object, allowed: tuple[str, ...], what: str) -> str:
+    """One of `allowed` (matched ignoring case and spacing); blank is ''."""
+    text = parse_text(value)
+    if not text:
+        return ""
+    key = normalise(text)
+    for choice in allowed:
+        if normalise(choice) == key:
+            return choice
+    raise CellError(
+        f'{what} "{text}" is not one of {", ".join(allowed)}{did_you_mean(text, allowed)}'
+    )
+
+
+def normalise(name: str) -> str:
+    """The form names are compared in: lower case, no spaces, `_` or `-`."""
+    return re.sub(r"[\s_\-]+", "", name).lower()
+
+
+def did_you_mean(text: str, choices: tuple[str, ...] | list[str]) -> str:
+    """` (did you mean "General"?)` when a choice is close to `text`, else ''."""
+    lowered = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
+    return f' (did you mean "{lowered[close[0]]}"?)' if close else ""
+
+
+def _shown(value: object) -> str:
+    return parse_text(value) if not isinstance(value, FormulaWithoutValue) else value.formula
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a zero-based column index: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

@@ -1,0 +1,363 @@
+"""Read and check a whole workbook into typed tables, reporting every problem at once.
+
+`load_community` is the only way from raw cells to the data the rules use:
+either every tab is valid and a `Community` comes back, or an
+`InvalidSheetError` lists each problem with its tab and A1 cell.
+
+Typed tables (pandas DataFrames, one row per sheet row, `sheet_row` giving
+the row number):
+
+- groups:   name, level, capacity, promote_top, promote_min_score,
+            demote_bottom, demote_max_score, min_size, invite_link
+            (blank counts are None: no limit; capacity blank is 1024)
+- members:  member_id, name, group, role, joined_on, motivation, kol, locked,
+            extra_groups (tuple of names), status
+- activity: date, member_id, group, messages, active_days, content, invites, source
+- history:  cycle, member_id, group, messages, messages_counted, active_days, content, invites
+- topics:   week_of, group, title, prompt, host
+- runs:     run_id, cycle, status, started_at, finished_at
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+
+from grouptier.cells import (
+    CellError,
+    CellValue,
+    did_you_mean,
+    is_blank,
+    parse_choice,
+    parse_count,
+    parse_date,
+    parse_member_id,
+    parse_number,
+    parse_optional_count,
+    parse_text,
+    parse_yes_no,
+)
+from grouptier.columns import parse_column
+from grouptier.errors import InvalidSheetError, Problem
+from grouptier.settings import Settings, read_settings
+from grouptier.sheet import (
+    ACTIVITY,
+    GROUPS,
+    HISTORY,
+    MEMBERS,
+    MOTIVATIONS,
+    ROLES,
+    RUNS,
+    SETTINGS,
+    STATUSES,
+    TEMPLATES,
+    TOPICS,
+    WHATSAPP_GROUP_LIMIT,
+    RawWorkbook,
+    Table,
+    TabSpec,
+    read_table,
+)
+
+
+@dataclass(frozen=True)
+class Community:
+    """Everything the rules need, checked and typed."""
+
+    settings: Settings
+    groups: pd.DataFrame
+    members: pd.DataFrame
+    activity: pd.DataFrame
+    history: pd.DataFrame
+    topics: pd.DataFrame
+    templates: pd.DataFrame
+    runs: pd.DataFrame
+
+
+def load_community(workbook: RawWorkbook) -> Community:
+    """Check every tab and return the typed community, or raise with all problems."""
+    problems: list[Problem] = []
+    tables = {spec.name: read_table(workbook, spec, problems) for spec in _TABS}
+    settings = read_settings(tables["Settings"], problems) if tables["Settings"] else None
+    groups = _read_groups(tables["Groups"], problems)
+    group_names = tuple(groups["name"]) if groups is not None else None
+    members = _read_members(tables["Members"], group_names, problems)
+    member_ids = set(members["member_id"]) if members is not None else None
+    activity = _read_activity(tables["Activity"], group_names, member_ids, problems)
+    topics = _read_tab(tables["Topics"], _topic_parsers(group_names), problems)
+    templates = _read_tab(tables["Templates"], _template_parsers(group_names), problems)
+    history = _read_tab(tables["History"], _HISTORY_PARSERS, problems)
+    runs = _read_runs(tables["Runs"])
+    if problems:
+        raise InvalidSheetError(problems)
+    assert settings is not None and groups is not None and members is not None
+    assert activity is not None and topics is not None and templates is not None
+    assert history is not None
+    return Community(settings, groups, members, activity, history, topics, templates, runs)
+
+
+_TABS: tuple[TabSpec, ...] = (SETTINGS, GROUPS, MEMBERS, ACTIVITY, TOPICS, TEMPLATES, HISTORY, RUNS)
+
+Parser = Callable[[CellValue], object]
+
+
+def _read_tab(
+    table: Table | None,
+    parsers: dict[str, Parser],
+    problems: list[Problem],
+    required: tuple[str, ...] = (),
+) -> pd.DataFrame | None:
+    """Parse each column of `table` with its parser; every failing cell becomes a problem."""
+    if table is None:
+        return None
+    columns: dict[str, list[object]] = {}
+    for name, parse in parsers.items():
+        cells: list[CellValue] = [record.get(name) for record in table.records]
+        if name not in table.letters:
+            cells = [None] * len(cells)
+        values, errors = parse_column(cells, parse)
+        if name in required:
+            errors.update(_blank_cells(cells, name))
+        for position, message in errors.items():
+            problems.append(Problem(table.name, table.cell(name, table.rows[position]), message))
+        columns[name] = values
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(table.rows)))
+    frame["sheet_row"] = table.rows
+    return frame
+
+
+def _blank_cells(cells: list[CellValue], name: str) -> dict[int, str]:
+    label = name.replace("_", " ")
+    return {
+        position: f"{label} is blank" for position, value in enumerate(cells) if is_blank(value)
+    }
+
+
+def _group_parser(group_names: tuple[str, ...] | None) -> Parser:
+    def parse_group(value: CellValue) -> str:
+        text = parse_text(value)
+        if not text or group_names is None:
+            return text
+        for name in group_names:
+            if name.casefold() == text.casefold():
+                return name
+        raise CellError(f'group "{text}" is not in Groups{did_you_mean(text, group_names)}')
+
+    return parse_group
+
+
+def _group_list_parser(group_names: tuple[str, ...] | None) -> Parser:
+    parse_group = _group_parser(group_names)
+
+    def parse_groups(value: CellValue) -> tuple[str, ...]:
+        names = [part.strip() for part in parse_text(value).split(",")]
+        return tuple(str(parse_group(name)) for name in names if name)
+
+    return parse_groups
+
+
+def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame | None:
+    parsers: dict[str, Parser] = {
+        "name": parse_text,
+        "level": _parse_level,
+        "capacity": _parse_capacity,
+        "promote_top": parse_optional_count,
+        "promote_min_score": parse_number,
+        "demote_bottom": parse_optional_count,
+        "demote_max_score": parse_number,
+        "min_size": parse_count,
+        "invite_link": parse_text,
+    }
+    before = len(problems)
+    groups = _read_tab(table, parsers, problems, required=("name", "level"))
+    if groups is None or table is None:
+        return None
+    for limit in ("promote_top", "demote_bottom"):  # keep None ("no limit") instead of NaN
+        groups[limit] = pd.Series(groups[limit].tolist(), dtype=object).where(groups[limit].notna(), None)
+    _check_group_names(groups, table, problems)
+    if len(problems) == before:
+        _check_levels(groups, table, problems)
+        _check_group_counts(groups, table, problems)
+    return groups if len(problems) == before else None
+
+
+def _parse_level(value: CellValue) -> int:
+    number = parse_number(value, default=0)
+    if not float(number).is_integer() or number < 1:
+        raise CellError(f"level {parse_text(value)} must be a whole number: 1 for core, 2, 3, ...")
+    return int(number)
+
+
+def _parse_capacity(value: CellValue) -> int:
+    capacity = parse_count(value, default=WHATSAPP_GROUP_LIMIT)
+    if capacity > WHATSAPP_GROUP_LIMIT:
+        raise CellError(
+            f"capacity {capacity} is above WhatsApp's limit of {WHATSAPP_GROUP_LIMIT} members "
+            "per group; split the group into two groups of the same level"
+        )
+    if capacity < 1:
+        raise CellError("capacity must be at least 1 (leave it blank for WhatsApp's 1024)")
+    return capacity
+
+
+def _check_group_names(groups: pd.DataFrame, table: Table, problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for name, row in zip(groups["name"], groups["sheet_row"], strict=True):
+        key = str(name).casefold()
+        if key and key in seen:
+            message = f'the group "{name}" is listed twice (also in row {seen[key]})'
+            problems.append(Problem(table.name, table.cell("name", row), message))
+        seen.setdefault(key, row)
+    if groups.empty:
+        problems.append(Problem(table.name, "", "there are no groups; add at least one row"))
+
+
+def _check_levels(groups: pd.DataFrame, table: Table, problems: list[Problem]) -> None:
+    levels = sorted(set(groups["level"]))
+    missing = sorted(set(range(1, levels[-1] + 1)) - set(levels))
+    if missing:
+        listed = ", ".join(str(level) for level in missing)
+        message = (
+            f"levels must run 1, 2, 3, ... without gaps; no group has level {listed}"
+            if len(missing) > 1 or missing[0] != 1
+            else "no group has level 1 (the core group)"
+        )
+        problems.append(Problem(table.name, f"{table.letters['level']}", message))
+
+
+def _check_group_counts(groups: pd.DataFrame, table: Table, problems: list[Problem]) -> None:
+    room_by_level = groups.groupby("level")["capacity"].sum()
+    for group in groups.itertuples():
+        row = int(group.sheet_row)
+        above = room_by_level.get(int(group.level) - 1)
+        if group.promote_top is not None and above is not None and group.promote_top > above:
+            message = (
+                f"promote_top {group.promote_top} is more than the groups above can hold "
+                f"({above}); lower it or leave it blank"
+            )
+            problems.append(Problem(table.name, table.cell("promote_top", row), message))
+        if group.min_size > group.capacity:
+            message = f"min_size {group.min_size} is above the capacity {group.capacity}"
+            problems.append(Problem(table.name, table.cell("min_size", row), message))
+        if group.demote_bottom is not None and group.demote_bottom > group.capacity:
+            message = f"demote_bottom {group.demote_bottom} is above the capacity {group.capacity}"
+            problems.append(Problem(table.name, table.cell("demote_bottom", row), message))
+
+
+def _read_members(
+    table: Table | None, group_names: tuple[str, ...] | None, problems: list[Problem]
+) -> pd.DataFrame | None:
+    parsers: dict[str, Parser] = {
+        "member_id": parse_member_id,
+        "name": parse_text,
+        "group": _group_parser(group_names),
+        "role": partial(parse_choice, allowed=ROLES, what="role"),
+        "joined_on": _parse_optional_date,
+        "motivation": partial(parse_choice, allowed=MOTIVATIONS, what="motivation"),
+        "kol": parse_yes_no,
+        "locked": parse_yes_no,
+        "extra_groups": _group_list_parser(group_names),
+        "status": partial(parse_choice, allowed=STATUSES, what="status"),
+    }
+    members = _read_tab(table, parsers, problems, required=("member_id", "name", "group"))
+    if members is None or table is None:
+        return None
+    members["status"] = members["status"].replace("", "active")
+    _check_unique_ids(members, table, problems)
+    return members
+
+
+def _parse_optional_date(value: CellValue) -> object:
+    return None if is_blank(value) else parse_date(value)
+
+
+def _check_unique_ids(members: pd.DataFrame, table: Table, problems: list[Problem]) -> None:
+    first_row: dict[str, int] = {}
+    for member_id, row in zip(members["member_id"], members["sheet_row"], strict=True):
+        if not member_id:
+            continue
+        if member_id in first_row:
+            message = f'member id "{member_id}" is used twice (first in row {first_row[member_id]})'
+            problems.append(Problem(table.name, table.cell("member_id", row), message))
+        else:
+            first_row[member_id] = row
+
+
+def _read_activity(
+    table: Table | None,
+    group_names: tuple[str, ...] | None,
+    member_ids: set[str] | None,
+    problems: list[Problem],
+) -> pd.DataFrame | None:
+    parsers: dict[str, Parser] = {
+        "date": parse_date,
+        "member_id": parse_member_id,
+        "group": _group_parser(group_names),
+        "messages": parse_count,
+        "active_days": parse_optional_count,
+        "content": parse_count,
+        "invites": parse_count,
+        "source": parse_text,
+    }
+    activity = _read_tab(table, parsers, problems, required=("date", "member_id"))
+    if activity is None or table is None:
+        return None
+    if member_ids is not None:
+        unknown = ~activity["member_id"].isin(member_ids) & activity["member_id"].notna()
+        for member_id, row in zip(
+            activity.loc[unknown, "member_id"], activity.loc[unknown, "sheet_row"], strict=True
+        ):
+            if member_id:
+                message = f'member id "{member_id}" is not in Members'
+                problems.append(Problem(table.name, table.cell("member_id", row), message))
+    return activity
+
+
+def _topic_parsers(group_names: tuple[str, ...] | None) -> dict[str, Parser]:
+    return {
+        "week_of": parse_date,
+        "group": _group_parser(group_names),
+        "title": parse_text,
+        "prompt": parse_text,
+        "host": parse_text,
+    }
+
+
+def _template_parsers(group_names: tuple[str, ...] | None) -> dict[str, Parser]:
+    return {"name": parse_text, "group": _group_parser(group_names), "text": parse_text}
+
+
+_HISTORY_PARSERS: dict[str, Parser] = {
+    "cycle": partial(parse_number, default=0),
+    "member_id": parse_member_id,
+    "group": parse_text,
+    "messages": parse_count,
+    "messages_counted": parse_count,
+    "active_days": parse_count,
+    "content": parse_count,
+    "invites": parse_count,
+}
+
+
+def _read_runs(table: Table | None) -> pd.DataFrame:
+    """The run log, read leniently: it is the tool's own, and a bad row only loses history."""
+    rows = []
+    for _, record in table or []:
+        try:
+            cycle = parse_count(record.get("cycle"))
+        except CellError:
+            continue
+        rows.append(
+            {
+                "run_id": parse_text(record.get("run_id")),
+                "cycle": cycle,
+                "status": parse_text(record.get("status")).lower(),
+                "started_at": parse_text(record.get("started_at")),
+                "finished_at": parse_text(record.get("finished_at")),
+            }
+        )
+    columns = ["run_id", "cycle", "status", "started_at", "finished_at"]
+    return pd.DataFrame(rows, columns=columns)

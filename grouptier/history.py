@@ -1,0 +1,49 @@
+"""Keep the Activity tab small: sum old rows into one History row per member, group and cycle.
+
+Google Sheets stops at 10 million cells per spreadsheet, and a community that
+imports daily activity adds tens of thousands of rows a cycle. Rows older
+than the cycles the rules still look at are summed per member, group and
+cycle (with the daily message cap already applied), so every total the rules
+use stays exactly the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from grouptier.schedule import cycle_window
+from grouptier.scoring import FIGURES, daily_totals
+from grouptier.settings import Settings
+
+HISTORY_COLUMNS = ["cycle", "window_start", "window_end", "member_id", "group", *FIGURES]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Activity rows to remove and the History rows that replace them."""
+
+    removed_rows: list[int]
+    history: pd.DataFrame
+
+
+def roll_up(activity: pd.DataFrame, latest_done: int, settings: Settings) -> Rollup:
+    """Sum the rows dated before the cycles that `activity_keep_cycles` keeps."""
+    first_kept = latest_done - settings.activity_keep_cycles + 1
+    cutoff = cycle_window(settings.cycle_anchor, settings.cycle_days, first_kept).start
+    old = activity[activity["date"] < cutoff]
+    if old.empty:
+        return Rollup([], pd.DataFrame(columns=HISTORY_COLUMNS))
+    days = settings.cycle_days
+    daily = daily_totals(
+        old.assign(group=old["group"].fillna("")),
+        settings.daily_message_cap,
+        by=("member_id", "group"),
+    )
+    daily["cycle"] = [(day - settings.cycle_anchor).days // days + 1 for day in daily["date"]]
+    summed = daily.groupby(["cycle", "member_id", "group"], sort=True)[FIGURES].sum().reset_index()
+    starts = [cycle_window(settings.cycle_anchor, days, cycle) for cycle in summed["cycle"]]
+    summed["window_start"] = [window.start for window in starts]
+    summed["window_end"] = [window.end for window in starts]
+    return Rollup(sorted(int(row) for row in old["sheet_row"]), summed[HISTORY_COLUMNS])

@@ -1,0 +1,227 @@
+"""The community's settings, read from the `Settings` tab (`setting | value | notes`).
+
+Every setting has a default that follows the community playbook; a blank
+value or a missing row keeps the default. `SETTING_ROWS` is the single list
+of known settings: `grouptier init` writes it into a new sheet and
+`sheet_template.md` documents it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from grouptier.cells import (
+    CellError,
+    CellValue,
+    did_you_mean,
+    is_blank,
+    normalise,
+    parse_count,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_yes_no,
+)
+from grouptier.errors import Problem
+from grouptier.sheet import Table
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings of one community."""
+
+    cycle_anchor: date
+    cycle_days: int = 15
+    time_zone: str = "UTC"
+    language: str = "en"
+    weight_messages: float = 1
+    weight_active_days: float = 2
+    weight_content: float = 5
+    weight_invites: float = 3
+    daily_message_cap: int = 50
+    newcomer_grace_days: int = 15
+    reward_count: int = 2
+    reward_min_content: int = 1
+    kol_min_content: int = 5
+    kol_min_invites: int = 3
+    apply_moves: bool = True
+    activity_keep_cycles: int = 2
+    demo_today: date | None = None
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One known setting: its parser, the value a new sheet starts with, and the note beside it."""
+
+    key: str
+    parse: Callable[[CellValue], object]
+    starter: CellValue
+    note: str
+
+
+def _positive_count(value: CellValue) -> int:
+    count = parse_count(value)
+    if count < 1:
+        raise CellError("must be at least 1")
+    return count
+
+
+def _time_zone(value: CellValue) -> str:
+    name = parse_text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CellError(
+            f'"{name}" is not a time zone; use a name such as Europe/London or Asia/Kolkata'
+        ) from None
+    return name
+
+
+def _weight(value: CellValue) -> float:
+    number = parse_number(value)
+    if number < 0:
+        raise CellError(f"{number:g} cannot be negative")
+    return number
+
+
+SETTING_ROWS: tuple[SettingRow, ...] = (
+    SettingRow(
+        "cycle_anchor",
+        parse_date,
+        None,
+        "First day of cycle 1 (YYYY-MM-DD); cycles follow back to back.",
+    ),
+    SettingRow(
+        "cycle_days",
+        _positive_count,
+        15,
+        "Length of a cycle in days (the playbook checks every half month).",
+    ),
+    SettingRow(
+        "time_zone",
+        _time_zone,
+        "UTC",
+        "The community's time zone, e.g. Europe/London; decides when a day ends.",
+    ),
+    SettingRow("language", parse_text, "en", "Language folder of the message templates."),
+    SettingRow("weight_messages", _weight, 1, "Points per counted message."),
+    SettingRow("weight_active_days", _weight, 2, "Points per day with at least one message."),
+    SettingRow("weight_content", _weight, 5, "Points per high-quality content post."),
+    SettingRow("weight_invites", _weight, 3, "Points per person invited."),
+    SettingRow(
+        "daily_message_cap",
+        _positive_count,
+        50,
+        "At most this many messages a day count, so flooding buys nothing.",
+    ),
+    SettingRow(
+        "newcomer_grace_days",
+        parse_count,
+        15,
+        "Members who joined this many days before a cycle ends are not moved down.",
+    ),
+    SettingRow(
+        "reward_count",
+        parse_count,
+        2,
+        "How many top content producers gain access to the next group up each cycle.",
+    ),
+    SettingRow(
+        "reward_min_content",
+        _positive_count,
+        1,
+        "Content posts needed in the cycle to be rewarded.",
+    ),
+    SettingRow(
+        "kol_min_content", parse_count, 5, "Content posts in a cycle to be suggested as a KOL."
+    ),
+    SettingRow("kol_min_invites", parse_count, 3, "Invites in a cycle to be suggested as a KOL."),
+    SettingRow(
+        "apply_moves",
+        parse_yes_no,
+        "yes",
+        "yes: the tool updates each moved member's group; no: it only proposes.",
+    ),
+    SettingRow(
+        "activity_keep_cycles",
+        _positive_count,
+        2,
+        "Completed cycles kept in Activity; older rows are summed into History.",
+    ),
+    SettingRow(
+        "demo_today",
+        parse_date,
+        None,
+        "Leave blank. Only the demo workbook pins its own date here.",
+    ),
+)
+_BY_KEY = {normalise(row.key): row for row in SETTING_ROWS}
+_DEFAULTS = {
+    field.name: field.default for field in fields(Settings) if field.name != "cycle_anchor"
+}
+
+
+def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
+    """Settings from the Settings tab, or None when a problem was recorded."""
+    values: dict[str, object] = {}
+    seen: dict[str, int] = {}
+    before = len(problems)
+    for row, record in table:
+        key_text = parse_text(record["setting"])
+        setting = _BY_KEY.get(normalise(key_text))
+        if setting is None:
+            known = [row.key for row in SETTING_ROWS]
+            problems.append(
+                Problem(
+                    table.name,
+                    table.cell("setting", row),
+                    f'"{key_text}" is not a setting grouptier knows{did_you_mean(key_text, known)}',
+                )
+            )
+            continue
+        if setting.key in seen:
+            problems.append(
+                Problem(
+                    table.name,
+                    table.cell("setting", row),
+                    f'"{setting.key}" is set twice (also in row {seen[setting.key]})',
+                )
+            )
+            continue
+        seen[setting.key] = row
+        if is_blank(record["value"]):
+            continue
+        try:
+            values[setting.key] = setting.parse(record["value"])
+        except CellError as error:
+            problems.append(
+                Problem(table.name, table.cell("value", row), f"{setting.key}: {error}")
+            )
+    if "cycle_anchor" not in seen or _blank_value(table, seen["cycle_anchor"]):
+        problems.append(
+            Problem(
+                table.name,
+                "",
+                'the setting "cycle_anchor" (the first day of cycle 1) is missing; '
+                "add a row with a date",
+            )
+        )
+    if len(problems) > before:
+        return None
+    return Settings(**{**_DEFAULTS, **values})  # type: ignore[arg-type]
+
+
+def _blank_value(table: Table, row: int) -> bool:
+    return is_blank(table.records[table.rows.index(row)]["value"])
+
+
+def starter_settings(anchor: date) -> list[dict[str, CellValue]]:
+    """The Settings rows a new sheet starts with."""
+    rows: list[dict[str, CellValue]] = []
+    for setting in SETTING_ROWS:
+        value = anchor if setting.key == "cycle_anchor" else setting.starter
+        rows.append({"setting": setting.key, "value": value, "notes": setting.note})
+    return rows

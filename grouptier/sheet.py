@@ -1,0 +1,329 @@
+"""The spreadsheet contract: which tabs and columns exist, and reading a tab by its headers.
+
+Backends deliver a `RawWorkbook` (cells as the spreadsheet holds them); this
+module finds each tab's columns by header name, ignoring case, spaces, `_`
+and `-`, so "Member ID" is `member_id` and column order is free. Manager
+columns the contract does not know are left alone. `sheet_template.md` is
+the same contract written for managers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from grouptier.cells import CellValue, column_letter, is_blank, normalise
+from grouptier.errors import Problem
+
+ROLES = ("assistant", "activity officer", "record officer", "designer", "diplomat", "executive")
+MOTIVATIONS = ("dedicated", "grateful", "self-driven", "resource")
+STATUSES = ("active", "left")
+MOVE_KINDS = ("promote", "demote", "return", "reward", "suggest_kol")
+WHATSAPP_GROUP_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tab: its canonical name, whether it must exist, what it holds."""
+
+    name: str
+    required: bool = False
+    kind: str = "text"  # text | id | date | count | number | yesno | choice | group | list
+    choices: tuple[str, ...] = ()
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    """One tab of the contract."""
+
+    name: str
+    columns: tuple[Column, ...]
+    tool_owned: bool = False
+    required: bool = True
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row the tool writes when it creates the tab."""
+        return [column.name for column in self.columns]
+
+
+SETTINGS = TabSpec(
+    "Settings",
+    (Column("setting", True, width=26), Column("value", True, width=18), Column("notes", width=60)),
+)
+GROUPS = TabSpec(
+    "Groups",
+    (
+        Column("name", True, width=20),
+        Column("level", True, "number", width=8),
+        Column("capacity", kind="count", width=10),
+        Column("promote_top", kind="count"),
+        Column("promote_min_score", kind="number", width=18),
+        Column("demote_bottom", kind="count"),
+        Column("demote_max_score", kind="number", width=18),
+        Column("min_size", kind="count", width=10),
+        Column("invite_link", width=40),
+    ),
+)
+MEMBERS = TabSpec(
+    "Members",
+    (
+        Column("member_id", True, "id", width=18),
+        Column("name", True, width=22),
+        Column("group", True, "group", width=16),
+        Column("role", kind="choice", choices=ROLES, width=16),
+        Column("joined_on", kind="date", width=12),
+        Column("motivation", kind="choice", choices=MOTIVATIONS),
+        Column("kol", kind="yesno", width=6),
+        Column("locked", kind="yesno", width=8),
+        Column("extra_groups", kind="list", width=20),
+        Column("status", kind="choice", choices=STATUSES, width=9),
+        Column("notes", width=30),
+    ),
+)
+ACTIVITY = TabSpec(
+    "Activity",
+    (
+        Column("date", True, "date", width=12),
+        Column("member_id", True, "id", width=18),
+        Column("group", kind="group", width=16),
+        Column("messages", True, "count", width=10),
+        Column("active_days", kind="count", width=11),
+        Column("content", kind="count", width=9),
+        Column("invites", kind="count", width=9),
+        Column("source", width=24),
+    ),
+)
+TOPICS = TabSpec(
+    "Topics",
+    (
+        Column("week_of", True, "date", width=12),
+        Column("group", kind="group", width=16),
+        Column("title", True, width=30),
+        Column("prompt", width=50),
+        Column("host", width=18),
+    ),
+)
+TEMPLATES = TabSpec(
+    "Templates",
+    (
+        Column("name", True, width=18),
+        Column("group", kind="group", width=16),
+        Column("text", True, width=80),
+    ),
+    required=False,
+)
+MOVES = TabSpec(
+    "Moves",
+    tuple(
+        Column(name, width=width)
+        for name, width in (
+            ("cycle", 7),
+            ("run_at", 20),
+            ("member_id", 18),
+            ("name", 22),
+            ("from_group", 16),
+            ("to_group", 16),
+            ("kind", 12),
+            ("score", 8),
+            ("rank", 7),
+            ("reason", 80),
+            ("done", 7),
+        )
+    ),
+    tool_owned=True,
+)
+LEADERBOARD = TabSpec(
+    "Leaderboard",
+    tuple(
+        Column(name, width=width)
+        for name, width in (
+            ("cycle", 7),
+            ("group", 16),
+            ("rank", 7),
+            ("member_id", 18),
+            ("name", 22),
+            ("score", 8),
+            ("messages", 10),
+            ("messages_counted", 10),
+            ("active_days", 11),
+            ("content", 9),
+            ("invites", 9),
+            ("outcome", 14),
+            ("note", 60),
+        )
+    ),
+    tool_owned=True,
+)
+MESSAGES = TabSpec(
+    "Messages",
+    tuple(
+        Column(name, width=width)
+        for name, width in (
+            ("date", 12),
+            ("group", 16),
+            ("kind", 14),
+            ("member_id", 18),
+            ("text", 80),
+            ("posted", 8),
+        )
+    ),
+    tool_owned=True,
+)
+RUNS = TabSpec(
+    "Runs",
+    tuple(
+        Column(name, width=width)
+        for name, width in (
+            ("run_id", 14),
+            ("cycle", 7),
+            ("started_at", 20),
+            ("finished_at", 20),
+            ("trigger", 10),
+            ("status", 10),
+            ("summary", 60),
+            ("error", 80),
+        )
+    ),
+    tool_owned=True,
+)
+HISTORY = TabSpec(
+    "History",
+    tuple(
+        Column(name, width=width)
+        for name, width in (
+            ("cycle", 7),
+            ("window_start", 12),
+            ("window_end", 12),
+            ("member_id", 18),
+            ("group", 16),
+            ("messages", 10),
+            ("messages_counted", 10),
+            ("active_days", 11),
+            ("content", 9),
+            ("invites", 9),
+            ("rows", 7),
+        )
+    ),
+    tool_owned=True,
+)
+
+MANAGER_TABS = (SETTINGS, GROUPS, MEMBERS, ACTIVITY, TOPICS, TEMPLATES)
+TOOL_TABS = (MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY)
+ALL_TABS = MANAGER_TABS + TOOL_TABS
+
+
+@dataclass
+class RawTab:
+    """A tab's cells as the spreadsheet holds them; `rows[0]` is sheet row 1."""
+
+    name: str
+    rows: list[list[CellValue]]
+
+
+@dataclass
+class RawWorkbook:
+    """Every tab a backend read, by the tab's own name."""
+
+    tabs: dict[str, RawTab] = field(default_factory=dict)
+
+    def find(self, name: str) -> RawTab | None:
+        """The tab called `name`, matched ignoring case and spacing."""
+        wanted = normalise(name)
+        for tab_name, tab in self.tabs.items():
+            if normalise(tab_name) == wanted:
+                return tab
+        return None
+
+
+@dataclass
+class Table:
+    """A tab read through its header row.
+
+    `records` holds one dict per non-blank data row, keyed by canonical
+    column name (only the contract's columns), with the raw cell values.
+    `rows` gives each record's sheet row number and `letters` each column's
+    letter, so any value can be traced back to its A1 cell.
+    """
+
+    spec: TabSpec
+    name: str
+    records: list[dict[str, CellValue]]
+    rows: list[int]
+    letters: dict[str, str]
+
+    def cell(self, column: str, row: int) -> str:
+        """The A1 reference of `column` in sheet row `row`."""
+        return f"{self.letters[column]}{row}"
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, CellValue]]]:
+        return iter(zip(self.rows, self.records, strict=True))
+
+
+def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) -> Table | None:
+    """Read `spec`'s tab by its headers; record missing tab or columns in `problems`."""
+    raw = workbook.find(spec.name)
+    if raw is None:
+        if spec.required and not spec.tool_owned:
+            problems.append(Problem(spec.name, "", f'the tab "{spec.name}" is missing'))
+        return None if spec.required and not spec.tool_owned else _empty_table(spec)
+    letters = _header_letters(raw, spec, problems)
+    if letters is None:
+        return None
+    records, rows = [], []
+    for index, row in enumerate(raw.rows[1:], start=2):
+        picked = {
+            name: row[_index(letter)] if _index(letter) < len(row) else None
+            for name, letter in letters.items()
+        }
+        if all(is_blank(value) for value in picked.values()):
+            continue
+        records.append(picked)
+        rows.append(index)
+    return Table(spec, raw.name, records, rows, letters)
+
+
+def _empty_table(spec: TabSpec) -> Table:
+    return Table(
+        spec,
+        spec.name,
+        [],
+        [],
+        {column.name: column_letter(i) for i, column in enumerate(spec.columns)},
+    )
+
+
+def _header_letters(raw: RawTab, spec: TabSpec, problems: list[Problem]) -> dict[str, str] | None:
+    header = raw.rows[0] if raw.rows else []
+    known = {normalise(column.name): column.name for column in spec.columns}
+    letters: dict[str, str] = {}
+    for index, value in enumerate(header):
+        name = known.get(normalise(str(value))) if not is_blank(value) else None
+        if name is None:
+            continue
+        if name in letters:
+            problems.append(
+                Problem(
+                    raw.name,
+                    f"{column_letter(index)}1",
+                    f'the column "{name}" appears twice (also in {letters[name]}1)',
+                )
+            )
+            continue
+        letters[name] = column_letter(index)
+    missing = [
+        column.name for column in spec.columns if column.required and column.name not in letters
+    ]
+    for name in missing:
+        problems.append(Problem(raw.name, "1", f'the header row has no "{name}" column'))
+    if missing:
+        return None
+    return letters
+
+
+def _index(letter: str) -> int:
+    number = 0
+    for char in letter:
+        number = number * 26 + ord(char) - 64
+    return number - 1

@@ -1,0 +1,406 @@
+"""The tier rules: who moves up, down, back, who is rewarded and who is suggested as a KOL.
+
+`plan_cycle` is pure: it takes the members, groups and scores of one cycle
+and returns the moves, the leaderboard and warnings; it reads no clock and
+does no I/O. Every decision is taken from the same start-of-cycle snapshot
+and each member moves at most one step per cycle (SCENARIOS.md):
+
+1. demotions, from the lowest pair of levels upwards, so a full lower group
+   is emptied before the group above sends people into it;
+2. promotions, from the lowest level upwards (returns from retention first,
+   then general to core), into the room the demotions left;
+3. rewards: extra access to the next group up for the top content producers;
+4. KOL suggestions.
+
+Output tables:
+
+- moves: cycle, member_id, name, from_group, to_group, kind, score, rank,
+  reason, sheet_row (of the member in Members)
+- leaderboard: cycle, group, rank, member_id, name, score, messages,
+  messages_counted, active_days, content, invites, outcome, note
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from grouptier.reasons import figures_text, ordinal, plural, score_text, tie_text
+from grouptier.schedule import Window
+from grouptier.settings import Settings
+
+MOVE_COLUMNS = [
+    "cycle", "member_id", "name", "from_group", "to_group", "kind", "score", "rank", "reason",
+    "sheet_row",
+]  # fmt: skip
+LEADERBOARD_COLUMNS = [
+    "cycle", "group", "rank", "member_id", "name", "score", "messages", "messages_counted",
+    "active_days", "content", "invites", "outcome", "note",
+]  # fmt: skip
+_LAST_JOIN = 10**9  # members without a join date rank after every dated one
+
+
+@dataclass(frozen=True)
+class CyclePlan:
+    """What the rules decided for one cycle."""
+
+    window: Window
+    moves: pd.DataFrame
+    leaderboard: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+def rank_members(members: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Members still in the community with their figures, ranked within their group.
+
+    The ranking rule: score, then active days, then content posts (higher
+    first), then the earlier join date, then member id.
+    """
+    roster = members[members["status"] != "left"].merge(scores, on="member_id", how="left")
+    roster["join_key"] = [
+        day.toordinal() if isinstance(day, date) else _LAST_JOIN for day in roster["joined_on"]
+    ]
+    roster = roster.sort_values(
+        ["group", "score", "active_days", "content", "join_key", "member_id"],
+        ascending=[True, False, False, False, True, True],
+        kind="stable",
+    )
+    roster["rank"] = roster.groupby("group", sort=False).cumcount() + 1
+    roster["group_size"] = roster.groupby("group", sort=False)["rank"].transform("size")
+    return roster.reset_index(drop=True)
+
+
+def protections(roster: pd.DataFrame, window: Window, settings: Settings) -> list[str]:
+    """Why each member may not be moved down ('' when nothing protects them)."""
+    return [
+        _protection(role, kol, locked, joined, window, settings)
+        for role, kol, locked, joined in zip(
+            roster["role"], roster["kol"], roster["locked"], roster["joined_on"], strict=True
+        )
+    ]
+
+
+def _protection(  # noqa: PLR0917 - one call site, zipped columns
+    role: str, kol: bool, locked: bool, joined: object, window: Window, settings: Settings
+) -> str:
+    if role:
+        return f"staff ({role})"
+    if kol:
+        return "KOL"
+    if locked:
+        return "locked"
+    if isinstance(joined, date) and (window.end - joined).days < settings.newcomer_grace_days:
+        return f"newcomer (joined {joined:%Y-%m-%d})"
+    return ""
+
+
+def plan_cycle(
+    members: pd.DataFrame,
+    groups: pd.DataFrame,
+    scores: pd.DataFrame,
+    window: Window,
+    settings: Settings,
+) -> CyclePlan:
+    """Decide one cycle's moves from the start-of-cycle snapshot."""
+    planner = _Planner(rank_members(members, scores), groups, window, settings)
+    return planner.plan()
+
+
+class _Planner:
+    """The working state of one cycle's decisions: seats taken, who has moved."""
+
+    def __init__(
+        self, roster: pd.DataFrame, groups: pd.DataFrame, window: Window, settings: Settings
+    ) -> None:
+        self.window = window
+        self.settings = settings
+        self.groups = {str(group["name"]): group for group in groups.to_dict("records")}
+        self.max_level = int(groups["level"].max())
+        roster["protected"] = protections(roster, window, settings)
+        self.roster = roster
+        self.by_group: dict[str, pd.DataFrame] = dict(list(roster.groupby("group", sort=False)))
+        self.seats = self._seats_taken(roster)
+        self.moves: list[dict[str, object]] = []
+        self.moved: set[str] = set()
+        self.outcomes: dict[str, tuple[str, str]] = {}
+        self.warnings: list[str] = []
+
+    def plan(self) -> CyclePlan:
+        self._warn_about_sizes()
+        for level in range(self.max_level - 1, 0, -1):
+            for name in self._names_at(level):
+                self._demote_from(name)
+        for level in range(self.max_level, 1, -1):
+            self._promote_from_level(level)
+        self._reward_producers()
+        self._suggest_kols()
+        moves = pd.DataFrame(self.moves, columns=MOVE_COLUMNS)
+        return CyclePlan(self.window, moves, self._leaderboard(), tuple(self.warnings))
+
+    # -- seats and groups ---------------------------------------------------------------------
+
+    def _seats_taken(self, roster: pd.DataFrame) -> dict[str, int]:
+        seats = dict.fromkeys(self.groups, 0)
+        for name, count in roster["group"].value_counts().items():
+            seats[str(name)] = int(count)
+        for extra in roster["extra_groups"]:
+            for name in extra:
+                seats[name] += 1
+        return seats
+
+    def _names_at(self, level: int) -> list[str]:
+        return [name for name, group in self.groups.items() if group["level"] == level]
+
+    def _room(self, name: str) -> int:
+        return int(self.groups[name]["capacity"]) - self.seats[name]
+
+    def _destination(self, level: int, exclude: Iterable[str] = ()) -> str | None:
+        """The group of `level` with the most room left (first in the sheet on a tie)."""
+        candidates = [name for name in self._names_at(level) if name not in set(exclude)]
+        best = max(candidates, key=self._room, default=None)
+        return best if best is not None and self._room(best) > 0 else None
+
+    def _where(self, name: str, level: int) -> str:
+        if len(self._names_at(level)) == 1:
+            return name
+        return f"{name} (the level-{level} group with the most room)"
+
+    def _has_activity(self, name: str) -> bool:
+        members = self.by_group.get(name)
+        return members is not None and int(members["rows"].sum()) > 0
+
+    def _warn_about_sizes(self) -> None:
+        for name, group in self.groups.items():
+            seats, capacity = self.seats[name], int(group["capacity"])
+            if seats > capacity:
+                self.warnings.append(f"{name} is above its capacity ({seats}/{capacity})")
+            if seats < int(group["min_size"]):
+                self.warnings.append(
+                    f"{name} is below its minimum size ({seats}/{group['min_size']})"
+                )
+            if name in self.by_group and not self._has_activity(name):
+                self.warnings.append(
+                    f"{name}: no activity recorded this cycle — was its export imported? "
+                    "Nobody in it was moved down."
+                )
+
+    # -- moves ---------------------------------------------------------------------------------
+
+    def _move(self, member: pd.Series, to_group: str, kind: str, reason: str) -> None:
+        self.moves.append(
+            {
+                "cycle": self.window.cycle,
+                "member_id": member["member_id"],
+                "name": member["name"],
+                "from_group": member["group"],
+                "to_group": to_group,
+                "kind": kind,
+                "score": member["score"],
+                "rank": member["rank"],
+                "reason": reason,
+                "sheet_row": member["sheet_row"],
+            }
+        )
+        self.outcomes[str(member["member_id"])] = (kind, reason)
+        if kind in {"promote", "demote", "return"}:
+            self.moved.add(str(member["member_id"]))
+            self.seats[str(member["group"])] -= 1
+            self.seats[to_group] += 1
+        elif kind == "reward":
+            self.seats[to_group] += 1
+
+    def _demote_from(self, name: str) -> None:
+        group = self.groups[name]
+        members = self.by_group.get(name)
+        if members is None or not self._has_activity(name):
+            return
+        eligible = members[
+            (members["protected"] == "")
+            & (members["score"] <= group["demote_max_score"])
+            & ~members["member_id"].isin(self.moved)
+        ].iloc[::-1]
+        limit = len(eligible) if group["demote_bottom"] is None else int(group["demote_bottom"])
+        chosen, staying = eligible.iloc[:limit], eligible.iloc[limit:]
+        level = int(group["level"]) + 1
+        not_made = 0
+        for _, member in chosen.iterrows():
+            destination = self._destination(level)
+            if destination is None:
+                not_made += 1
+                continue
+            reason = self._demotion_reason(member, members, staying, destination, group)
+            self._move(member, destination, "demote", reason)
+        if not_made:
+            self.warnings.append(
+                f"No level-{level} group has room: {plural(not_made, 'demotion')} "
+                f"from {name} were not made"
+            )
+
+    def _demotion_reason(
+        self,
+        member: pd.Series,
+        members: pd.DataFrame,
+        staying: pd.DataFrame,
+        destination: str,
+        group: dict[str, object],
+    ) -> str:
+        level = int(str(group["level"])) + 1
+        if member["score"] == 0:
+            idle = int((members["score"] == 0).sum())
+            reason = (
+                f"score 0, 1 of {idle} members of {member['group']} with no activity this cycle"
+            )
+        else:
+            reason = (
+                f"{ordinal(int(member['rank']))} of {member['group_size']} in {member['group']}: "
+                f"score {score_text(member['score'])} ({figures_text(member)}), "
+                f"at or below {score_text(float(str(group['demote_max_score'])))}"
+            )
+        first_staying = staying.iloc[0] if not staying.empty else None
+        if first_staying is not None and first_staying["score"] == member["score"]:
+            reason += "; " + tie_text(first_staying, member, "moved")
+        return f"{reason}; to {self._where(destination, level)}"
+
+    def _promote_from_level(self, level: int) -> None:
+        candidates, cut_partners = [], {}
+        for name in self._names_at(level):
+            chosen, partner = self._promotion_candidates(name)
+            candidates.append(chosen)
+            cut_partners[name] = partner
+        pooled = pd.concat(candidates) if candidates else pd.DataFrame()
+        if pooled.empty:
+            return
+        pooled = pooled.sort_values(
+            ["score", "active_days", "content", "join_key", "member_id"],
+            ascending=[False, False, False, True, True],
+            kind="stable",
+        )
+        kind = "return" if level == self.max_level and self.max_level > 2 else "promote"
+        next_in_line = 0
+        for _, member in pooled.iterrows():
+            destination = self._destination(level - 1)
+            if destination is None:
+                next_in_line += 1
+                self.outcomes[str(member["member_id"])] = ("next in line", "no room above")
+                continue
+            partner = cut_partners[str(member["group"])]
+            reason = self._promotion_reason(member, partner, destination, kind, level - 1)
+            self._move(member, destination, kind, reason)
+        if next_in_line:
+            self.warnings.append(
+                f"{self._fullness(level - 1)}: {plural(next_in_line, 'promotion')} from "
+                f"level {level} were not made; see 'next in line' in the Leaderboard"
+            )
+
+    def _promotion_candidates(self, name: str) -> tuple[pd.DataFrame, pd.Series | None]:
+        group = self.groups[name]
+        members = self.by_group.get(name)
+        if members is None:
+            return pd.DataFrame(), None
+        eligible = members[
+            ~members["locked"]
+            & (members["score"] > group["promote_min_score"])
+            & ~members["member_id"].isin(self.moved)
+        ]
+        limit = len(eligible) if group["promote_top"] is None else int(group["promote_top"])
+        partner = eligible.iloc[limit] if limit < len(eligible) else None
+        return eligible.iloc[:limit], partner
+
+    def _promotion_reason(
+        self, member: pd.Series, partner: pd.Series | None, destination: str, kind: str, level: int
+    ) -> str:
+        where = self._where(destination, level)
+        if kind == "return":
+            return f"back in {where}: {figures_text(member)} this cycle"
+        reason = (
+            f"{ordinal(int(member['rank']))} of {member['group_size']} in {member['group']}: "
+            f"score {score_text(member['score'])} ({figures_text(member)})"
+        )
+        if partner is not None and partner["score"] == member["score"]:
+            reason += f"; tied at score {score_text(member['score'])}, " + tie_text(
+                member, partner, "decided"
+            )
+        return f"{reason}; up to {where}"
+
+    def _fullness(self, level: int) -> str:
+        names = self._names_at(level)
+        shown = ", ".join(f"{n} {self.seats[n]}/{self.groups[n]['capacity']}" for n in names)
+        if len(names) == 1:
+            return (
+                f"{names[0]} is full ({self.seats[names[0]]}/{self.groups[names[0]]['capacity']})"
+            )
+        return f"No level-{level} group has room ({shown})"
+
+    # -- rewards and suggestions -----------------------------------------------------------------
+
+    def _reward_producers(self) -> None:
+        settings = self.settings
+        producers = self.roster[
+            (self.roster["content"] >= settings.reward_min_content)
+            & ~self.roster["member_id"].isin(self.moved)
+        ].sort_values(
+            ["content", "score", "active_days", "join_key", "member_id"],
+            ascending=[False, False, False, True, True],
+            kind="stable",
+        )
+        given = 0
+        for _, member in producers.iterrows():
+            if given >= settings.reward_count:
+                break
+            level = int(self.groups[str(member["group"])]["level"]) - 1
+            if level < 1:
+                continue
+            target = self._destination(level, exclude=member["extra_groups"])
+            if target is None:
+                continue
+            given += 1
+            self._move(member, target, "reward", self._reward_reason(member, target, given))
+
+    def _reward_reason(self, member: pd.Series, target: str, place: int) -> str:
+        link = str(self.groups[target]["invite_link"])
+        reason = (
+            f"{ordinal(place)} most content this cycle: "
+            f"{plural(int(member['content']), 'content post')}; "
+            f"access to {target} added, {member['group']} kept"
+        )
+        return f"{reason}; invite link {link}" if link else reason
+
+    def _suggest_kols(self) -> None:
+        settings = self.settings
+        strong = self.roster[
+            ~self.roster["kol"]
+            & (self.roster["content"] >= settings.kol_min_content)
+            & (self.roster["invites"] >= settings.kol_min_invites)
+        ]
+        for _, member in strong.iterrows():
+            reason = (
+                f"{plural(int(member['content']), 'content post')} and "
+                f"{plural(int(member['invites']), 'invite')} this cycle (thresholds "
+                f"{settings.kol_min_content} and {settings.kol_min_invites}); not yet a KOL"
+            )
+            self._move(member, "", "suggest_kol", reason)
+
+    # -- leaderboard ---------------------------------------------------------------------------
+
+    def _leaderboard(self) -> pd.DataFrame:
+        board = self.roster.copy()
+        board["cycle"] = self.window.cycle
+        decided = board["member_id"].map(self.outcomes)
+        board["outcome"] = [
+            outcome[0] if isinstance(outcome, tuple) else "stays" for outcome in decided
+        ]
+        idle_bar = board["group"].map(
+            {name: g["demote_max_score"] for name, g in self.groups.items()}
+        )
+        sheltered = (board["protected"] != "") & (board["score"] <= idle_bar)
+        board["note"] = [
+            outcome[1]
+            if isinstance(outcome, tuple)
+            else (f"not moved down: {why}" if shelter else "")
+            for outcome, why, shelter in zip(decided, board["protected"], sheltered, strict=True)
+        ]
+        board = board.sort_values(["group", "rank"], kind="stable")
+        return board[LEADERBOARD_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,101 @@
+"""Factories that build small communities the way the playbook describes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from grouptier.community import Community, load_community
+from grouptier.schedule import Window, cycle_window
+from grouptier.settings import starter_settings
+from grouptier.sheet import ACTIVITY, GROUPS, MEMBERS, RUNS, SETTINGS, TOPICS, RawTab, RawWorkbook
+
+ANCHOR = date(2026, 9, 1)
+CYCLE = 3
+WINDOW: Window = cycle_window(ANCHOR, 15, CYCLE)  # 2026-10-01 .. 2026-10-15
+TODAY = WINDOW.end + timedelta(days=1)
+LONG_AGO = date(2025, 1, 1)
+
+
+def playbook_groups() -> list[dict[str, Any]]:
+    """Core, General and Retention with the playbook's defaults."""
+    return [
+        {"name": "Core", "level": 1, "capacity": 200, "demote_max_score": 0, "min_size": 0},
+        {
+            "name": "General",
+            "level": 2,
+            "capacity": 1024,
+            "promote_top": 3,
+            "promote_min_score": 0,
+            "demote_bottom": 10,
+            "demote_max_score": 0,
+        },
+        {"name": "Retention", "level": 3, "capacity": 1024, "promote_min_score": 0},
+    ]
+
+
+@dataclass
+class SheetBuilder:
+    """A community sheet built row by row, turned into a RawWorkbook on demand."""
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    groups: list[dict[str, Any]] = field(default_factory=playbook_groups)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    activity: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+
+    def member(self, group: str = "General", **fields: Any) -> str:
+        """Add a member (long-standing, no role) and return their id."""
+        number = len(self.members) + 1
+        row = {
+            "member_id": f"+4470000{number:05d}",
+            "name": f"Member {number}",
+            "group": group,
+            "joined_on": LONG_AGO,
+            **fields,
+        }
+        self.members.append(row)
+        return str(row["member_id"])
+
+    def post(self, member_id: str, day: date | None = None, **counts: Any) -> None:
+        """Record a day of activity (one message on the window's first day by default)."""
+        row = {"date": day or WINDOW.start, "member_id": member_id, "messages": 1, **counts}
+        self.activity.append(row)
+
+    def active_member(self, group: str = "General", score_days: int = 1, **fields: Any) -> str:
+        """A member with `score_days` days of one message each in the window."""
+        member_id = self.member(group, **fields)
+        for offset in range(score_days):
+            self.post(member_id, WINDOW.start + timedelta(days=offset))
+        return member_id
+
+    def workbook(self) -> RawWorkbook:
+        settings = {row["setting"]: row["value"] for row in starter_settings(ANCHOR)}
+        settings.update(self.settings)
+        setting_rows = [{"setting": key, "value": value} for key, value in settings.items()]
+        tabs = {
+            "Settings": _tab(SETTINGS.headers, setting_rows),
+            "Groups": _tab(GROUPS.headers, self.groups),
+            "Members": _tab(MEMBERS.headers, self.members),
+            "Activity": _tab(ACTIVITY.headers, self.activity),
+            "Topics": _tab(TOPICS.headers, self.topics),
+            "Runs": _tab(RUNS.headers, self.runs),
+        }
+        return RawWorkbook({name: RawTab(name, rows) for name, rows in tabs.items()})
+
+    def community(self) -> Community:
+        return load_community(self.workbook())
+
+
+def _tab(headers: list[str], records: list[dict[str, Any]]) -> list[list[Any]]:
+    return [list(headers)] + [[record.get(name) for name in headers] for record in records]
+
+
+@pytest.fixture
+def sheet() -> SheetBuilder:
+    """An empty community with the playbook's three groups and default settings."""
+    return SheetBuilder()
