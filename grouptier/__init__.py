@@ -1,4 +1,4 @@
-"""grouptier: run a WhatsApp community's group ladder (core, general, retention) from a spreadsheet."""
+"""grouptier: run a WhatsApp community's ladder of groups (core, general, retention) from a sheet."""
 
 from grouptier.community import Community, load_community
 from grouptier.cycle import CheckReport, RunOptions, RunReport, check, run

@@ -176,7 +176,9 @@ def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame |
     if groups is None or table is None:
         return None
     for limit in ("promote_top", "demote_bottom"):  # keep None ("no limit") instead of NaN
-        groups[limit] = pd.Series(groups[limit].tolist(), dtype=object).where(groups[limit].notna(), None)
+        groups[limit] = pd.Series(groups[limit].tolist(), dtype=object).where(
+            groups[limit].notna(), None
+        )
     _check_group_names(groups, table, problems)
     if len(problems) == before:
         _check_levels(groups, table, problems)

@@ -23,17 +23,28 @@ from xml.etree import ElementTree
 _WORKSHEET = "worksheet"
 _CHARTSHEET = "chartsheet"
 
-# Excel's URIs for the worksheet extensions openpyxl drops when it loads a sheet.
+# Excel's URIs for worksheet extensions, by the name openpyxl's warning gives them when it drops them.
 _EXTENSIONS = {
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "Excel-only conditional formatting",
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "Excel-only data validation",
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "sparklines",
-    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "slicers",
-    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "slicers",
-    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "protected ranges",
-    "{01252117-D84E-4E92-8308-4BE1C098FCBB}": "ignored-error settings",
-    "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office add-ins",
-    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "timelines",
+    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "Conditional Formatting",
+    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "Data Validation",
+    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "Sparkline Group",
+    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "Slicer List",
+    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "Slicer List",
+    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "Protected Range",
+    "{01252117-D84E-4E92-8308-4BE1C098FCBB}": "Ignored Error",
+    "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Web Extension",
+    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "Timeline Ref",
+}
+_EXTENSION_NAMES = {
+    "Conditional Formatting": "Excel-only conditional formatting",
+    "Data Validation": "Excel-only data validation",
+    "Sparkline Group": "sparklines",
+    "Slicer List": "slicers",
+    "Protected Range": "protected ranges",
+    "Ignored Error": "ignored-error settings",
+    "Web Extension": "Office add-ins",
+    "Timeline Ref": "timelines",
+    "Unknown": "Excel-only features",
 }
 # The per-rule half of Excel-only conditional formatting; its partner above is reported.
 _RULE_LINK = "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}"
@@ -43,12 +54,15 @@ _SHEET_RELATIONSHIPS = {
     "pivotTable": "pivot table",
     "slicer": "slicer",
     "timeline": "timeline",
-    "threadedComment": "threaded comment list",
+    "threadedComment": "threaded comments (Excel 365)",
     "ctrlProp": "form control",
     "control": "ActiveX control",
     "oleObject": "embedded object",
     "package": "embedded file",
 }
+# Parts reported as they are, without a count.
+_UNCOUNTED = {"threaded comments (Excel 365)", "pictures in the page header or footer"}
+_PLURALS = {"shape or text box": "shapes or text boxes"}
 
 # Folders of the package whose content openpyxl does not write back.
 _PACKAGE_FOLDERS = {
@@ -65,7 +79,7 @@ _PACKAGE_FOLDERS = {
 
 _EXT_URI = re.compile(rb"<(?:[\w.-]+:)?ext\b[^>]*?\buri=\"(\{[^\"]+\})\"")
 _SHAPE = re.compile(rb"<(?:[\w.-]+:)?(?:sp|grpSp|cxnSp)\b")
-_LOSS_WORDS = ("removed", "dropped", "discarded", "ignored", "lost")
+_LOSS_WORDS = ("removed", "dropped", "discarded", "ignored", "lost", "unable to read")
 _LOADED_EXTENSION = re.compile(r"^(.*) extension is not supported and will be removed")
 
 
@@ -128,12 +142,10 @@ def lost_in_loading(records: list[warnings.WarningMessage]) -> list[str]:
     parts = []
     for record in records:
         text = str(record.message)
-        if not any(word in text for word in _LOSS_WORDS):
+        if not any(word in text.lower() for word in _LOSS_WORDS):
             continue
         match = _LOADED_EXTENSION.match(text)
-        name = match.group(1) if match else ""
-        known = {label.split()[-1].lower(): label for label in _EXTENSIONS.values()}
-        parts.append(known.get(name.split()[-1].lower(), text) if name else text)
+        parts.append(_EXTENSION_NAMES.get(match.group(1), text) if match else text)
     return _unique(parts)
 
 
@@ -145,7 +157,7 @@ def _worksheet_losses(archive: zipfile.ZipFile, part: str) -> list[str]:
         elif kind == "vmlDrawing" and any(
             rel_kind == "image" for _, rel_kind, _ in relationships(archive, target)
         ):
-            counts["page header picture"] += 1
+            counts["pictures in the page header or footer"] += 1
         elif kind in _SHEET_RELATIONSHIPS:
             counts[_SHEET_RELATIONSHIPS[kind]] += 1
     losses = [_counted(what, number) for what, number in counts.items()]
@@ -161,7 +173,7 @@ def _drawing_contents(archive: zipfile.ZipFile, drawing: str) -> Counter[str]:
         elif kind == "image":
             counts["picture"] += 1
         elif kind.startswith("diagram"):
-            counts["SmartArt part"] += 1
+            counts["SmartArt graphic"] += 1
     if drawing in archive.NameToInfo:
         shapes = len(_SHAPE.findall(archive.read(drawing)))
         if shapes:
@@ -179,15 +191,16 @@ def _sheet_extensions(archive: zipfile.ZipFile, part: str) -> list[str]:
     for uri in _EXT_URI.findall(tail):
         key = uri.decode("ascii", "replace").upper()
         if key != _RULE_LINK:
-            found.append(_EXTENSIONS.get(key, "Excel-only features"))
+            found.append(_EXTENSION_NAMES[_EXTENSIONS.get(key, "Unknown")])
     return _unique(found)
 
 
 def _counted(what: str, number: int) -> str:
+    if what in _UNCOUNTED:
+        return what
     if number == 1:
-        return f"a {what}" if what[0] not in "aeiouAEIOU" else f"an {what}"
-    plural = what.replace("shape or text box", "shapes or text boxe")
-    return f"{number} {plural}s"
+        return f"an {what}" if what[0] in "aeiouAEIOU" else f"a {what}"
+    return f"{number} {_PLURALS.get(what, what + 's')}"
 
 
 def _workbook_part(archive: zipfile.ZipFile) -> str:

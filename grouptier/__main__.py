@@ -1,0 +1,5 @@
+"""`python -m grouptier` is the `grouptier` command."""
+
+from grouptier.cli import main
+
+main()
