@@ -116,7 +116,8 @@ def parse_date(value: object) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        message = f'"{text}" is not a real date (there is no day {day} in that month)'
+        missing = f"month {month}" if not 1 <= month <= 12 else f"day {day} in that month"
+        message = f'"{text}" is not a real date (there is no {missing})'
         raise CellError(message) from None
 
 

@@ -87,7 +87,7 @@ def load_community(workbook: RawWorkbook) -> Community:
     members = _read_members(tables["Members"], group_names, problems)
     member_ids = set(members["member_id"]) if members is not None else None
     activity = _read_activity(tables["Activity"], group_names, member_ids, problems)
-    topics = _read_tab(tables["Topics"], _topic_parsers(group_names), problems)
+    topics = _read_tab(tables["Topics"], _topic_parsers(group_names), problems, ("week_of",))
     templates = _read_tab(tables["Templates"], _template_parsers(group_names), problems)
     history = _read_tab(tables["History"], _HISTORY_PARSERS, problems)
     runs = _read_runs(tables["Runs"])
@@ -176,8 +176,8 @@ def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame |
     if groups is None or table is None:
         return None
     for limit in ("promote_top", "demote_bottom"):  # keep None ("no limit") instead of NaN
-        groups[limit] = pd.Series(groups[limit].tolist(), dtype=object).where(
-            groups[limit].notna(), None
+        groups[limit] = pd.Series(
+            [None if pd.isna(n) else int(n) for n in groups[limit]], dtype=object
         )
     _check_group_names(groups, table, problems)
     if len(problems) == before:

@@ -1,10 +1,10 @@
-"""Keep the Activity tab small: sum old rows into one History row per member, group and cycle.
+"""Keep the Activity tab small: sum old rows into one History row per member and cycle.
 
 Google Sheets stops at 10 million cells per spreadsheet, and a community that
 imports daily activity adds tens of thousands of rows a cycle. Rows older
-than the cycles the rules still look at are summed per member, group and
-cycle (with the daily message cap already applied), so every total the rules
-use stays exactly the same.
+than the cycles the rules still look at are summed per member and cycle
+(with the daily message cap already applied), so every total the rules use
+stays exactly the same.
 """
 
 from __future__ import annotations
@@ -36,14 +36,26 @@ def roll_up(activity: pd.DataFrame, latest_done: int, settings: Settings) -> Rol
     if old.empty:
         return Rollup([], pd.DataFrame(columns=HISTORY_COLUMNS))
     days = settings.cycle_days
-    daily = daily_totals(
-        old.assign(group=old["group"].fillna("")),
-        settings.daily_message_cap,
-        by=("member_id", "group"),
-    )
+    daily = daily_totals(old, settings.daily_message_cap)
     daily["cycle"] = [(day - settings.cycle_anchor).days // days + 1 for day in daily["date"]]
-    summed = daily.groupby(["cycle", "member_id", "group"], sort=True)[FIGURES].sum().reset_index()
-    starts = [cycle_window(settings.cycle_anchor, days, cycle) for cycle in summed["cycle"]]
-    summed["window_start"] = [window.start for window in starts]
-    summed["window_end"] = [window.end for window in starts]
+    summed = daily.groupby(["cycle", "member_id"], sort=True)[FIGURES].sum().reset_index()
+    summed["group"] = (
+        _groups_of(old, days, settings)
+        .reindex(pd.MultiIndex.from_frame(summed[["cycle", "member_id"]]), fill_value="")
+        .to_numpy()
+    )
+    windows = [cycle_window(settings.cycle_anchor, days, cycle) for cycle in summed["cycle"]]
+    summed["window_start"] = [window.start for window in windows]
+    summed["window_end"] = [window.end for window in windows]
     return Rollup(sorted(int(row) for row in old["sheet_row"]), summed[HISTORY_COLUMNS])
+
+
+def _groups_of(rows: pd.DataFrame, days: int, settings: Settings) -> pd.Series:
+    """The groups each member's rows of a cycle were counted in, e.g. `General A, General B`."""
+    named = rows[rows["group"].fillna("") != ""]
+    cycles = [(day - settings.cycle_anchor).days // days + 1 for day in named["date"]]
+    return (
+        named.assign(cycle=cycles)
+        .groupby(["cycle", "member_id"])["group"]
+        .agg(lambda groups: ", ".join(sorted(set(groups))))
+    )

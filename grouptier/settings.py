@@ -73,7 +73,7 @@ def _time_zone(value: CellValue) -> str:
     name = parse_text(value)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise CellError(
             f'"{name}" is not a time zone; use a name such as Europe/London or Asia/Kolkata'
         ) from None

@@ -261,7 +261,7 @@ class _Planner:
             )
         first_staying = staying.iloc[0] if not staying.empty else None
         if first_staying is not None and first_staying["score"] == member["score"]:
-            reason += "; " + tie_text(first_staying, member, "moved")
+            reason += "; " + tie_text(member, first_staying, "moved")
         return f"{reason}; to {self._where(destination, level)}"
 
     def _promote_from_level(self, level: int) -> None:

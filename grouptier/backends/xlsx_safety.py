@@ -1,29 +1,39 @@
-"""What inside an .xlsx package grouptier's writer (openpyxl) would drop, in managers' words.
+"""Looking inside an .xlsx package for what the spreadsheet libraries would hide or lose.
 
-openpyxl rewrites the whole file when it saves and silently leaves out what it
-does not model: charts, pictures, shapes, pivot tables, slicers, macros, and
-the Excel-only extensions of data validation and conditional formatting. The
-xlsx backend asks `unsafe_parts` before it loads the workbook for writing and
-`lost_in_loading` after, and refuses to write when either names something.
+- `open_package` says in a manager's words what a file is when it is not a
+  workbook (a renamed CSV, an old .xls, a password-protected file).
+- `formula_cells` finds formulas saved without their calculated value, which
+  calamine would show as blank cells.
+- `unsafe_parts` (before loading) and `lost_in_loading` (openpyxl's warnings)
+  name what openpyxl would silently leave out when it saves: charts, pictures,
+  shapes, pivot tables, slicers, macros, Excel-only data validation and
+  conditional formatting. The xlsx backend refuses to write when they name anything.
 
-The package is read with `zipfile` and small regular expressions: the parts
-looked at here are tiny, except the worksheets, of which only the tail after
-the cell data is searched.
+Everything is read with `zipfile` and compiled regular expressions; the
+package's own small XML parts are parsed with ElementTree, never a worksheet.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import warnings
 import zipfile
 from collections import Counter
+from contextlib import suppress
+from pathlib import Path
 from xml.etree import ElementTree
+
+from openpyxl.formula.translate import Translator
+
+from grouptier.cells import FormulaWithoutValue
+from grouptier.errors import WorkbookError
 
 _WORKSHEET = "worksheet"
 _CHARTSHEET = "chartsheet"
 
-# Excel's URIs for worksheet extensions, by the name openpyxl's warning gives them when it drops them.
+# Excel's URIs of worksheet extensions, by the name openpyxl's warning gives when it drops them.
 _EXTENSIONS = {
     "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "Conditional Formatting",
     "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "Data Validation",
@@ -49,7 +59,7 @@ _EXTENSION_NAMES = {
 # The per-rule half of Excel-only conditional formatting; its partner above is reported.
 _RULE_LINK = "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}"
 
-# Relationship types (the last part of the Type URI) from a worksheet, and what a manager calls them.
+# Relationship types (the end of the Type URI) from a worksheet, as a manager calls them.
 _SHEET_RELATIONSHIPS = {
     "pivotTable": "pivot table",
     "slicer": "slicer",
@@ -59,6 +69,7 @@ _SHEET_RELATIONSHIPS = {
     "control": "ActiveX control",
     "oleObject": "embedded object",
     "package": "embedded file",
+    "image": "background picture",
 }
 # Parts reported as they are, without a count.
 _UNCOUNTED = {"threaded comments (Excel 365)", "pictures in the page header or footer"}
@@ -81,6 +92,112 @@ _EXT_URI = re.compile(rb"<(?:[\w.-]+:)?ext\b[^>]*?\buri=\"(\{[^\"]+\})\"")
 _SHAPE = re.compile(rb"<(?:[\w.-]+:)?(?:sp|grpSp|cxnSp)\b")
 _LOSS_WORDS = ("removed", "dropped", "discarded", "ignored", "lost", "unable to read")
 _LOADED_EXTENSION = re.compile(r"^(.*) extension is not supported and will be removed")
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
+_FORMULA_CELL = re.compile(
+    rb"<(?:[\w.-]+:)?c\b(?P<attrs>[^>]*)>\s*"
+    rb"<(?:[\w.-]+:)?f\b(?P<fattrs>[^>]*?)(?:/>|>(?P<text>[^<]*)</(?:[\w.-]+:)?f>)\s*"
+    rb"(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v\s*>(?P<value>[^<]*)</(?:[\w.-]+:)?v>)?"
+)
+_ATTRIBUTE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def open_package(path: str) -> zipfile.ZipFile:
+    """The workbook's zip package, or a `WorkbookError` saying in plain words what the file is."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError as exc:
+        raise WorkbookError(path, "the file does not exist; check its name and folder") from exc
+    except IsADirectoryError as exc:
+        raise WorkbookError(path, "this is a folder, not a workbook file") from exc
+    except PermissionError as exc:
+        raise WorkbookError(path, "grouptier is not allowed to open this file") from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(path, _not_a_workbook_reason(path)) from exc
+    if "[Content_Types].xml" not in archive.NameToInfo:
+        archive.close()
+        raise WorkbookError(path, _not_a_workbook_reason(path))
+    return archive
+
+
+def _not_a_workbook_reason(path: str) -> str:
+    data = Path(path).read_bytes()
+    save_as = "open it in a spreadsheet program and save it as Excel Workbook (.xlsx)"
+    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in data:
+        return (
+            "the workbook is protected with a password, which grouptier cannot open; "
+            "save a copy without the password and use that"
+        )
+    if data.startswith(_OLE_MAGIC):
+        return f"this is an old-style Excel 97-2003 (.xls) file; {save_as}"
+    if data.startswith(b"PK"):
+        return (
+            "the file is damaged or is not an Excel workbook; restore it from a backup, "
+            f"or {save_as}"
+        )
+    if b"\0" not in data[:4096]:
+        return f"this is a text file (a CSV renamed to .xlsx?), not an Excel workbook; {save_as}"
+    return f"this is not an Excel workbook (.xlsx); {save_as}"
+
+
+def formula_cells(data: bytes) -> dict[tuple[int, int], object]:
+    """Formula cells of a worksheet's XML whose saved value cannot be used, by (row, column).
+
+    Zero-based positions; each maps to a `FormulaWithoutValue`, or to the error text
+    ("#DIV/0!") of a formula whose saved result is an error, which calamine shows as blank.
+    """
+    # Every formula has a closing </f> somewhere; most big tabs have none, so skip them fast.
+    if b"f>" not in data:
+        return {}
+    found: dict[tuple[int, int], object] = {}
+    shared: dict[bytes, tuple[str, str]] = {}
+    for start in _FORMULA_START.finditer(data):
+        match = _FORMULA_CELL.match(data, data.rfind(b"<", 0, start.start()))
+        if match is None:
+            continue
+        attrs = dict(_ATTRIBUTE.findall(match["attrs"]))
+        fattrs = dict(_ATTRIBUTE.findall(match["fattrs"]))
+        where = _CELL_REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
+        if where is None:
+            continue
+        text = _formula_text(match["text"], fattrs, where.group(0), shared)
+        value = _formula_value(attrs.get(b"t", b"n"), match["value"], text)
+        if value is not None:
+            found[(int(where.group(2)) - 1, _column_index(where.group(1)))] = value
+    return found
+
+
+def _formula_text(
+    raw: bytes | None, fattrs: dict[bytes, bytes], cell: str, shared: dict[bytes, tuple[str, str]]
+) -> str:
+    index = fattrs.get(b"si")
+    if raw:
+        text = "=" + html.unescape(raw.decode("utf-8", "replace"))
+        if fattrs.get(b"t") == b"shared" and index is not None:
+            shared[index] = (text, cell)
+        return text
+    if index in shared:
+        origin_text, origin = shared[index]
+        with suppress(Exception):  # a formula openpyxl cannot parse stays as "a shared formula"
+            return str(Translator(origin_text, origin).translate_formula(cell))
+    return "a shared formula"
+
+
+def _formula_value(kind: bytes, value: bytes | None, formula: str) -> object:
+    if kind == b"e" and value:
+        return value.decode("utf-8", "replace")
+    if value is None or (not value and kind not in (b"str", b"s", b"inlineStr")):
+        return FormulaWithoutValue(formula)
+    return None
+
+
+def _column_index(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number - 1
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
@@ -124,7 +241,7 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
 
 
 def unsafe_parts(archive: zipfile.ZipFile) -> list[str]:
-    """Parts of the workbook that saving it with openpyxl would lose, e.g. "2 charts on tab Dashboard"."""
+    """What saving with openpyxl would lose, in managers' words: "2 charts on tab Dashboard"."""
     parts: list[str] = []
     for tab, (kind, part) in sheet_parts(archive).items():
         if kind == _CHARTSHEET:
