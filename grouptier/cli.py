@@ -23,8 +23,16 @@ R = TypeVar("R")
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
-console = Console()
-errors = Console(stderr=True)
+
+
+def stdout() -> Console:
+    """Rich output, sized when used so COLUMNS and the real terminal are honoured."""
+    return Console()
+
+
+def stderr() -> Console:
+    """Rich output for errors."""
+    return Console(stderr=True)
 
 
 def reported(command: Callable[P, R]) -> Callable[P, R]:
@@ -35,12 +43,12 @@ def reported(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except InvalidSheetError as error:
-            show_problems(errors, error)
+            show_problems(stderr(), error)
             raise SystemExit(EXIT_INVALID) from error
         except UsageError as error:
             raise click.UsageError(str(error)) from error
         except GrouptierError as error:
-            errors.print(f"[bold red]Error:[/] {error}", highlight=False)
+            stderr().print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
             raise SystemExit(EXIT_INVALID) from error
 
     return wrapper
@@ -82,6 +90,7 @@ def demo(out: Path) -> None:
       grouptier demo --out /tmp/demo.xlsx
     """
     report = run_demo(out)
+    console = stdout()
     show_run(console, report, str(out))
     console.print(f"Open {out} to see Moves, Leaderboard, Members and Runs.")
 
@@ -103,7 +112,9 @@ def init(path: Path, anchor: date | None) -> None:
       grouptier init my-community.xlsx --anchor 2026-12-01
     """
     create_workbook(path, starter_rows(anchor or date.today()))
-    console.print(f"Created {path}: fill in Groups and Members, then run `grouptier check {path}`.")
+    stdout().print(
+        f"Created {path}: fill in Groups and Members, then run `grouptier check {path}`."
+    )
 
 
 @main.command(name="check")
@@ -117,7 +128,7 @@ def check_command(path: Path, today: date | None) -> None:
     Example:
       grouptier check my-community.xlsx
     """
-    show_check(console, check(XlsxBackend(path), today), str(path))
+    show_check(stdout(), check(XlsxBackend(path), today), str(path))
 
 
 @main.command(name="run")
@@ -137,4 +148,4 @@ def run_command(path: Path, today: date | None, dry_run: bool, cycle: int | None
     if cycle is not None and not dry_run:
         raise click.UsageError("--cycle shows a past cycle and needs --dry-run")
     report = run(XlsxBackend(path), RunOptions(today=today, dry_run=dry_run, cycle=cycle))
-    show_run(console, report, str(path))
+    show_run(stdout(), report, str(path))

@@ -29,9 +29,10 @@ def show_run(console: Console, report: RunReport, location: str) -> None:
     for plan in report.plans:
         console.print(moves_table(plan))
     show_warnings(console, report.warnings)
-    console.print(f"{_HEADLINE[report.status]} · {location} · today {report.today:%Y-%m-%d}")
+    headline = f"{_HEADLINE[report.status]} · {location} · today {report.today:%Y-%m-%d}"
+    console.print(headline, soft_wrap=True)
     if report.note:
-        console.print(report.note)
+        console.print(report.note, soft_wrap=True)
     if report.plans:
         counts = ", ".join(
             f"{count} {kind}" for kind, count in sorted(report.move_counts().items())
@@ -67,7 +68,7 @@ def moves_table(plan: CyclePlan) -> Table:
 def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """Warnings, each on its own line, in yellow."""
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
 def show_check(console: Console, report: CheckReport, location: str) -> None:
@@ -75,7 +76,8 @@ def show_check(console: Console, report: CheckReport, location: str) -> None:
     show_warnings(console, report.warnings)
     console.print(
         f"[bold green]Valid[/] · {location}: {plural(report.members, 'member')}, "
-        f"{plural(report.groups, 'group')}, {plural(report.activity_rows, 'activity row')}"
+        f"{plural(report.groups, 'group')}, {plural(report.activity_rows, 'activity row')}",
+        soft_wrap=True,
     )
 
 

@@ -1,0 +1,131 @@
+"""The `grouptier` command through click's runner: output, exit codes, help, README."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, SheetBuilder
+from test_cycle import save
+
+import grouptier
+from grouptier.cli import main
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("COLUMNS", "250")  # rich wraps tables to this width
+    return CliRunner()
+
+
+@pytest.fixture
+def community_file(sheet: SheetBuilder, tmp_path: Path) -> Path:
+    sheet.active_member("Core")
+    for days in (5, 4, 3, 2):
+        sheet.active_member("General", score_days=days)
+    sheet.member("General")
+    path = tmp_path / "community.xlsx"
+    save(sheet, path)
+    return path
+
+
+def test_every_command_has_help_with_an_example(runner: CliRunner) -> None:
+    for name in main.commands:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, name
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for name in main.commands:
+        assert re.search(rf"`grouptier {name}\b", readme), name
+
+
+def test_public_names_are_exported() -> None:
+    for name in grouptier.__all__:
+        assert hasattr(grouptier, name), name
+    assert sorted(grouptier.__all__) == grouptier.__all__
+
+
+def test_run_prints_the_moves_and_writes_them(runner: CliRunner, community_file: Path) -> None:
+    result = runner.invoke(main, ["run", str(community_file), "--date", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "1st of 5 in General: score 15" in result.output
+    assert "Done" in result.output and "1 demote, 3 promote" in result.output
+    again = runner.invoke(main, ["run", str(community_file), "--date", TODAY.isoformat()])
+    assert again.exit_code == 0 and "Nothing to do: cycle 3" in again.output
+
+
+def test_dry_run_says_so_and_leaves_the_file(runner: CliRunner, community_file: Path) -> None:
+    before = community_file.read_bytes()
+    result = runner.invoke(
+        main, ["run", str(community_file), "--date", TODAY.isoformat(), "--dry-run"]
+    )
+    assert result.exit_code == 0 and "Dry run" in result.output
+    assert community_file.read_bytes() == before
+
+
+def test_cycle_needs_dry_run(runner: CliRunner, community_file: Path) -> None:
+    result = runner.invoke(main, ["run", str(community_file), "--cycle", "2"])
+    assert result.exit_code == 2
+    assert "--cycle shows a past cycle and needs --dry-run" in result.output
+
+
+def test_an_open_cycle_is_a_usage_error(runner: CliRunner, community_file: Path) -> None:
+    args = ["run", str(community_file), "--cycle", "9", "--dry-run", "--date", TODAY.isoformat()]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2 and "cycle 9 has not closed yet" in result.output
+
+
+def test_check_lists_every_problem_with_its_cell(
+    runner: CliRunner, sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    sheet.member("Genral")
+    member_id = sheet.member("General")
+    sheet.post(member_id, messages=-3)
+    path = tmp_path / "bad.xlsx"
+    save(sheet, path)
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "The sheet has 2 problems; nothing was changed."
+    assert '  Members!C2: group "Genral" is not in Groups (did you mean "General"?)' in lines
+    assert "  Activity!D2: -3 cannot be negative" in lines
+
+
+def test_check_reports_a_valid_sheet(runner: CliRunner, community_file: Path) -> None:
+    result = runner.invoke(main, ["check", str(community_file), "--date", TODAY.isoformat()])
+    assert result.exit_code == 0
+    assert "Valid" in result.output and "6 members, 3 groups, 15 activity rows" in result.output
+
+
+def test_a_missing_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", str(tmp_path / "nope.xlsx")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_init_creates_a_workbook_that_checks_clean(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    result = runner.invoke(main, ["init", str(path), "--anchor", "2026-12-01"])
+    assert result.exit_code == 0 and path.exists()
+    checked = runner.invoke(main, ["check", str(path), "--date", "2026-12-02"])
+    assert checked.exit_code == 0, checked.output
+    assert "0 members, 3 groups" in checked.output
+    again = runner.invoke(main, ["init", str(path)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_demo_runs_a_full_cycle(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "demo.xlsx"
+    result = runner.invoke(main, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for kind in ("promote", "demote", "return", "reward", "suggest_kol"):
+        assert f"│ {kind}" in result.output, kind
+    assert "today 2026-10-16" in result.output
+    rerun = runner.invoke(main, ["demo", "--out", str(out)])
+    assert rerun.exit_code == 0 and "│ promote" in rerun.output  # a fresh copy each time
