@@ -1,4 +1,4 @@
-"""grouptier: run a WhatsApp community's ladder of groups (core, general, retention) from a sheet."""
+"""grouptier: run a WhatsApp community's ladder of groups from a spreadsheet."""
 
 from grouptier.community import Community, load_community
 from grouptier.cycle import CheckReport, RunOptions, RunReport, check, run

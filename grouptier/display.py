@@ -51,7 +51,7 @@ def moves_table(plan: CyclePlan) -> Table:
         ("score", {"justify": "right"}),
         ("reason", {"ratio": 1}),
     ):
-        table.add_column(header, **options)  # type: ignore[arg-type]
+        table.add_column(header, **options)
     for move in plan.moves.itertuples():
         style = _KIND_STYLE.get(str(move.kind), "")
         route = f"{move.from_group} → {move.to_group}" if move.to_group else str(move.from_group)
