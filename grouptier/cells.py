@@ -20,9 +20,11 @@ CellValue = str | int | float | bool | date | datetime | None
 
 SERIAL_EPOCH = date(1899, 12, 30)
 LAST_SERIAL = 2_958_465  # 9999-12-31, the last date a spreadsheet can hold
+FIRST_PLAUSIBLE_SERIAL = 25_569  # 1970-01-01: no WhatsApp community is older
 PHONE_DIGITS = 7  # fewer digits than any real phone number: a plain numeric id
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+$")
 _YES = {"yes", "y", "true", "1", "x", "✓", "✔"}
 _NO = {"no", "n", "false", "0", ""}
 
@@ -122,8 +124,9 @@ def parse_date(value: object) -> date:
 
 
 def _date_from_serial(serial: float) -> date:
-    if not math.isfinite(serial) or not 1 <= serial <= LAST_SERIAL:
-        raise CellError(f"{serial:g} is not a date")
+    # Real dates arrive as serials from the Sheets API; a small number is a count typed by mistake.
+    if not math.isfinite(serial) or not FIRST_PLAUSIBLE_SERIAL <= serial <= LAST_SERIAL:
+        raise CellError(f"{serial:g} is a number, not a date; write it as YYYY-MM-DD")
     return SERIAL_EPOCH + timedelta(days=int(serial))
 
 
@@ -153,13 +156,21 @@ def parse_number(value: object, default: float = 0) -> float:
     if isinstance(value, int | float):
         number = float(value)
     else:
-        try:
-            number = float(str(value).strip().replace(",", "."))
-        except ValueError:
-            raise CellError(f'"{_shown(value)}" is not a number') from None
+        number = _number_from_text(str(value).strip())
     if not math.isfinite(number):
         raise CellError(f"{_shown(value)} is not a number")
     return int(number) if number.is_integer() else number
+
+
+def _number_from_text(text: str) -> float:
+    """`12`, `2.5`, `2,5` (decimal comma) and `1,000` or `1 000` (thousands)."""
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    if _THOUSANDS.match(compact):
+        compact = compact.replace(",", "")
+    try:
+        return float(compact.replace(",", "."))
+    except ValueError:
+        raise CellError(f'"{text}" is not a number') from None
 
 
 def parse_yes_no(value: object, default: bool = False) -> bool:

@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
 from grouptier.cycle import RunOptions, check, run
@@ -48,7 +49,8 @@ def reported(command: Callable[P, R]) -> Callable[P, R]:
         except UsageError as error:
             raise click.UsageError(str(error)) from error
         except GrouptierError as error:
-            stderr().print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
+            message = escape(str(error))
+            stderr().print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
             raise SystemExit(EXIT_INVALID) from error
 
     return wrapper

@@ -83,7 +83,9 @@ def load_community(workbook: RawWorkbook) -> Community:
     tables = {spec.name: read_table(workbook, spec, problems) for spec in _TABS}
     settings = read_settings(tables["Settings"], problems) if tables["Settings"] else None
     groups = _read_groups(tables["Groups"], problems)
-    group_names = tuple(groups["name"]) if groups is not None else None
+    # With no usable group names, every member's group would be "unknown": report Groups alone.
+    group_names = tuple(name for name in groups["name"] if name) if groups is not None else ()
+    group_names = group_names or None
     members = _read_members(tables["Members"], group_names, problems)
     member_ids = set(members["member_id"]) if members is not None else None
     activity = _read_activity(tables["Activity"], group_names, member_ids, problems)
@@ -183,13 +185,16 @@ def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame |
     if len(problems) == before:
         _check_levels(groups, table, problems)
         _check_group_counts(groups, table, problems)
-    return groups if len(problems) == before else None
+    # Returned even with problems: Members and Activity are still checked against its names.
+    return groups
 
 
 def _parse_level(value: CellValue) -> int:
     number = parse_number(value, default=0)
-    if not float(number).is_integer() or number < 1:
+    if not float(number).is_integer():
         raise CellError(f"level {parse_text(value)} must be a whole number: 1 for core, 2, 3, ...")
+    if number < 1:
+        raise CellError(f"level {parse_text(value)} must be 1 or more: 1 for core, 2, 3, ...")
     return int(number)
 
 

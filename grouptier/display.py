@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from grouptier.cycle import CheckReport, RunReport
@@ -29,10 +30,10 @@ def show_run(console: Console, report: RunReport, location: str) -> None:
     for plan in report.plans:
         console.print(moves_table(plan))
     show_warnings(console, report.warnings)
-    headline = f"{_HEADLINE[report.status]} · {location} · today {report.today:%Y-%m-%d}"
+    headline = f"{_HEADLINE[report.status]} · {escape(location)} · today {report.today:%Y-%m-%d}"
     console.print(headline, soft_wrap=True)
     if report.note:
-        console.print(report.note, soft_wrap=True)
+        console.print(escape(report.note), soft_wrap=True)
     if report.plans:
         counts = ", ".join(
             f"{count} {kind}" for kind, count in sorted(report.move_counts().items())
@@ -57,10 +58,10 @@ def moves_table(plan: CyclePlan) -> Table:
         route = f"{move.from_group} → {move.to_group}" if move.to_group else str(move.from_group)
         table.add_row(
             f"[{style}]{move.kind}[/]",
-            str(move.name),
-            route,
+            escape(str(move.name)),
+            escape(route),
             score_text(float(move.score)),
-            str(move.reason),
+            escape(str(move.reason)),
         )
     return table
 
@@ -68,14 +69,14 @@ def moves_table(plan: CyclePlan) -> Table:
 def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """Warnings, each on its own line, in yellow."""
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 def show_check(console: Console, report: CheckReport, location: str) -> None:
     """The size of a valid sheet and its warnings."""
     show_warnings(console, report.warnings)
     console.print(
-        f"[bold green]Valid[/] · {location}: {plural(report.members, 'member')}, "
+        f"[bold green]Valid[/] · {escape(location)}: {plural(report.members, 'member')}, "
         f"{plural(report.groups, 'group')}, {plural(report.activity_rows, 'activity row')}",
         soft_wrap=True,
     )
@@ -83,8 +84,8 @@ def show_check(console: Console, report: CheckReport, location: str) -> None:
 
 def show_problems(console: Console, error: InvalidSheetError) -> None:
     """Every problem of an invalid sheet, one per line, with its cell."""
-    console.print(
-        f"[bold red]The sheet has {plural(len(error.problems), 'problem')}[/]; nothing was changed."
-    )
+    count = plural(len(error.problems), "problem")
+    console.print(f"[bold red]The sheet has {count}[/]; nothing was changed.", soft_wrap=True)
     for problem in error.problems:
-        console.print(f"  [bold]{problem.where}[/]: {problem.message}", highlight=False)
+        where, message = escape(problem.where), escape(problem.message)
+        console.print(f"  [bold]{where}[/]: {message}", highlight=False, soft_wrap=True)

@@ -13,6 +13,7 @@ the CLI and the Cloud Function can show or serialise them without parsing text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -89,9 +90,10 @@ class UsageError(GrouptierError):
 
 
 def _sheet_order(problem: Problem) -> tuple[str, int, int, str]:
-    letters = problem.cell.rstrip("0123456789")
-    digits = problem.cell[len(letters) :]
+    """Tab, then row, then column: the order a manager reads the sheet in."""
+    match = re.match(r"([A-Za-z]*)(\d*)", problem.cell)
+    letters, digits = match.groups() if match else ("", "")
     column = 0
-    for letter in letters:
-        column = column * 26 + ord(letter.upper()) - 64
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
     return (problem.tab, int(digits) if digits else 0, column, problem.message)

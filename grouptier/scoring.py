@@ -22,6 +22,7 @@ from grouptier.schedule import Window
 from grouptier.settings import Settings
 
 FIGURES = ["messages", "messages_counted", "active_days", "content", "invites", "rows"]
+_USED = ["member_id", "date", "messages", "active_days", "content", "invites"]
 
 
 def score_members(
@@ -32,7 +33,10 @@ def score_members(
     settings: Settings,
 ) -> pd.DataFrame:
     """Per-member figures and score for `window` (activity rows plus rolled-up history)."""
-    in_window = activity[(activity["date"] >= window.start) & (activity["date"] <= window.end)]
+    # Compare the raw object array: pandas' own comparison of object columns costs
+    # several times more, and only the columns the totals use are copied.
+    dates = activity["date"].to_numpy()
+    in_window = activity.loc[(dates >= window.start) & (dates <= window.end), _USED]
     daily = daily_totals(in_window, settings.daily_message_cap)
     figures = daily.groupby("member_id", sort=False)[FIGURES].sum()
     rolled = history[history["cycle"] == window.cycle]
@@ -58,13 +62,10 @@ def daily_totals(
     given = pd.to_numeric(rows["active_days"], errors="coerce")
     counts["active_days"] = given.fillna(any_activity.astype("int64")).astype("int64")
     counts["rows"] = 1
-    daily = counts.groupby([*by, "date"], sort=False).agg(
-        messages=("messages", "sum"),
-        active_days=("active_days", "max"),
-        content=("content", "sum"),
-        invites=("invites", "sum"),
-        rows=("rows", "sum"),
-    )
+    # One grouper for both aggregations: factorising the keys is most of the cost.
+    grouped = counts.groupby([*by, "date"], sort=False)
+    daily = grouped[["messages", "content", "invites", "rows"]].sum()
+    daily.insert(1, "active_days", grouped["active_days"].max())
     day_cap = cap * np.maximum(daily["active_days"].to_numpy(), 1)
     daily["messages_counted"] = np.minimum(daily["messages"].to_numpy(), day_cap)
     return daily.reset_index()

@@ -8,10 +8,10 @@ of known settings: `grouptier init` writes it into a new sheet and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from grouptier.cells import (
     CellError,
@@ -71,13 +71,20 @@ def _positive_count(value: CellValue) -> int:
 
 def _time_zone(value: CellValue) -> str:
     name = parse_text(value)
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    known = {zone.casefold(): zone for zone in available_timezones()}
+    if name.casefold() not in known:
         raise CellError(
             f'"{name}" is not a time zone; use a name such as Europe/London or Asia/Kolkata'
-        ) from None
-    return name
+            f"{_zone_hint(name, known.values())}"
+        )
+    return known[name.casefold()]
+
+
+def _zone_hint(name: str, zones: Iterable[str]) -> str:
+    """` (did you mean "Europe/London"?)` when `name` is a zone's city, like "London"."""
+    city = normalise(name)
+    matches = sorted(zone for zone in zones if normalise(zone.rsplit("/", 1)[-1]) == city)
+    return f' (did you mean "{matches[0]}"?)' if matches else ""
 
 
 def _weight(value: CellValue) -> float:
@@ -171,6 +178,13 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
     before = len(problems)
     for row, record in table:
         key_text = parse_text(record["setting"])
+        if not key_text:
+            if not is_blank(record["value"]):
+                where = table.cell("setting", row)
+                problems.append(
+                    Problem(table.name, where, "this row has a value but no setting name")
+                )
+            continue
         setting = _BY_KEY.get(normalise(key_text))
         if setting is None:
             known = [row.key for row in SETTING_ROWS]

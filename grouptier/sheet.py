@@ -277,7 +277,8 @@ def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) ->
             name: row[_index(letter)] if _index(letter) < len(row) else None
             for name, letter in letters.items()
         }
-        if all(is_blank(value) for value in picked.values()):
+        # An unticked checkbox (FALSE) fills every row of its column; it is not content.
+        if all(is_blank(value) or value is False for value in picked.values()):
             continue
         records.append(picked)
         rows.append(index)
@@ -316,7 +317,7 @@ def _header_letters(raw: RawTab, spec: TabSpec, problems: list[Problem]) -> dict
         column.name for column in spec.columns if column.required and column.name not in letters
     ]
     for name in missing:
-        problems.append(Problem(raw.name, "1", f'the header row has no "{name}" column'))
+        problems.append(Problem(raw.name, "1:1", f'the header row has no "{name}" column'))
     if missing:
         return None
     return letters

@@ -22,10 +22,12 @@ Output tables:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from grouptier.reasons import figures_text, ordinal, plural, score_text, tie_text
@@ -41,6 +43,8 @@ LEADERBOARD_COLUMNS = [
     "active_days", "content", "invites", "outcome", "note",
 ]  # fmt: skip
 _LAST_JOIN = 10**9  # members without a join date rank after every dated one
+
+Row = Mapping[str, Any]  # one member of the roster, as plain Python values
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,7 @@ def rank_members(members: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     first), then the earlier join date, then member id.
     """
     roster = members[members["status"] != "left"].merge(scores, on="member_id", how="left")
-    roster["join_key"] = [
-        day.toordinal() if isinstance(day, date) else _LAST_JOIN for day in roster["joined_on"]
-    ]
+    roster["join_key"] = _join_keys(roster["joined_on"])
     roster = roster.sort_values(
         ["group", "score", "active_days", "content", "join_key", "member_id"],
         ascending=[True, False, False, False, True, True],
@@ -73,28 +75,40 @@ def rank_members(members: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return roster.reset_index(drop=True)
 
 
+def _join_keys(joined_on: pd.Series) -> np.ndarray:
+    """Each join date as a day number, `_LAST_JOIN` where there is none."""
+    # A few hundred distinct dates among tens of thousands of members: convert each once.
+    codes, days = pd.factorize(joined_on)
+    keys = [day.toordinal() if isinstance(day, date) else _LAST_JOIN for day in days]
+    by_member: np.ndarray = np.array([*keys, _LAST_JOIN], dtype="int64")[codes]  # -1: no date
+    return by_member
+
+
 def protections(roster: pd.DataFrame, window: Window, settings: Settings) -> list[str]:
-    """Why each member may not be moved down ('' when nothing protects them)."""
-    return [
-        _protection(role, kol, locked, joined, window, settings)
-        for role, kol, locked, joined in zip(
-            roster["role"], roster["kol"], roster["locked"], roster["joined_on"], strict=True
-        )
+    """Why each member may not be moved down ('' when nothing protects them).
+
+    Staff first, then KOL, locked, and last a newcomer still in the grace period.
+    """
+    reasons = _newcomer_notes(roster["joined_on"], window, settings)
+    # Few members are protected: find them with whole-column tests, then write their reason.
+    for column, reason in (("locked", "locked"), ("kol", "KOL")):
+        for position in np.flatnonzero(roster[column].to_numpy(dtype=bool)):
+            reasons[position] = reason
+    roles = roster["role"]
+    for position in np.flatnonzero((roles != "").to_numpy(dtype=bool)):
+        reasons[position] = f"staff ({roles.iloc[position]})"
+    return reasons
+
+
+def _newcomer_notes(joined_on: pd.Series, window: Window, settings: Settings) -> list[str]:
+    codes, days = pd.factorize(joined_on)  # each distinct join date is checked once
+    notes = [
+        f"newcomer (joined {day:%Y-%m-%d})"
+        if isinstance(day, date) and (window.end - day).days < settings.newcomer_grace_days
+        else ""
+        for day in days
     ]
-
-
-def _protection(  # noqa: PLR0917 - one call site, zipped columns
-    role: str, kol: bool, locked: bool, joined: object, window: Window, settings: Settings
-) -> str:
-    if role:
-        return f"staff ({role})"
-    if kol:
-        return "KOL"
-    if locked:
-        return "locked"
-    if isinstance(joined, date) and (window.end - joined).days < settings.newcomer_grace_days:
-        return f"newcomer (joined {joined:%Y-%m-%d})"
-    return ""
+    return list(np.array([*notes, ""], dtype=object)[codes])  # code -1: no join date
 
 
 def plan_cycle(
@@ -119,9 +133,18 @@ class _Planner:
         self.settings = settings
         self.groups = {str(group["name"]): group for group in groups.to_dict("records")}
         self.max_level = int(groups["level"].max())
+        self.names_by_level: dict[int, list[str]] = {}
+        for name, group in self.groups.items():
+            self.names_by_level.setdefault(group["level"], []).append(name)
         roster["protected"] = protections(roster, window, settings)
-        self.roster = roster
-        self.by_group: dict[str, pd.DataFrame] = dict(list(roster.groupby("group", sort=False)))
+        self.roster = roster.reset_index(drop=True)
+        # The rules walk members one by one: plain lists indexed by roster position,
+        # and each group's positions in rank order, instead of one frame per group.
+        self.values = {name: self.roster[name].tolist() for name in self.roster.columns}
+        by_group = self.roster.groupby("group", sort=False)
+        self.positions = {str(n): p.tolist() for n, p in by_group.indices.items()}
+        rows = by_group["rows"].sum()
+        self.active = {str(name) for name in rows.index[rows > 0]}
         self.seats = self._seats_taken(roster)
         self.moves: list[dict[str, object]] = []
         self.moved: set[str] = set()
@@ -152,14 +175,15 @@ class _Planner:
         return seats
 
     def _names_at(self, level: int) -> list[str]:
-        return [name for name, group in self.groups.items() if group["level"] == level]
+        return self.names_by_level.get(level, [])
 
     def _room(self, name: str) -> int:
         return int(self.groups[name]["capacity"]) - self.seats[name]
 
     def _destination(self, level: int, exclude: Iterable[str] = ()) -> str | None:
         """The group of `level` with the most room left (first in the sheet on a tie)."""
-        candidates = [name for name in self._names_at(level) if name not in set(exclude)]
+        excluded = set(exclude)
+        candidates = [name for name in self._names_at(level) if name not in excluded]
         best = max(candidates, key=self._room, default=None)
         return best if best is not None and self._room(best) > 0 else None
 
@@ -169,8 +193,11 @@ class _Planner:
         return f"{name} (the level-{level} group with the most room)"
 
     def _has_activity(self, name: str) -> bool:
-        members = self.by_group.get(name)
-        return members is not None and int(members["rows"].sum()) > 0
+        return name in self.active
+
+    def _row(self, position: int) -> dict[str, Any]:
+        """One member of the roster as a dict of plain values."""
+        return {name: values[position] for name, values in self.values.items()}
 
     def _warn_about_sizes(self) -> None:
         for name, group in self.groups.items():
@@ -181,7 +208,7 @@ class _Planner:
                 self.warnings.append(
                     f"{name} is below its minimum size ({seats}/{group['min_size']})"
                 )
-            if name in self.by_group and not self._has_activity(name):
+            if name in self.positions and not self._has_activity(name):
                 self.warnings.append(
                     f"{name}: no activity recorded this cycle — was its export imported? "
                     "Nobody in it was moved down."
@@ -189,7 +216,7 @@ class _Planner:
 
     # -- moves ---------------------------------------------------------------------------------
 
-    def _move(self, member: pd.Series, to_group: str, kind: str, reason: str) -> None:
+    def _move(self, member: Row, to_group: str, kind: str, reason: str) -> None:
         self.moves.append(
             {
                 "cycle": self.window.cycle,
@@ -214,24 +241,29 @@ class _Planner:
 
     def _demote_from(self, name: str) -> None:
         group = self.groups[name]
-        members = self.by_group.get(name)
-        if members is None or not self._has_activity(name):
+        if not self._has_activity(name):
             return
-        eligible = members[
-            (members["protected"] == "")
-            & (members["score"] <= group["demote_max_score"])
-            & ~members["member_id"].isin(self.moved)
-        ].iloc[::-1]
+        positions = self.positions[name]
+        protected, score, member_id = (self.values[k] for k in ("protected", "score", "member_id"))
+        eligible = [
+            i
+            for i in reversed(positions)
+            if protected[i] == ""
+            and score[i] <= group["demote_max_score"]
+            and member_id[i] not in self.moved
+        ]
         limit = len(eligible) if group["demote_bottom"] is None else int(group["demote_bottom"])
-        chosen, staying = eligible.iloc[:limit], eligible.iloc[limit:]
+        chosen, staying = eligible[:limit], eligible[limit:]
+        first_staying = self._row(staying[0]) if staying else None
+        idle = sum(score[i] == 0 for i in positions)
         level = int(group["level"]) + 1
         not_made = 0
-        for _, member in chosen.iterrows():
+        for member in map(self._row, chosen):
             destination = self._destination(level)
             if destination is None:
                 not_made += 1
                 continue
-            reason = self._demotion_reason(member, members, staying, destination, group)
+            reason = self._demotion_reason(member, idle, first_staying, destination, group)
             self._move(member, destination, "demote", reason)
         if not_made:
             self.warnings.append(
@@ -241,15 +273,14 @@ class _Planner:
 
     def _demotion_reason(
         self,
-        member: pd.Series,
-        members: pd.DataFrame,
-        staying: pd.DataFrame,
+        member: Row,
+        idle: int,
+        first_staying: Row | None,
         destination: str,
         group: dict[str, object],
     ) -> str:
         level = int(str(group["level"])) + 1
         if member["score"] == 0:
-            idle = int((members["score"] == 0).sum())
             reason = (
                 f"score 0, 1 of {idle} members of {member['group']} with no activity this cycle"
             )
@@ -259,28 +290,23 @@ class _Planner:
                 f"score {score_text(member['score'])} ({figures_text(member)}), "
                 f"at or below {score_text(float(str(group['demote_max_score'])))}"
             )
-        first_staying = staying.iloc[0] if not staying.empty else None
         if first_staying is not None and first_staying["score"] == member["score"]:
             reason += "; " + tie_text(member, first_staying, "moved")
         return f"{reason}; to {self._where(destination, level)}"
 
     def _promote_from_level(self, level: int) -> None:
-        candidates, cut_partners = [], {}
+        pooled: list[int] = []
+        cut_partners: dict[str, Row | None] = {}
         for name in self._names_at(level):
             chosen, partner = self._promotion_candidates(name)
-            candidates.append(chosen)
+            pooled += chosen
             cut_partners[name] = partner
-        pooled = pd.concat(candidates) if candidates else pd.DataFrame()
-        if pooled.empty:
+        if not pooled:
             return
-        pooled = pooled.sort_values(
-            ["score", "active_days", "content", "join_key", "member_id"],
-            ascending=[False, False, False, True, True],
-            kind="stable",
-        )
+        pooled.sort(key=self._promotion_order)
         kind = "return" if level == self.max_level and self.max_level > 2 else "promote"
         next_in_line = 0
-        for _, member in pooled.iterrows():
+        for member in map(self._row, pooled):
             destination = self._destination(level - 1)
             if destination is None:
                 next_in_line += 1
@@ -295,22 +321,34 @@ class _Planner:
                 f"level {level} were not made; see 'next in line' in the Leaderboard"
             )
 
-    def _promotion_candidates(self, name: str) -> tuple[pd.DataFrame, pd.Series | None]:
+    def _promotion_candidates(self, name: str) -> tuple[list[int], Row | None]:
+        """Positions of the group's members up for promotion, and the first one left out."""
         group = self.groups[name]
-        members = self.by_group.get(name)
-        if members is None:
-            return pd.DataFrame(), None
-        eligible = members[
-            ~members["locked"]
-            & (members["score"] > group["promote_min_score"])
-            & ~members["member_id"].isin(self.moved)
+        locked, score, member_id = (self.values[k] for k in ("locked", "score", "member_id"))
+        eligible = [
+            i
+            for i in self.positions.get(name, [])
+            if not locked[i]
+            and score[i] > group["promote_min_score"]
+            and member_id[i] not in self.moved
         ]
         limit = len(eligible) if group["promote_top"] is None else int(group["promote_top"])
-        partner = eligible.iloc[limit] if limit < len(eligible) else None
-        return eligible.iloc[:limit], partner
+        partner = self._row(eligible[limit]) if limit < len(eligible) else None
+        return eligible[:limit], partner
+
+    def _promotion_order(self, position: int) -> tuple[Any, ...]:
+        """Sort key across groups: the ranking rule (higher score first, then the tie rules)."""
+        values = self.values
+        return (
+            -values["score"][position],
+            -values["active_days"][position],
+            -values["content"][position],
+            values["join_key"][position],
+            values["member_id"][position],
+        )
 
     def _promotion_reason(
-        self, member: pd.Series, partner: pd.Series | None, destination: str, kind: str, level: int
+        self, member: Row, partner: Row | None, destination: str, kind: str, level: int
     ) -> str:
         where = self._where(destination, level)
         if kind == "return":
@@ -347,19 +385,20 @@ class _Planner:
             kind="stable",
         )
         given = 0
-        for _, member in producers.iterrows():
+        for position in producers.index:
             if given >= settings.reward_count:
                 break
-            level = int(self.groups[str(member["group"])]["level"]) - 1
+            level = int(self.groups[str(self.values["group"][position])]["level"]) - 1
             if level < 1:
                 continue
-            target = self._destination(level, exclude=member["extra_groups"])
+            target = self._destination(level, exclude=self.values["extra_groups"][position])
             if target is None:
                 continue
             given += 1
+            member = self._row(position)
             self._move(member, target, "reward", self._reward_reason(member, target, given))
 
-    def _reward_reason(self, member: pd.Series, target: str, place: int) -> str:
+    def _reward_reason(self, member: Row, target: str, place: int) -> str:
         link = str(self.groups[target]["invite_link"])
         reason = (
             f"{ordinal(place)} most content this cycle: "
@@ -375,7 +414,7 @@ class _Planner:
             & (self.roster["content"] >= settings.kol_min_content)
             & (self.roster["invites"] >= settings.kol_min_invites)
         ]
-        for _, member in strong.iterrows():
+        for member in map(self._row, strong.index):
             reason = (
                 f"{plural(int(member['content']), 'content post')} and "
                 f"{plural(int(member['invites']), 'invite')} this cycle (thresholds "
@@ -388,19 +427,18 @@ class _Planner:
     def _leaderboard(self) -> pd.DataFrame:
         board = self.roster.copy()
         board["cycle"] = self.window.cycle
-        decided = board["member_id"].map(self.outcomes)
-        board["outcome"] = [
-            outcome[0] if isinstance(outcome, tuple) else "stays" for outcome in decided
-        ]
-        idle_bar = board["group"].map(
-            {name: g["demote_max_score"] for name, g in self.groups.items()}
-        )
-        sheltered = (board["protected"] != "") & (board["score"] <= idle_bar)
-        board["note"] = [
-            outcome[1]
-            if isinstance(outcome, tuple)
-            else (f"not moved down: {why}" if shelter else "")
-            for outcome, why, shelter in zip(decided, board["protected"], sheltered, strict=True)
-        ]
+        board["outcome"], board["note"] = self._outcomes_and_notes()
         board = board.sort_values(["group", "rank"], kind="stable")
         return board[LEADERBOARD_COLUMNS].reset_index(drop=True)
+
+    def _outcomes_and_notes(self) -> tuple[list[str], list[str]]:
+        """Each member's outcome ('stays' unless decided) and its note, in roster order."""
+        outcomes, notes = ["stays"] * len(self.roster), [""] * len(self.roster)
+        group, score, protected = (self.values[k] for k in ("group", "score", "protected"))
+        for i in np.flatnonzero((self.roster["protected"] != "").to_numpy(dtype=bool)):
+            idle_bar = self.groups.get(group[i], {}).get("demote_max_score")
+            if idle_bar is not None and score[i] <= idle_bar:
+                notes[i] = f"not moved down: {protected[i]}"
+        for i in np.flatnonzero(self.roster["member_id"].isin(list(self.outcomes)).to_numpy()):
+            outcomes[i], notes[i] = self.outcomes[self.values["member_id"][i]]
+        return outcomes, notes

@@ -8,6 +8,10 @@
   name what openpyxl would silently leave out when it saves: charts, pictures,
   shapes, pivot tables, slicers, macros, Excel-only data validation and
   conditional formatting. The xlsx backend refuses to write when they name anything.
+- `closed_up_formula` keeps a manager's formula pointing at the same cells when
+  rows above them are removed, which openpyxl does not do.
+- `save_atomically` writes through a temporary file and one rename, so a crash
+  leaves the old file or the new one, never half of one.
 
 Everything is read with `zipfile` and compiled regular expressions; the
 package's own small XML parts are parsed with ElementTree, never a worksheet.
@@ -16,19 +20,37 @@ package's own small XML parts are parsed with ElementTree, never a worksheet.
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import re
+import secrets
+import shutil
 import warnings
 import zipfile
+import zlib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.formula.translate import Translator
 
 from grouptier.cells import FormulaWithoutValue
 from grouptier.errors import WorkbookError
+
+FILE_EXISTS = "a file with this name already exists; grouptier will not overwrite it"
+# What reading the parts of a damaged package can raise.
+PACKAGE_ERRORS = (
+    zipfile.BadZipFile,
+    ElementTree.ParseError,
+    KeyError,
+    EOFError,
+    zlib.error,
+    UnicodeDecodeError,
+)
 
 _WORKSHEET = "worksheet"
 _CHARTSHEET = "chartsheet"
@@ -101,6 +123,7 @@ _FORMULA_CELL = re.compile(
     rb"(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v\s*>(?P<value>[^<]*)</(?:[\w.-]+:)?v>)?"
 )
 _ATTRIBUTE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
+_REF_END = re.compile(r"^(\$?[A-Za-z]{0,3}\$?)(\d+)$")
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
@@ -338,3 +361,102 @@ def _local(tag: str) -> str:
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def closed_up_formula(formula: str, title: str, gone: list[int]) -> str:
+    """`formula` of tab `title` after its rows `gone` (sorted) were removed, as Excel would.
+
+    References to this tab follow the cells they point at; one to a removed cell
+    becomes #REF!, and a range loses its removed rows. Other tabs are left alone.
+    """
+    try:
+        tokens = Tokenizer(formula).items
+    except TokenizerError:
+        return formula
+    if not tokens or tokens[0].type == Token.LITERAL:
+        return formula
+    return "=" + "".join(
+        _closed_up_reference(token.value, title, gone)
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE
+        else token.value
+        for token in tokens
+    )
+
+
+def _closed_up_reference(reference: str, title: str, gone: list[int]) -> str:
+    tab, bang, cells = reference.rpartition("!")
+    if bang and tab.strip("'").replace("''", "'").lower() != title.lower():
+        return reference
+    ends = [_REF_END.match(end) for end in cells.split(":")]
+    if len(ends) > 2 or not all(ends):
+        return reference  # a name, or whole columns: unaffected by rows closing up
+    matches = [end for end in ends if end is not None]
+    rows = [int(end.group(2)) for end in matches]
+    if len(rows) == 1:
+        before = bisect_left(gone, rows[0])
+        if before < len(gone) and gone[before] == rows[0]:
+            return "#REF!"
+        moved = [rows[0] - before]
+    else:
+        low = 0 if rows[0] <= rows[1] else 1
+        moved = [0, 0]
+        moved[low] = rows[low] - bisect_left(gone, rows[low])
+        moved[1 - low] = rows[1 - low] - bisect_right(gone, rows[1 - low])
+        if moved[1 - low] < moved[low]:
+            return "#REF!"
+    joined = ":".join(end.group(1) + str(row) for end, row in zip(matches, moved, strict=True))
+    return f"{tab}{bang}{joined}"
+
+
+def save_atomically(workbook: Any, path: str, replace: bool) -> None:
+    """Save an openpyxl `workbook` to `path` through a synced temporary file beside it.
+
+    `replace` swaps it for the existing file in one rename (keeping its permissions);
+    otherwise the file must not exist yet. On any failure the temporary file is removed.
+    """
+    target = Path(path)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with temp.open("xb") as handle, warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")  # openpyxl's save warnings are not a manager's concern
+            workbook.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            shutil.copymode(target, temp)
+            temp.replace(target)
+        else:
+            _link_new(temp, target)
+    except BaseException as exc:
+        with suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, FileExistsError) and not replace:
+            raise WorkbookError(path, FILE_EXISTS) from exc
+        if isinstance(exc, OSError):
+            reason = f"the workbook could not be saved ({exc.strerror or exc})"
+            raise WorkbookError(path, reason + ("; it is unchanged" if replace else "")) from exc
+        raise
+    _sync_folder(target.parent)
+
+
+def _link_new(temp: Path, target: Path) -> None:
+    # A hard link fails when the name exists, so a file made meanwhile is never overwritten;
+    # where links are not supported (FAT drives), check and rename instead.
+    try:
+        os.link(temp, target)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) or target.exists():
+            raise FileExistsError(str(target)) from exc
+        temp.replace(target)
+    else:
+        temp.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible on Windows, where it is not needed.
+    with suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

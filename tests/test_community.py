@@ -1,0 +1,795 @@
+"""load_community: headers found by name, blank rows skipped, every problem reported at its cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from conftest import ANCHOR, LONG_AGO, WINDOW, SheetBuilder
+
+from grouptier.cells import FormulaWithoutValue
+from grouptier.community import load_community
+from grouptier.errors import InvalidSheetError
+from grouptier.sheet import RawTab, RawWorkbook
+
+
+def problems_of(workbook: RawWorkbook) -> list[str]:
+    """Every problem as the CLI lists it (`Tab!Cell: message`), in sheet order."""
+    with pytest.raises(InvalidSheetError) as caught:
+        load_community(workbook)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def rename_headers(workbook: RawWorkbook, tab: str, headers: dict[str, str]) -> RawWorkbook:
+    """Give columns of `tab` the header a manager typed instead of the canonical name."""
+    row = workbook.tabs[tab].rows[0]
+    workbook.tabs[tab].rows[0] = [headers.get(str(name), name) for name in row]
+    return workbook
+
+
+def rearrange(workbook: RawWorkbook, tab: str, layout: list[tuple[str, str | None]]) -> None:
+    """Rebuild `tab` with `layout`'s (header, source column) order; None is a manager's column."""
+    old = workbook.tabs[tab].rows
+    position = {str(name): index for index, name in enumerate(old[0])}
+    rows = [[header for header, _ in layout]]
+    for number, row in enumerate(old[1:], start=2):
+        rows.append(
+            [f"note {number}" if source is None else row[position[source]] for _, source in layout]
+        )
+    workbook.tabs[tab] = RawTab(workbook.tabs[tab].name, rows)
+
+
+def two_members(sheet: SheetBuilder) -> SheetBuilder:
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    return sheet
+
+
+# --- headers, column order, tab names ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["member_id", "Member ID", "member-id", "MEMBER_ID", "  Member  Id ", "memberid"],
+    ids=["canonical", "title-case", "dash", "upper", "spaced", "joined"],
+)
+def test_member_id_header_is_matched_ignoring_case_spaces_underscores_and_dashes(
+    sheet: SheetBuilder, header: str
+) -> None:
+    two_members(sheet)
+    workbook = rename_headers(sheet.workbook(), "Members", {"member_id": header})
+    workbook = rename_headers(workbook, "Activity", {"member_id": header})
+
+    community = load_community(workbook)
+
+    assert list(community.members["member_id"]) == ["+447000000001", "+447000000002"]
+    assert list(community.activity["member_id"]) == ["+447000000001", "+447000000002"]
+
+
+def test_every_header_in_a_managers_spelling(sheet: SheetBuilder) -> None:
+    sheet.member("General", role="designer", motivation="grateful", kol="yes")
+    workbook = sheet.workbook()
+    for tab in workbook.tabs.values():
+        tab.rows[0] = [str(name).replace("_", " ").title() for name in tab.rows[0]]
+
+    community = load_community(workbook)
+
+    member = community.members.iloc[0]
+    assert (member["role"], member["motivation"], member["kol"]) == ("designer", "grateful", True)
+    assert community.settings.cycle_anchor == ANCHOR
+
+
+def test_columns_in_any_order_with_manager_columns_between(sheet: SheetBuilder) -> None:
+    sheet.member("Core", role="executive")
+    sheet.member("General", kol="yes")
+    workbook = sheet.workbook()
+    rearrange(
+        workbook,
+        "Members",
+        [
+            ("Phone notes", None),
+            ("Group", "group"),
+            ("Referred by", None),
+            ("KOL", "kol"),
+            ("Name", "name"),
+            ("Role", "role"),
+            ("Member ID", "member_id"),
+        ],
+    )
+
+    members = load_community(workbook).members
+
+    assert members[["member_id", "group", "role", "kol"]].to_dict("records") == [
+        {"member_id": "+447000000001", "group": "Core", "role": "executive", "kol": False},
+        {"member_id": "+447000000002", "group": "General", "role": "", "kol": True},
+    ]
+    assert "Phone notes" not in members.columns
+    assert "Referred by" not in members.columns
+
+
+def test_problems_name_the_column_where_it_really_is(sheet: SheetBuilder) -> None:
+    sheet.member("Core")
+    sheet.member("Genral", role="boss")
+    workbook = sheet.workbook()
+    rearrange(
+        workbook,
+        "Members",
+        [
+            ("notes to self", None),
+            ("Name", "name"),
+            ("Member ID", "member_id"),
+            ("Role", "role"),
+            ("GROUP", "group"),
+        ],
+    )
+
+    assert problems_of(workbook) == [
+        'Members!D3: role "boss" is not one of assistant, activity officer, record officer, '
+        "designer, diplomat, executive",
+        'Members!E3: group "Genral" is not in Groups (did you mean "General"?)',
+    ]
+
+
+def test_manager_columns_are_never_read(sheet: SheetBuilder) -> None:
+    sheet.member("General")
+    workbook = sheet.workbook()
+    members = workbook.tabs["Members"].rows
+    members[0] += ["=total", "Scratch"]
+    members[1] += [FormulaWithoutValue("=SUM(A1:A9)"), "#REF!"]
+
+    assert len(load_community(workbook).members) == 1
+
+
+def test_tab_names_are_matched_ignoring_case_and_spaces(sheet: SheetBuilder) -> None:
+    sheet.member("General")
+    workbook = sheet.workbook()
+    workbook.tabs = {
+        f" {name.upper()} ": RawTab(f" {name.upper()} ", tab.rows)
+        for name, tab in workbook.tabs.items()
+    }
+
+    assert len(load_community(workbook).members) == 1
+
+
+def test_a_problem_names_the_tab_as_the_manager_spelt_it(sheet: SheetBuilder) -> None:
+    sheet.member("Genral")
+    workbook = sheet.workbook()
+    workbook.tabs["Members"] = RawTab("members", workbook.tabs["Members"].rows)
+
+    assert problems_of(workbook) == [
+        'members!C2: group "Genral" is not in Groups (did you mean "General"?)'
+    ]
+
+
+def test_optional_columns_may_be_left_out(sheet: SheetBuilder) -> None:
+    workbook = sheet.workbook()
+    workbook.tabs["Members"] = RawTab(
+        "Members", [["member_id", "name", "group"], ["+447000000001", "Ada", "General"]]
+    )
+    workbook.tabs["Activity"] = RawTab(
+        "Activity",
+        [["date", "member_id", "messages"], [WINDOW.start, "+447000000001", 4]],
+    )
+
+    community = load_community(workbook)
+
+    member = community.members.iloc[0]
+    assert (member["role"], member["kol"], member["extra_groups"], member["status"]) == (
+        "",
+        False,
+        (),
+        "active",
+    )
+    assert community.activity[["messages", "content", "invites"]].iloc[0].tolist() == [4, 0, 0]
+
+
+# --- blank rows ------------------------------------------------------------------------
+
+
+def test_blank_rows_are_skipped_and_later_rows_keep_their_sheet_row(sheet: SheetBuilder) -> None:
+    sheet.member("Core")
+    sheet.member("General")
+    workbook = sheet.workbook()
+    rows = workbook.tabs["Members"].rows
+    rows[2:2] = [[], [None] * 11, ["", "   ", None]]  # sheet rows 3, 4 and 5
+
+    members = load_community(workbook).members
+
+    assert list(members["sheet_row"]) == [2, 6]
+    assert list(members["member_id"]) == ["+447000000001", "+447000000002"]
+
+
+def test_a_problem_below_blank_rows_names_its_real_row(sheet: SheetBuilder) -> None:
+    sheet.member("Core")
+    sheet.member("Genral")
+    workbook = sheet.workbook()
+    workbook.tabs["Members"].rows[2:2] = [[None] * 11] * 10
+
+    assert problems_of(workbook) == [
+        'Members!C13: group "Genral" is not in Groups (did you mean "General"?)'
+    ]
+
+
+def test_a_row_with_only_a_manager_column_filled_is_blank(sheet: SheetBuilder) -> None:
+    sheet.member("General")
+    workbook = sheet.workbook()
+    rows = workbook.tabs["Members"].rows
+    rows[0].append("follow-up")
+    rows.append([None] * 11 + ["call back on Monday"])
+
+    assert len(load_community(workbook).members) == 1
+
+
+def test_a_row_of_unticked_checkboxes_is_blank(sheet: SheetBuilder) -> None:
+    sheet.member("General")
+    workbook = sheet.workbook()
+    workbook.tabs["Members"].rows.append([None] * 6 + [False, False, None, None, None])
+
+    assert len(load_community(workbook).members) == 1
+
+
+# --- all problems at once ------------------------------------------------------------------
+
+
+def test_scenario_14_both_problems_are_reported_at_once(sheet: SheetBuilder) -> None:
+    for _ in range(12):
+        sheet.member("General")
+    sheet.member("Genral")  # Members row 14
+    for _ in range(198):
+        sheet.post("+447000000001")
+    sheet.post("+447000000002", messages=-3)  # Activity row 200
+
+    with pytest.raises(InvalidSheetError) as caught:
+        load_community(sheet.workbook())
+
+    assert str(caught.value) == (
+        "The sheet has 2 problems; nothing was changed:\n"
+        "  Activity!D200: -3 cannot be negative\n"
+        '  Members!C14: group "Genral" is not in Groups (did you mean "General"?)'
+    )
+
+
+def test_problems_come_in_sheet_order_across_every_tab(sheet: SheetBuilder) -> None:
+    sheet.settings["weight_content"] = "lots"
+    sheet.groups[1]["capacity"] = 2000
+    sheet.member("General", kol="maybe", joined_on="2026-02-30")
+    sheet.member("General", role="boss")
+    sheet.post("+447000000001", messages=1.5, invites="two")
+    sheet.post("+447000000099")
+    sheet.topics.append({"week_of": "soon", "title": "Hello"})
+
+    assert problems_of(sheet.workbook()) == [
+        "Activity!D2: 1.5 must be a whole number",
+        'Activity!G2: "two" is not a number',
+        'Activity!B3: member id "+447000000099" is not in Members',
+        "Groups!C3: capacity 2000 is above WhatsApp's limit of 1024 members per group; "
+        "split the group into two groups of the same level",
+        'Members!E2: "2026-02-30" is not a real date (there is no day 30 in that month)',
+        'Members!G2: "maybe" must be yes or no',
+        'Members!D3: role "boss" is not one of assistant, activity officer, record officer, '
+        "designer, diplomat, executive",
+        'Settings!B8: weight_content: "lots" is not a number',
+        'Topics!A2: "soon" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05',
+    ]
+
+
+def test_a_bad_capacity_does_not_hide_an_unknown_group(sheet: SheetBuilder) -> None:
+    sheet.groups[1]["capacity"] = 2000
+    sheet.member("Genral")
+
+    assert problems_of(sheet.workbook()) == [
+        "Groups!C3: capacity 2000 is above WhatsApp's limit of 1024 members per group; "
+        "split the group into two groups of the same level",
+        'Members!C2: group "Genral" is not in Groups (did you mean "General"?)',
+    ]
+
+
+# --- one rule at a time ------------------------------------------------------------------
+
+Breakage = Callable[[SheetBuilder], RawWorkbook]
+
+
+def edited(change: Callable[[SheetBuilder], object]) -> Breakage:
+    """The workbook of a sheet after `change`."""
+
+    def breakage(sheet: SheetBuilder) -> RawWorkbook:
+        change(sheet)
+        return sheet.workbook()
+
+    return breakage
+
+
+def drop_tab(name: str) -> Breakage:
+    def breakage(sheet: SheetBuilder) -> RawWorkbook:
+        workbook = sheet.workbook()
+        del workbook.tabs[name]
+        return workbook
+
+    return breakage
+
+
+def set_member(index: int, **fields: object) -> Breakage:
+    return edited(lambda sheet: sheet.members[index].update(fields))
+
+
+def set_activity(index: int, **fields: object) -> Breakage:
+    return edited(lambda sheet: sheet.activity[index].update(fields))
+
+
+def set_group(index: int, **fields: object) -> Breakage:
+    return edited(lambda sheet: sheet.groups[index].update(fields))
+
+
+def add_member(**fields: object) -> Breakage:
+    row = {"member_id": "+447000000099", "name": "New", "group": "General", **fields}
+    return edited(lambda sheet: sheet.members.append(row))
+
+
+RULES: list[tuple[str, Breakage, list[str]]] = [
+    ("missing-members-tab", drop_tab("Members"), ['Members: the tab "Members" is missing']),
+    ("missing-activity-tab", drop_tab("Activity"), ['Activity: the tab "Activity" is missing']),
+    ("missing-topics-tab", drop_tab("Topics"), ['Topics: the tab "Topics" is missing']),
+    ("missing-runs-tab-is-fine", drop_tab("Runs"), []),
+    (
+        "duplicate-member-id",
+        add_member(member_id="+447000000002"),
+        ['Members!A4: member id "+447000000002" is used twice (first in row 3)'],
+    ),
+    ("blank-member-id", add_member(member_id=" "), ["Members!A4: member id is blank"]),
+    ("blank-group", set_member(0, group=None), ["Members!C2: group is blank"]),
+    (
+        "unknown-group",
+        set_member(1, group="Genral"),
+        ['Members!C3: group "Genral" is not in Groups (did you mean "General"?)'],
+    ),
+    ("group-in-other-case", set_member(1, group="GENERAL"), []),
+    (
+        "unknown-extra-group",
+        set_member(1, extra_groups="Core, VIP"),
+        ['Members!I3: group "VIP" is not in Groups'],
+    ),
+    (
+        "unknown-role",
+        set_member(1, role="Desinger"),
+        [
+            'Members!D3: role "Desinger" is not one of assistant, activity officer, '
+            'record officer, designer, diplomat, executive (did you mean "designer"?)'
+        ],
+    ),
+    (
+        "unknown-motivation",
+        set_member(0, motivation="selfdriven!"),
+        [
+            'Members!F2: motivation "selfdriven!" is not one of dedicated, grateful, '
+            'self-driven, resource (did you mean "self-driven"?)'
+        ],
+    ),
+    (
+        "unknown-status",
+        set_member(0, status="paused"),
+        ['Members!J2: status "paused" is not one of active, left'],
+    ),
+    ("locked-not-yes-no", set_member(0, locked="soon"), ['Members!H2: "soon" must be yes or no']),
+    (
+        "impossible-joined-on",
+        set_member(1, joined_on="2026-02-30"),
+        ['Members!E3: "2026-02-30" is not a real date (there is no day 30 in that month)'],
+    ),
+    (
+        "phone-as-number",
+        add_member(member_id=447911123456),
+        [
+            "Members!A4: 447911123456 looks like a phone number the spreadsheet turned into a "
+            "number, which drops the leading + or 0; format the column as text and type it in "
+            "international form, e.g. +447911123456"
+        ],
+    ),
+    (
+        "phone-in-scientific-notation",
+        add_member(member_id="4.47911E+11"),
+        [
+            'Members!A4: "4.47911E+11" is a phone number the spreadsheet turned into scientific '
+            "notation, which loses digits; format the column as text and type the full number, "
+            "e.g. +447911123456"
+        ],
+    ),
+    (
+        "bad-activity-date",
+        set_activity(0, date="2026-02-30"),
+        ['Activity!A2: "2026-02-30" is not a real date (there is no day 30 in that month)'],
+    ),
+    ("blank-activity-date", set_activity(1, date=None), ["Activity!A3: date is blank"]),
+    ("negative-count", set_activity(0, messages=-1), ["Activity!D2: -1 cannot be negative"]),
+    ("fractional-count", set_activity(1, content=0.5), ["Activity!F3: 0.5 must be a whole number"]),
+    ("non-numeric-count", set_activity(0, invites="lots"), ['Activity!G2: "lots" is not a number']),
+    ("count-as-text", set_activity(0, messages=" 7 ", active_days="2"), []),
+    (
+        "activity-for-unknown-member",
+        set_activity(1, member_id="+447000000050"),
+        ['Activity!B3: member id "+447000000050" is not in Members'],
+    ),
+    (
+        "activity-in-unknown-group",
+        set_activity(0, group="Retension"),
+        ['Activity!C2: group "Retension" is not in Groups (did you mean "Retention"?)'],
+    ),
+    (
+        "formula-without-value",
+        set_activity(1, messages=FormulaWithoutValue("=B2*2")),
+        [
+            "Activity!D3: holds the formula =B2*2 but no calculated value was saved with it; "
+            "open the file in Excel, LibreOffice or Google Sheets and save it again so the "
+            "value is calculated, or type the value itself"
+        ],
+    ),
+    (
+        "level-gap",
+        set_group(2, level=5),
+        ["Groups!B: levels must run 1, 2, 3, ... without gaps; no group has level 3, 4"],
+    ),
+    ("no-level-1", set_group(0, level=3), ["Groups!B: no group has level 1 (the core group)"]),
+    (
+        "fractional-level",
+        set_group(1, level=2.5),
+        ["Groups!B3: level 2.5 must be a whole number: 1 for core, 2, 3, ..."],
+    ),
+    (
+        "level-as-text",
+        set_group(1, level="second"),
+        ['Groups!B3: "second" is not a number'],
+    ),
+    ("capacity-1024-is-the-limit", set_group(1, capacity=1024), []),
+    (
+        "capacity-above-1024",
+        set_group(1, capacity=1025),
+        [
+            "Groups!C3: capacity 1025 is above WhatsApp's limit of 1024 members per group; "
+            "split the group into two groups of the same level"
+        ],
+    ),
+    ("promote-top-equal-to-room-above", set_group(1, promote_top=200), []),
+    (
+        "promote-top-above-room-above",
+        set_group(1, promote_top=201),
+        [
+            "Groups!D3: promote_top 201 is more than the groups above can hold (200); "
+            "lower it or leave it blank"
+        ],
+    ),
+    (
+        "min-size-above-capacity",
+        set_group(0, min_size=201),
+        ["Groups!H2: min_size 201 is above the capacity 200"],
+    ),
+    (
+        "demote-bottom-above-capacity",
+        set_group(2, capacity=50, demote_bottom=51),
+        ["Groups!F4: demote_bottom 51 is above the capacity 50"],
+    ),
+    (
+        "group-listed-twice",
+        edited(lambda sheet: sheet.groups.append({"name": "CORE", "level": 1})),
+        ['Groups!A5: the group "CORE" is listed twice (also in row 2)'],
+    ),
+    (
+        "no-groups",
+        edited(lambda sheet: sheet.groups.clear()),
+        ["Groups: there are no groups; add at least one row"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [(breakage, expected) for _, breakage, expected in RULES],
+    ids=[name for name, _, _ in RULES],
+)
+def test_each_rule_names_its_cell(
+    sheet: SheetBuilder, breakage: Breakage, expected: list[str]
+) -> None:
+    two_members(sheet)
+    workbook = breakage(sheet)
+
+    if expected:
+        assert problems_of(workbook) == expected
+    else:
+        load_community(workbook)
+
+
+def test_a_missing_required_column_is_named_on_the_header_row(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    workbook = rename_headers(sheet.workbook(), "Members", {"name": "full name", "group": ""})
+
+    assert problems_of(workbook) == [
+        'Members!1:1: the header row has no "group" column',
+        'Members!1:1: the header row has no "name" column',
+    ]
+
+
+def test_a_column_twice_names_both_cells(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    workbook = sheet.workbook()
+    workbook.tabs["Activity"].rows[0].append("Messages")
+
+    assert problems_of(workbook) == [
+        'Activity!I1: the column "messages" appears twice (also in D1)'
+    ]
+
+
+def test_an_empty_tab_lacks_every_required_column(sheet: SheetBuilder) -> None:
+    workbook = sheet.workbook()
+    workbook.tabs["Topics"] = RawTab("Topics", [])
+
+    assert problems_of(workbook) == [
+        'Topics!1:1: the header row has no "title" column',
+        'Topics!1:1: the header row has no "week_of" column',
+    ]
+
+
+def test_a_topic_without_its_week_says_so(sheet: SheetBuilder) -> None:
+    sheet.topics.append({"title": "Share a win"})
+
+    assert problems_of(sheet.workbook()) == ["Topics!A2: week of is blank"]
+
+
+def test_a_template_for_an_unknown_group(sheet: SheetBuilder) -> None:
+    workbook = sheet.workbook()
+    workbook.tabs["Templates"] = RawTab(
+        "Templates", [["name", "group", "text"], ["promote", "Genral", "Welcome!"]]
+    )
+
+    assert problems_of(workbook) == [
+        'Templates!B2: group "Genral" is not in Groups (did you mean "General"?)'
+    ]
+
+
+def test_parallel_groups_may_share_a_level(sheet: SheetBuilder) -> None:
+    sheet.groups[1]["name"] = "General A"
+    sheet.groups.insert(2, {"name": "General B", "level": 2, "capacity": 600})
+    sheet.member("General B")
+    sheet.member("general a")
+
+    community = load_community(sheet.workbook())
+
+    assert list(community.members["group"]) == ["General B", "General A"]
+    assert list(community.groups["level"]) == [1, 2, 2, 3]
+
+
+# --- typed results -------------------------------------------------------------------------
+
+
+def test_groups_are_typed_with_blank_limits_as_none(sheet: SheetBuilder) -> None:
+    sheet.groups[2]["capacity"] = None
+
+    groups = load_community(sheet.workbook()).groups
+
+    assert groups[["name", "capacity", "promote_top", "demote_bottom"]].to_dict("records") == [
+        {"name": "Core", "capacity": 200, "promote_top": None, "demote_bottom": None},
+        {"name": "General", "capacity": 1024, "promote_top": 3, "demote_bottom": 10},
+        {"name": "Retention", "capacity": 1024, "promote_top": None, "demote_bottom": None},
+    ]
+    assert type(groups.loc[1, "promote_top"]) is int
+    assert type(groups.loc[1, "demote_bottom"]) is int
+
+
+def test_members_are_typed(sheet: SheetBuilder) -> None:
+    sheet.member(
+        "General",
+        member_id=12345,
+        role="Record Officer",
+        joined_on=46000,
+        kol="✓",
+        locked="no",
+        extra_groups="core , Retention,",
+        status="LEFT",
+    )
+
+    member = load_community(sheet.workbook()).members.iloc[0].to_dict()
+
+    assert member == {
+        "member_id": "12345",
+        "name": "Member 1",
+        "group": "General",
+        "role": "record officer",
+        "joined_on": date(2025, 12, 9),
+        "motivation": "",
+        "kol": True,
+        "locked": False,
+        "extra_groups": ("Core", "Retention"),
+        "status": "left",
+        "sheet_row": 2,
+    }
+
+
+def test_activity_ids_match_members_typed_either_way(sheet: SheetBuilder) -> None:
+    sheet.member("General", member_id=12345)
+    sheet.post("12345", messages="3")
+    sheet.post(12345.0)  # type: ignore[arg-type]
+
+    activity = load_community(sheet.workbook()).activity
+
+    assert list(activity["member_id"]) == ["12345", "12345"]
+    assert list(activity["messages"]) == [3, 1]
+
+
+def test_the_run_log_is_read_leniently(sheet: SheetBuilder) -> None:
+    sheet.runs += [
+        {"run_id": "a1", "cycle": 2, "status": "Done", "started_at": "2026-09-31 06:00"},
+        {"run_id": "b2", "cycle": "oops", "status": "done"},
+        {"run_id": "c3", "cycle": "", "status": "invalid", "error": "Members!C14: ..."},
+    ]
+
+    runs = load_community(sheet.workbook()).runs
+
+    assert runs[["run_id", "cycle", "status"]].to_dict("records") == [
+        {"run_id": "a1", "cycle": 2, "status": "done"},
+        {"run_id": "c3", "cycle": 0, "status": "invalid"},
+    ]
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def test_settings_are_typed_from_text_and_numbers(sheet: SheetBuilder) -> None:
+    sheet.settings.update(
+        {
+            "cycle_anchor": "2026-09-01",
+            "cycle_days": "14",
+            "time_zone": "Asia/Kolkata",
+            "weight_content": "2,5",
+            "apply_moves": "No",
+            "daily_message_cap": None,
+        }
+    )
+
+    settings = load_community(sheet.workbook()).settings
+
+    assert settings.cycle_anchor == date(2026, 9, 1)
+    assert settings.cycle_days == 14
+    assert settings.time_zone == "Asia/Kolkata"
+    assert settings.weight_content == 2.5
+    assert settings.apply_moves is False
+    assert settings.daily_message_cap == 50
+
+
+def test_setting_names_are_matched_like_headers(sheet: SheetBuilder) -> None:
+    workbook = sheet.workbook()
+    rows = workbook.tabs["Settings"].rows
+    rows[:] = [rows[0], ["Cycle Anchor", ANCHOR], ["cycle-days", 10], ["TIME ZONE", "UTC"]]
+
+    settings = load_community(workbook).settings
+
+    assert (settings.cycle_anchor, settings.cycle_days) == (ANCHOR, 10)
+
+
+def replace_settings(sheet: SheetBuilder, rows: list[list[object]]) -> RawWorkbook:
+    workbook = sheet.workbook()
+    workbook.tabs["Settings"] = RawTab("Settings", [["setting", "value", "notes"], *rows])
+    return workbook
+
+
+SETTING_PROBLEMS: list[tuple[str, list[list[object]], list[str]]] = [
+    (
+        "unknown-with-suggestion",
+        [["cycle_anchor", ANCHOR], ["weight_mesages", 2]],
+        [
+            'Settings!A3: "weight_mesages" is not a setting grouptier knows '
+            '(did you mean "weight_messages"?)'
+        ],
+    ),
+    (
+        "unknown-without-suggestion",
+        [["cycle_anchor", ANCHOR], ["colour", "blue"]],
+        ['Settings!A3: "colour" is not a setting grouptier knows'],
+    ),
+    (
+        "set-twice",
+        [["cycle_anchor", ANCHOR], ["cycle_days", 15], ["Cycle Days", 14]],
+        ['Settings!A4: "cycle_days" is set twice (also in row 3)'],
+    ),
+    (
+        "anchor-row-missing",
+        [["cycle_days", 15]],
+        [
+            'Settings: the setting "cycle_anchor" (the first day of cycle 1) is missing; '
+            "add a row with a date"
+        ],
+    ),
+    (
+        "anchor-blank",
+        [["cycle_anchor", "  "]],
+        [
+            'Settings: the setting "cycle_anchor" (the first day of cycle 1) is missing; '
+            "add a row with a date"
+        ],
+    ),
+    (
+        "anchor-impossible",
+        [["cycle_anchor", "2026-09-31"]],
+        [
+            'Settings!B2: cycle_anchor: "2026-09-31" is not a real date '
+            "(there is no day 31 in that month)"
+        ],
+    ),
+    (
+        "bad-time-zone",
+        [["cycle_anchor", ANCHOR], ["time_zone", "London"]],
+        [
+            'Settings!B3: time_zone: "London" is not a time zone; use a name such as '
+            'Europe/London or Asia/Kolkata (did you mean "Europe/London"?)'
+        ],
+    ),
+    (
+        "time-zone-folder",
+        [["cycle_anchor", ANCHOR], ["time_zone", "America"]],
+        [
+            'Settings!B3: time_zone: "America" is not a time zone; use a name such as '
+            "Europe/London or Asia/Kolkata"
+        ],
+    ),
+    (
+        "weight-not-a-number",
+        [["cycle_anchor", ANCHOR], ["weight_invites", "high"]],
+        ['Settings!B3: weight_invites: "high" is not a number'],
+    ),
+    (
+        "weight-negative",
+        [["cycle_anchor", ANCHOR], ["weight_messages", -0.5]],
+        ["Settings!B3: weight_messages: -0.5 cannot be negative"],
+    ),
+    (
+        "cycle-days-zero",
+        [["cycle_anchor", ANCHOR], ["cycle_days", 0]],
+        ["Settings!B3: cycle_days: must be at least 1"],
+    ),
+    (
+        "cap-fractional",
+        [["cycle_anchor", ANCHOR], ["daily_message_cap", 12.5]],
+        ["Settings!B3: daily_message_cap: 12.5 must be a whole number"],
+    ),
+    (
+        "apply-moves-unclear",
+        [["cycle_anchor", ANCHOR], ["apply_moves", "sometimes"]],
+        ['Settings!B3: apply_moves: "sometimes" must be yes or no'],
+    ),
+    (
+        "several-at-once",
+        [["cycle_days", "two weeks"], ["timezone", "Mars/Base"], ["cycle_days", 15]],
+        [
+            'Settings: the setting "cycle_anchor" (the first day of cycle 1) is missing; '
+            "add a row with a date",
+            'Settings!B2: cycle_days: "two weeks" is not a number',
+            'Settings!B3: time_zone: "Mars/Base" is not a time zone; use a name such as '
+            "Europe/London or Asia/Kolkata",
+            'Settings!A4: "cycle_days" is set twice (also in row 2)',
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [(rows, expected) for _, rows, expected in SETTING_PROBLEMS],
+    ids=[name for name, _, _ in SETTING_PROBLEMS],
+)
+def test_settings_problems(
+    sheet: SheetBuilder, rows: list[list[object]], expected: list[str]
+) -> None:
+    assert problems_of(replace_settings(sheet, rows)) == expected
+
+
+def test_a_settings_row_with_only_a_note_is_ignored(sheet: SheetBuilder) -> None:
+    workbook = replace_settings(sheet, [["cycle_anchor", ANCHOR], [None, None, "Scoring:"]])
+
+    assert load_community(workbook).settings.cycle_anchor == ANCHOR
+
+
+def test_a_settings_problem_does_not_hide_other_tabs(sheet: SheetBuilder) -> None:
+    sheet.member("Genral", joined_on=LONG_AGO)
+    workbook = replace_settings(sheet, [["cycle_anchor", "soon"]])
+
+    assert problems_of(workbook) == [
+        'Members!C2: group "Genral" is not in Groups (did you mean "General"?)',
+        'Settings!B2: cycle_anchor: "soon" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05',
+    ]
