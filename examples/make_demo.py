@@ -69,6 +69,7 @@ Rows = dict[str, list[Row]]
 # a line of first names and one of last names ("^" first: family name first, no space),
 # or one line of whole names separated by ";". UK and US numbers use the ranges
 # reserved for fiction (Ofcom 07700 900xxx, 555-01xx).
+_FICTION_RANGES = ("44", "1")
 _CULTURE_TABLE = """
 +44 | 7700900 | 3 | 5
 Oliver Amelia Harry Isla Jack Poppy George Freya Callum Niamh
@@ -185,9 +186,14 @@ class Culture:
         return first if rng.random() < 0.12 else f"{first} {last}"
 
     def phone(self, rng: random.Random) -> str:
-        """A mobile number in international form: + and digits only."""
+        """A mobile number in international form that cannot reach anyone.
+
+        Outside the UK and US fiction ranges, a 0 after the country code (a trunk
+        prefix, never dialled internationally) keeps every number unassigned.
+        """
         rest = "".join(rng.choice("0123456789") for _ in range(self.digits))
-        return f"+{self.country_code}{rng.choice(self.prefixes)}{rest}"
+        trunk = "" if self.country_code in _FICTION_RANGES else "0"
+        return f"+{self.country_code}{trunk}{rng.choice(self.prefixes)}{rest}"
 
 
 def parse_cultures(table: str) -> tuple[Culture, ...]:
