@@ -59,8 +59,8 @@ def daily_totals(
     """One row per `by` and day, the cap applied to the day's messages."""
     counts = rows[[*by, "date", "messages", "content", "invites"]].copy()
     any_activity = (counts["messages"] + counts["content"] + counts["invites"]) > 0
-    given = pd.to_numeric(rows["active_days"], errors="coerce")
-    counts["active_days"] = given.fillna(any_activity.astype("int64")).astype("int64")
+    given = pd.to_numeric(rows["active_days"], errors="coerce").to_numpy("float64", na_value=np.nan)
+    counts["active_days"] = np.where(np.isnan(given), any_activity, given).astype("int64")
     counts["rows"] = 1
     # One grouper for both aggregations: factorising the keys is most of the cost.
     grouped = counts.groupby([*by, "date"], sort=False)
