@@ -84,8 +84,8 @@ def load_community(workbook: RawWorkbook) -> Community:
     settings = read_settings(tables["Settings"], problems) if tables["Settings"] else None
     groups = _read_groups(tables["Groups"], problems)
     # With no usable group names, every member's group would be "unknown": report Groups alone.
-    group_names = tuple(name for name in groups["name"] if name) if groups is not None else ()
-    group_names = group_names or None
+    named = tuple(name for name in groups["name"] if name) if groups is not None else ()
+    group_names = named or None
     members = _read_members(tables["Members"], group_names, problems)
     member_ids = set(members["member_id"]) if members is not None else None
     activity = _read_activity(tables["Activity"], group_names, member_ids, problems)
@@ -346,6 +346,7 @@ _HISTORY_PARSERS: dict[str, Parser] = {
     "active_days": parse_count,
     "content": parse_count,
     "invites": parse_count,
+    "rows": parse_count,
 }
 
 

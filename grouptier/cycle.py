@@ -149,8 +149,8 @@ def plan_cycles(community: Community, cycles: list[int]) -> tuple[list[CyclePlan
 def apply_moves(members: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     """Members after a cycle's moves: new groups, rewarded extra groups."""
     members = members.copy()
-    position = {member_id: i for i, member_id in enumerate(members["member_id"])}
-    groups, extras = list(members["group"]), list(members["extra_groups"])
+    position = {member_id: i for i, member_id in enumerate(members["member_id"].tolist())}
+    groups, extras = members["group"].tolist(), members["extra_groups"].tolist()
     for move in moves.itertuples():
         at = position[str(move.member_id)]
         if move.kind in {"promote", "demote", "return"}:

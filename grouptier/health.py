@@ -18,14 +18,16 @@ def activity_warnings(community: Community, scores: pd.DataFrame) -> list[str]:
     """Members with no activity rows at all, and staff idle in the scored cycle."""
     members = community.members
     active = members[members["status"] != "left"]
-    recorded = set(community.activity["member_id"]) | set(community.history["member_id"])
+    # .tolist() first: building a set straight from a string column goes one element at a time.
+    recorded = set(community.activity["member_id"].tolist())
+    recorded |= set(community.history["member_id"].tolist())
     warnings = []
     never = active[~active["member_id"].isin(recorded)]
     if not never.empty:
         warnings.append(
             f"No activity rows at all for {plural(len(never), 'member')}: {_rows(never)}"
         )
-    idle = set(scores.loc[scores["rows"] == 0, "member_id"])
+    idle = set(scores.loc[scores["rows"] == 0, "member_id"].tolist())
     idle_staff = active[(active["role"] != "") & active["member_id"].isin(idle)]
     if not idle_staff.empty:
         warnings.append(

@@ -41,7 +41,7 @@ def score_members(
     figures = daily.groupby("member_id", sort=False)[FIGURES].sum()
     rolled = history[history["cycle"] == window.cycle]
     if not rolled.empty:
-        rolled = rolled.assign(rows=1).groupby("member_id", sort=False)[FIGURES].sum()
+        rolled = rolled.groupby("member_id", sort=False)[FIGURES].sum()
         figures = figures.add(rolled, fill_value=0)
     scores = (
         pd.DataFrame({"member_id": members["member_id"]})

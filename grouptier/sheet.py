@@ -272,11 +272,10 @@ def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) ->
     if letters is None:
         return None
     records, rows = [], []
+    positions = {name: _index(letter) for name, letter in letters.items()}
     for index, row in enumerate(raw.rows[1:], start=2):
-        picked = {
-            name: row[_index(letter)] if _index(letter) < len(row) else None
-            for name, letter in letters.items()
-        }
+        width = len(row)
+        picked = {name: row[at] if at < width else None for name, at in positions.items()}
         # An unticked checkbox (FALSE) fills every row of its column; it is not content.
         if all(is_blank(value) or value is False for value in picked.values()):
             continue
