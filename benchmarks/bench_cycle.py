@@ -207,7 +207,7 @@ def _typed(
     records: list[dict[str, Any]], columns: list[str], status_default: str = ""
 ) -> pd.DataFrame:
     """The frame `community._read_tab` builds: one list per column, then `sheet_row`."""
-    data: dict[str, list[Any]] = {name: [r[name] for r in records] for name in columns}
+    data: dict[str, list[Any]] = {name: [r.get(name) for r in records] for name in columns}
     if "kol" in data:
         data["extra_groups"] = [tuple(filter(None, [text])) for text in data["extra_groups"]]
         data["status"] = [status or status_default for status in data["status"]]

@@ -6,17 +6,26 @@ import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from grouptier.backends.xlsx import XlsxBackend, create_workbook
-from grouptier.cycle import RunOptions, check, run
+from grouptier.backends import is_google_sheet, open_backend, prepare_community
+from grouptier.cycle import RunOptions, check, messages_of_day, run
 from grouptier.demo import run_demo
-from grouptier.display import show_check, show_problems, show_run
+from grouptier.display import (
+    reading_progress,
+    show_check,
+    show_import,
+    show_messages,
+    show_problems,
+    show_run,
+)
 from grouptier.errors import GrouptierError, InvalidSheetError, UsageError
+from grouptier.importing import ImportOptions, import_chat
+from grouptier.messages import TEMPLATE_NAMES
 from grouptier.starter import starter_rows
 
 P = ParamSpec("P")
@@ -60,6 +69,23 @@ def _as_date(_ctx: click.Context, _param: click.Parameter, value: datetime | Non
     return value.date() if value else None
 
 
+class WorkbookOrSheet(click.ParamType[str | Path, object]):
+    """A Google Sheet URL or ID as given, else a workbook path checked by `click.Path`."""
+
+    name = "path_or_sheet"
+
+    def __init__(self, exists: bool) -> None:
+        self.path = click.Path(exists=exists, dir_okay=False, path_type=Path)
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str | Path:
+        if isinstance(value, str) and is_google_sheet(value):
+            return value
+        path: Path = self.path.convert(cast(str, value), param, ctx)
+        return path
+
+
 date_option = click.option(
     "--date",
     "today",
@@ -94,11 +120,11 @@ def demo(out: Path) -> None:
     report = run_demo(out)
     console = stdout()
     show_run(console, report, str(out))
-    console.print(f"Open {out} to see Moves, Leaderboard, Members and Runs.")
+    console.print(f"Open {out} to see Moves, Leaderboard, Members, Messages and Runs.")
 
 
 @main.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=WorkbookOrSheet(exists=False))
 @click.option(
     "--anchor",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -106,40 +132,43 @@ def demo(out: Path) -> None:
     help="First day of cycle 1 (default: today).",
 )
 @reported
-def init(path: Path, anchor: date | None) -> None:
-    """Create a new community workbook with every tab, headers and dropdowns.
+def init(path: str | Path, anchor: date | None) -> None:
+    """Create a new community workbook (or prepare a Google Sheet) with every tab and dropdowns.
 
     \b
-    Example:
+    Examples:
       grouptier init my-community.xlsx --anchor 2026-12-01
+      grouptier init https://docs.google.com/spreadsheets/d/SHEET_ID/edit
     """
-    create_workbook(path, starter_rows(anchor or date.today()))
+    if not prepare_community(path, starter_rows(anchor or date.today())):
+        stdout().print(f"{path} already has every tab; nothing was changed.")
+        return
     stdout().print(
         f"Created {path}: fill in Groups and Members, then run `grouptier check {path}`."
     )
 
 
 @main.command(name="check")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=WorkbookOrSheet(exists=True))
 @date_option
 @reported
-def check_command(path: Path, today: date | None) -> None:
+def check_command(path: str | Path, today: date | None) -> None:
     """Check a workbook against the sheet contract without changing it.
 
     \b
     Example:
       grouptier check my-community.xlsx
     """
-    show_check(stdout(), check(XlsxBackend(path), today), str(path))
+    show_check(stdout(), check(open_backend(path), today), str(path))
 
 
 @main.command(name="run")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=WorkbookOrSheet(exists=True))
 @date_option
 @click.option("--dry-run", is_flag=True, help="Show what the rules give; write nothing.")
 @click.option("--cycle", type=click.IntRange(min=1), help="Show a past cycle (needs --dry-run).")
 @reported
-def run_command(path: Path, today: date | None, dry_run: bool, cycle: int | None) -> None:
+def run_command(path: str | Path, today: date | None, dry_run: bool, cycle: int | None) -> None:
     """Run every cycle that has closed and is not done yet, and write the results.
 
     \b
@@ -149,5 +178,62 @@ def run_command(path: Path, today: date | None, dry_run: bool, cycle: int | None
     """
     if cycle is not None and not dry_run:
         raise click.UsageError("--cycle shows a past cycle and needs --dry-run")
-    report = run(XlsxBackend(path), RunOptions(today=today, dry_run=dry_run, cycle=cycle))
+    report = run(open_backend(path), RunOptions(today=today, dry_run=dry_run, cycle=cycle))
     show_run(stdout(), report, str(path))
+
+
+@main.command(name="messages")
+@click.argument("path", type=WorkbookOrSheet(exists=True))
+@date_option
+@click.option("--group", help="Only this group's messages; `staff` for the staff digest.")
+@click.option("--kind", type=click.Choice(TEMPLATE_NAMES), help="Only messages of this kind.")
+@reported
+def messages_command(
+    path: str | Path, today: date | None, group: str | None, kind: str | None
+) -> None:
+    """Print a day's messages from the Messages tab, ready to copy into WhatsApp.
+
+    \b
+    Examples:
+      grouptier messages my-community.xlsx
+      grouptier messages my-community.xlsx --date 2026-10-16 --group General --kind welcome
+    """
+    day = messages_of_day(open_backend(path), today, group, kind)
+    show_messages(stdout(), day, str(path))
+
+
+@main.command(name="import-chat")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.option("--group", required=True, help="The group (as in Groups) the chat was exported from.")
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@click.option(
+    "--day-first/--month-first",
+    default=None,
+    help="How the export writes dates (03/04 = 3 April / 4 March); default: decided from the file.",
+)
+@click.option("--add-newcomers", is_flag=True, help="Add senders not in Members as new members.")
+@reported
+def import_chat_command(
+    *,
+    export: Path,
+    path: str | Path,
+    group: str,
+    dry_run: bool,
+    day_first: bool | None,
+    add_newcomers: bool,
+) -> None:
+    """Count a WhatsApp chat export (.zip or .txt) into the Activity tab.
+
+    Messages, active days, content posts and invites per member and day;
+    importing the same or an overlapping export again replaces, never adds twice.
+
+    \b
+    Examples:
+      grouptier import-chat "WhatsApp Chat with General.zip" --group General my-community.xlsx
+      grouptier import-chat _chat.txt --group Core my-community.xlsx --dry-run --day-first
+    """
+    options = ImportOptions(group, dry_run, day_first, add_newcomers)
+    with reading_progress(stderr()) as progress:
+        report = import_chat(open_backend(path), export, options, progress)
+    show_import(stdout(), report, str(path))

@@ -11,7 +11,8 @@ the row number):
             demote_bottom, demote_max_score, min_size, invite_link
             (blank counts are None: no limit; capacity blank is 1024)
 - members:  member_id, name, group, role, joined_on, motivation, kol, locked,
-            extra_groups (tuple of names), status
+            extra_groups (tuple of names), status, aliases (tuple of the names
+            the member shows under in chat exports)
 - activity: date, member_id, group, messages, active_days, content, invites, source
 - history:  cycle, member_id, group, messages, messages_counted, active_days, content, invites
 - topics:   week_of, group, title, prompt, host
@@ -268,6 +269,7 @@ def _read_members(
         "locked": parse_yes_no,
         "extra_groups": _group_list_parser(group_names),
         "status": partial(parse_choice, allowed=STATUSES, what="status"),
+        "aliases": _parse_aliases,
     }
     members = _read_tab(table, parsers, problems, required=("member_id", "name", "group"))
     if members is None or table is None:
@@ -275,6 +277,10 @@ def _read_members(
     members["status"] = members["status"].replace("", "active")
     _check_unique_ids(members, table, problems)
     return members
+
+
+def _parse_aliases(value: CellValue) -> tuple[str, ...]:
+    return tuple(part.strip() for part in parse_text(value).split(",") if part.strip())
 
 
 def _parse_optional_date(value: CellValue) -> object:

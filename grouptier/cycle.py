@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,11 +18,21 @@ import pandas as pd
 
 from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
 from grouptier.community import Community, load_community
-from grouptier.errors import GrouptierError, InvalidSheetError, UsageError
-from grouptier.health import activity_warnings
+from grouptier.errors import (
+    GrouptierError,
+    InvalidSheetError,
+    Problem,
+    TemplateError,
+    UsageError,
+)
+from grouptier.health import idle_staff_warning, silent_members_warning
 from grouptier.history import roll_up
+from grouptier.messages import Override, Renderer
+from grouptier.outbox import Outbox, compose_outbox, read_messages
 from grouptier.schedule import cycle_window, due_cycles, latest_completed
 from grouptier.scoring import score_members
+from grouptier.settings import read_settings
+from grouptier.sheet import MESSAGES, SETTINGS, TEMPLATES, RawWorkbook, read_table
 from grouptier.tiers import CyclePlan, plan_cycle
 
 Clock = Callable[[], datetime]
@@ -50,6 +60,7 @@ class RunReport:
     warnings: tuple[str, ...] = ()
     note: str = ""
     written: bool = False
+    messages: int = 0  # rows added (or, in a dry run, that would be added) to Messages
 
     def move_counts(self) -> dict[str, int]:
         """Moves by kind over all cycles of the run."""
@@ -78,13 +89,18 @@ def utc_now() -> datetime:
 def check(backend: Backend, today: date | None = None, clock: Clock = utc_now) -> CheckReport:
     """Validate the sheet without writing anything; raises InvalidSheetError.
 
-    The warnings are those the latest closed cycle would show.
+    The warnings are those the latest closed cycle would show, its messages
+    included: they are rendered too, so a broken template in the Templates tab
+    is found here rather than by the next run.
     """
-    community = load_community(backend.read())
+    raw = backend.read()
+    community = load_community(raw)
     settings = community.settings
     today = today or _local_today(clock(), settings.time_zone)
     latest = latest_completed(today, settings.cycle_anchor, settings.cycle_days)
-    warnings = plan_cycles(community, [latest])[1] if latest else []
+    plans, warnings = plan_cycles(community, [latest]) if latest else ([], [])
+    warnings = silent_members_warning(community) + warnings
+    warnings += outbox_for(community, raw, plans, today).warnings
     sizes = (len(community.members), len(community.groups), len(community.activity))
     return CheckReport(*sizes, warnings=tuple(warnings))
 
@@ -101,16 +117,56 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
         raw = backend.read()
         try:
             community = load_community(raw)
-        except InvalidSheetError as error:
+            report = _decide(community, run_id, options, started)
+            outbox = outbox_for(community, raw, report.plans, report.today)
+        except (InvalidSheetError, TemplateError) as error:
             if not options.dry_run:
                 _record_failure(backend, run_id, started, options, error)
             raise
-        report = _decide(community, run_id, options, started)
-        if report.status == "done" and not options.dry_run:
+        report = replace(
+            report, messages=len(outbox.rows), warnings=(*report.warnings, *outbox.warnings)
+        )
+        if options.dry_run or (report.status != "done" and not outbox.rows):
+            return report  # a run with nothing due and nobody new to welcome writes nothing
+        if report.status == "done":
             changes = changes_for(community, report, options.trigger, started, clock())
-            backend.write(changes)
-            report = replace(report, written=True)
+        else:
+            changes = ChangeSet()
+        add_messages(changes, outbox)
+        backend.write(changes)
+        report = replace(report, written=True)
     return report
+
+
+def outbox_for(
+    community: Community, raw: RawWorkbook, plans: Iterable[CyclePlan], today: date
+) -> Outbox:
+    """The Messages rows a run adds: welcomes always, rituals and moves for planned cycles."""
+    renderer = Renderer(community.settings.language, overrides_of(community, raw))
+    existing = read_messages(read_table(raw, MESSAGES, []))
+    return compose_outbox(community, existing, plans, today, renderer)
+
+
+def overrides_of(community: Community, raw: RawWorkbook) -> list[Override]:
+    """The Templates tab's rows as overrides, each knowing the cell of its text."""
+    table = read_table(raw, TEMPLATES, [])
+    if table is None or community.templates.empty:
+        return []
+    return [
+        Override(
+            str(row.name), str(row.group), str(row.text), table.cell("text", int(row.sheet_row))
+        )
+        for row in community.templates.itertuples()
+        if str(row.text).strip()
+    ]
+
+
+def add_messages(changes: ChangeSet, outbox: Outbox) -> None:
+    """Put the outbox's new rows and its removal of old rows into `changes`."""
+    if outbox.rows:
+        changes.appends["Messages"] = outbox.rows
+    if outbox.stale_rows:
+        changes.deleted_rows["Messages"] = outbox.stale_rows
 
 
 def _decide(community: Community, run_id: str, options: RunOptions, started: datetime) -> RunReport:
@@ -125,6 +181,7 @@ def _decide(community: Community, run_id: str, options: RunOptions, started: dat
             run_id, "nothing_due", today, note=_nothing_due(community, today, last_done)
         )
     plans, warnings = plan_cycles(community, due)
+    warnings = silent_members_warning(community) + warnings
     status = "dry_run" if options.dry_run else "done"
     return RunReport(run_id, status, today, tuple(plans), tuple(warnings))
 
@@ -140,7 +197,7 @@ def plan_cycles(community: Community, cycles: list[int]) -> tuple[list[CyclePlan
         plan = plan_cycle(members, community.groups, scores, window, settings)
         plans.append(plan)
         warnings += [f"cycle {number}: {text}" for text in plan.warnings]
-        warnings += [f"cycle {number}: {text}" for text in activity_warnings(community, scores)]
+        warnings += [f"cycle {number}: {text}" for text in idle_staff_warning(members, scores)]
         if settings.apply_moves:
             members = apply_moves(members, plan.moves)
     return plans, warnings
@@ -173,6 +230,7 @@ def _dry_run_of(community: Community, run_id: str, cycle: int, today: date) -> R
             else "cycles are numbered from 1"
         )
     plans, warnings = plan_cycles(community, [cycle])
+    warnings = silent_members_warning(community) + warnings
     return RunReport(run_id, "dry_run", today, tuple(plans), tuple(warnings))
 
 
@@ -279,3 +337,39 @@ def _record_failure(
     # The sheet's problems matter more than a failure to log them; the caller shows them.
     with contextlib.suppress(GrouptierError):
         backend.write(ChangeSet(appends={"Runs": [record]}))
+
+
+@dataclass(frozen=True)
+class DayMessages:
+    """The Messages rows of one day, ready to copy, in the order they are in the sheet."""
+
+    day: date
+    rows: tuple[Record, ...]
+
+
+def messages_of_day(
+    backend: Backend,
+    today: date | None = None,
+    group: str | None = None,
+    kind: str | None = None,
+    clock: Clock = utc_now,
+) -> DayMessages:
+    """Messages dated `today` (default: today in the sheet's time zone), of one group or kind.
+
+    Only the Settings and Messages tabs are read, so a mistake elsewhere in the
+    sheet does not keep staff from the day's messages.
+    """
+    raw = backend.read()
+    if today is None:
+        problems: list[Problem] = []
+        table = read_table(raw, SETTINGS, problems)
+        settings = read_settings(table, problems) if table is not None else None
+        today = _local_today(clock(), settings.time_zone if settings else "UTC")
+    messages = read_messages(read_table(raw, MESSAGES, []))
+    picked = messages[messages["date"] == today]
+    if group:
+        picked = picked[picked["group"].str.casefold() == group.casefold()]
+    if kind:
+        picked = picked[picked["kind"] == kind]
+    rows = picked.drop(columns=["sheet_row"]).to_dict("records")
+    return DayMessages(today, tuple(rows))

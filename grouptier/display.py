@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from grouptier.cycle import CheckReport, RunReport
+from grouptier.chat_export import Progress
+from grouptier.cycle import CheckReport, DayMessages, RunReport
 from grouptier.errors import InvalidSheetError
+from grouptier.importing import ImportReport
+from grouptier.outbox import PRIVATE_KINDS
 from grouptier.reasons import plural, score_text
 from grouptier.tiers import CyclePlan
 
@@ -34,6 +42,9 @@ def show_run(console: Console, report: RunReport, location: str) -> None:
     console.print(headline, soft_wrap=True)
     if report.note:
         console.print(escape(report.note), soft_wrap=True)
+    if report.messages:
+        verb = "added to" if report.written else "for"
+        console.print(f"{plural(report.messages, 'message')} {verb} the Messages tab.")
     if report.plans:
         counts = ", ".join(
             f"{count} {kind}" for kind, count in sorted(report.move_counts().items())
@@ -89,3 +100,124 @@ def show_problems(console: Console, error: InvalidSheetError) -> None:
     for problem in error.problems:
         where, message = escape(problem.where), escape(problem.message)
         console.print(f"  [bold]{where}[/]: {message}", highlight=False, soft_wrap=True)
+
+
+def show_messages(console: Console, day: DayMessages, location: str) -> None:
+    """Each message of the day under a rule naming where it goes, text exactly as written."""
+    total = len(day.rows)
+    for number, row in enumerate(day.rows, start=1):
+        kind = str(row["kind"]).replace("_", " ")
+        to = f" · to {row['member_id']}" if row["kind"] in PRIVATE_KINDS else ""
+        posted = " · posted" if row["posted"] else ""
+        title = f"{number}/{total} · {row['group']} · {kind}{to}{posted}"
+        console.rule(escape(title), align="left")
+        console.print(str(row["text"]), markup=False, highlight=False, emoji=False, soft_wrap=True)
+        console.print()
+    summary = f"{plural(total, 'message')} for {day.day:%Y-%m-%d} in {escape(location)}"
+    if not total:
+        summary += "; `grouptier run` writes them each cycle, welcomes every day"
+    console.print(summary, soft_wrap=True)
+
+
+def show_import(console: Console, report: ImportReport, location: str) -> None:
+    """The summary of a chat import: what was read, matched, written, and what was not."""
+    export = report.export
+    days = export.days
+    span = f"{days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d}" if days else "no dates"
+    table = Table(
+        title=f"Chat export {escape(export.name)}", title_justify="left", show_header=False
+    )
+    table.add_column("what", style="bold")
+    table.add_column("figure", ratio=1)
+    rows = [
+        (
+            "read",
+            f"{plural(export.lines, 'line')} ({export.platform}, "
+            f"{'ambiguous, read ' if export.ambiguous else ''}{export.order}: "
+            f"{export.order_reason})",
+        ),
+        ("dates", span),
+        ("messages", f"{export.messages} ({sum(d.content for d in export.sender_days)} content)"),
+        ("system events", ", ".join(f"{n} {k}" for k, n in report.events.items()) or "none"),
+        ("members matched", str(report.members_matched)),
+        ("senders not matched", str(len(report.unmatched))),
+        ("invites credited", str(report.invites)),
+        (
+            "Activity rows",
+            f"{report.rows_added} added, {report.rows_replaced} replaced "
+            f"(group {escape(report.group)})",
+        ),
+    ]
+    for what, figure in rows:
+        table.add_row(what, escape(figure))
+    console.print(table)
+    if report.rolled_up_days:
+        until = f"{report.rolled_up_until:%Y-%m-%d}" if report.rolled_up_until else ""
+        console.print(
+            f"[yellow]note:[/] {plural(report.rolled_up_days, 'day')} up to {until} "
+            "are already summed in History and were not imported again.",
+            soft_wrap=True,
+        )
+    if report.unmatched:
+        console.print(unmatched_table(report))
+    if report.newcomers:
+        names = escape(", ".join(report.newcomers))
+        console.print(f"New Members rows: {names}", soft_wrap=True)
+    for skipped in export.skipped_sample:
+        where = f"line {skipped.line}" if skipped.line else "date"
+        console.print(
+            f"[yellow]skipped {where}:[/] {escape(skipped.why)}: {escape(skipped.text)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if export.skipped > len(export.skipped_sample):
+        console.print(f"... {plural(export.skipped, 'line')} skipped in all.")
+    headline = (
+        "[bold cyan]Dry run[/]: nothing was written"
+        if report.dry_run
+        else ("[bold green]Imported[/]" if report.written else "[bold]Nothing to write[/]")
+    )
+    console.print(f"{headline} · {escape(location)}", soft_wrap=True)
+
+
+def unmatched_table(report: ImportReport) -> Table:
+    """Senders not found in Members, most active first, and why."""
+    table = Table(title="Not in Members", title_justify="left", expand=True)
+    for header in ("sender", "messages", "invites", "first seen", "why"):
+        table.add_column(header, ratio=1 if header == "why" else None)
+    for item in report.unmatched:
+        table.add_row(
+            escape(item.sender),
+            str(item.messages),
+            str(item.invites),
+            f"{item.first_day:%Y-%m-%d}",
+            escape(item.why) + ("" if report.newcomers else "; --add-newcomers adds them"),
+        )
+    return table
+
+
+@contextmanager
+def reading_progress(console: Console, large: int = 5_000_000) -> Iterator[Progress]:
+    """A progress callback that shows a rich bar once a file of `large` bytes or more is read."""
+    bar = RichProgress(
+        TextColumn("reading"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task: list[TaskID] = []
+
+    def advance(done: int, total: int) -> None:
+        if total < large:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task("read", total=total))
+        bar.update(task[0], completed=done)
+
+    try:
+        yield advance
+    finally:
+        bar.stop()

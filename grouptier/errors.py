@@ -5,6 +5,13 @@
     ├── WorkbookError          a local workbook cannot be opened, read or written
     │   ├── UnsafeWriteError   writing in place would lose parts of the workbook
     │   └── WorkbookBusyError  another run holds the workbook's lock
+    ├── SheetError             a Google Sheet cannot be reached, read or written
+    │   ├── SheetAccessError   403/404/401: not shared with us, a wrong ID, bad credentials
+    │   ├── SheetUnavailableError  the API kept failing (429, 5xx, timeouts) after retries
+    │   ├── SheetBusyError     another run changed or claimed the sheet; this one wrote nothing
+    │   └── SheetLimitError    the change would break a Google Sheets limit (10 million cells)
+    ├── ChatExportError        a chat export is not a chat, or its zip is damaged
+    ├── TemplateError          a bundled message template is broken (file and line)
     └── UsageError             a request that makes no sense (a cycle that has not closed)
 
 Each error keeps its details as fields and builds its message from them, so
@@ -85,8 +92,107 @@ class WorkbookBusyError(WorkbookError):
         )
 
 
+class SheetError(GrouptierError):
+    """A Google Sheet cannot be reached, read or written; `sheet` is its URL."""
+
+    def __init__(self, sheet: str, reason: str) -> None:
+        self.sheet = sheet
+        self.reason = reason
+        super().__init__(f"{sheet}: {reason}")
+
+
+class SheetAccessError(SheetError):
+    """The API refused us the sheet (HTTP `status`): the message says what a manager can do."""
+
+    def __init__(self, sheet: str, status: int, account: str = "") -> None:
+        self.status = status
+        self.account = account
+        super().__init__(sheet, _access_advice(status, account))
+
+
+class SheetUnavailableError(SheetError):
+    """The Sheets API kept failing after every retry; nothing was half-written."""
+
+    def __init__(self, sheet: str, attempts: int, last: str) -> None:
+        self.attempts = attempts
+        self.last = last
+        super().__init__(
+            sheet,
+            f"Google Sheets did not answer after {attempts} attempts (last: {last}); "
+            "nothing was changed by the failed request. Try again in a few minutes.",
+        )
+
+
+class SheetBusyError(SheetError):
+    """Another run changed or claimed the sheet while this one was deciding; it wrote nothing."""
+
+    def __init__(self, sheet: str, other: str) -> None:
+        self.other = other
+        super().__init__(
+            sheet,
+            f"another grouptier run ({other}) was working on this sheet at the same time; "
+            "this run changed nothing (see the Runs tab)",
+        )
+
+
+class SheetLimitError(SheetError):
+    """The change would take the spreadsheet past one of Google's limits."""
+
+    def __init__(self, sheet: str, cells: int, limit: int) -> None:
+        self.cells = cells
+        self.limit = limit
+        super().__init__(
+            sheet,
+            f"the spreadsheet would hold {cells:,} cells, over Google's limit of {limit:,}; "
+            "nothing was written. Delete unused tabs, rows or columns (empty ones count too), "
+            "or lower activity_keep_cycles so old Activity rows move to History sooner.",
+        )
+
+
+class ChatExportError(GrouptierError):
+    """A WhatsApp chat export cannot be read: not a chat, an empty or damaged zip."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class TemplateError(GrouptierError):
+    """A bundled message template cannot be rendered; names the file and the line.
+
+    Managers' overrides from the Templates tab are sheet input instead: their
+    problems are an `InvalidSheetError` naming the cell.
+    """
+
+    def __init__(self, template: str, line: int | None, reason: str) -> None:
+        self.template = template
+        self.line = line
+        self.reason = reason
+        where = f"{template}, line {line}" if line else template
+        super().__init__(f"{where}: {reason}")
+
+
 class UsageError(GrouptierError):
     """A request that cannot be carried out as asked."""
+
+
+def _access_advice(status: int, account: str) -> str:
+    who = account or "the service account grouptier runs as"
+    if status == 404:
+        return (
+            "no spreadsheet has this ID (404). Check the URL or ID: copy it from the address "
+            "bar of the open sheet (the part between /d/ and /edit)."
+        )
+    if status == 401:
+        return (
+            "Google did not accept the credentials (401). Check GOOGLE_APPLICATION_CREDENTIALS "
+            "or run `gcloud auth application-default login` again."
+        )
+    return (
+        f"grouptier may not open this sheet (403). Open the sheet, click Share and add {who} "
+        "as an Editor; also check that the Google Sheets API is enabled for the project."
+    )
 
 
 def _sheet_order(problem: Problem) -> tuple[str, int, int, str]:

@@ -1,6 +1,6 @@
 """Warnings about the sheet that a manager should see, even when nothing is wrong enough to stop.
 
-Members are named by their cell in Members, never by name or phone number,
+Members are named by their row in Members, never by name or phone number,
 because warnings also go to logs.
 """
 
@@ -11,30 +11,33 @@ import pandas as pd
 from grouptier.community import Community
 from grouptier.reasons import plural
 
-_LISTED = 10  # cells named in one warning before "and N more"
+_LISTED = 10  # rows named in one warning before "and N more"
 
 
-def activity_warnings(community: Community, scores: pd.DataFrame) -> list[str]:
-    """Members with no activity rows at all, and staff idle in the scored cycle."""
+def silent_members_warning(community: Community) -> list[str]:
+    """Members with no activity rows at all, in Activity or History (once per run)."""
     members = community.members
     active = members[members["status"] != "left"]
-    # .tolist() first: building a set straight from a string column goes one element at a time.
+    # A set of plain str: isin() on pandas' string columns is slow for a million rows.
     recorded = set(community.activity["member_id"].tolist())
-    recorded |= set(community.history["member_id"].tolist())
-    warnings = []
-    never = active[~active["member_id"].isin(recorded)]
-    if not never.empty:
-        warnings.append(
-            f"No activity rows at all for {plural(len(never), 'member')}: {_rows(never)}"
-        )
+    recorded.update(community.history["member_id"].tolist())
+    never = active[[member_id not in recorded for member_id in active["member_id"].tolist()]]
+    if never.empty:
+        return []
+    return [f"No activity rows at all for {plural(len(never), 'member')}: {_rows(never)}"]
+
+
+def idle_staff_warning(members: pd.DataFrame, scores: pd.DataFrame) -> list[str]:
+    """Staff with no activity in the scored cycle: the playbook's first sign of a leaving helper."""
     idle = set(scores.loc[scores["rows"] == 0, "member_id"].tolist())
-    idle_staff = active[(active["role"] != "") & active["member_id"].isin(idle)]
-    if not idle_staff.empty:
-        warnings.append(
-            f"No activity this cycle from {plural(len(idle_staff), 'staff member')}: "
-            f"{_rows(idle_staff, with_role=True)}"
-        )
-    return warnings
+    staff = members[(members["role"] != "") & (members["status"] != "left")]
+    idle_staff = staff[[member_id in idle for member_id in staff["member_id"].tolist()]]
+    if idle_staff.empty:
+        return []
+    return [
+        f"No activity this cycle from {plural(len(idle_staff), 'staff member')}: "
+        f"{_rows(idle_staff, with_role=True)}"
+    ]
 
 
 def _rows(members: pd.DataFrame, with_role: bool = False) -> str:

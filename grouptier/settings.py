@@ -50,6 +50,10 @@ class Settings:
     apply_moves: bool = True
     activity_keep_cycles: int = 2
     demo_today: date | None = None
+    content_min_chars: int = 200
+    content_links: bool = True
+    content_documents: bool = True
+    content_media: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,30 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         parse_date,
         None,
         "Leave blank. Only the demo workbook pins its own date here.",
+    ),
+    SettingRow(
+        "content_min_chars",
+        parse_count,
+        200,
+        "Chat imports: a message this long (characters) is a content post; 0 turns it off.",
+    ),
+    SettingRow(
+        "content_links",
+        parse_yes_no,
+        "yes",
+        "Chat imports: a message with a link is a content post.",
+    ),
+    SettingRow(
+        "content_documents",
+        parse_yes_no,
+        "yes",
+        "Chat imports: a shared document (PDF, slides, sheet) is a content post.",
+    ),
+    SettingRow(
+        "content_media",
+        parse_yes_no,
+        "no",
+        "Chat imports: a photo, video or voice note is a content post.",
     ),
 )
 _BY_KEY = {normalise(row.key): row for row in SETTING_ROWS}

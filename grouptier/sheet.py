@@ -80,6 +80,7 @@ MEMBERS = TabSpec(
         Column("extra_groups", kind="list", width=20),
         Column("status", kind="choice", choices=STATUSES, width=9),
         Column("notes", width=30),
+        Column("aliases", kind="list", width=24),
     ),
 )
 ACTIVITY = TabSpec(

@@ -33,7 +33,11 @@ from typing import Any
 from conftest import WINDOW, SheetBuilder
 
 from grouptier.cells import CellValue, FormulaWithoutValue
+from grouptier.settings import SETTING_ROWS
 from grouptier.sheet import TEMPLATES, RawTab, RawWorkbook
+
+# The row under the starter settings (header, then one row per known setting).
+FIRST_ROW_AFTER_SETTINGS = f"Settings!A{len(SETTING_ROWS) + 2}"
 
 RUN_DATE = "2026-10-16"  # the day after conftest's WINDOW closes: cycle 3 is due
 
@@ -728,10 +732,12 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput(weight_negative, "Settings!B9", "weight_invites: -1 cannot be negative"),
     BadInput(
         unknown_setting,
-        "Settings!A19",
+        FIRST_ROW_AFTER_SETTINGS,
         '"cycle_dayz" is not a setting grouptier knows (did you mean "cycle_days"?)',
     ),
-    BadInput(setting_set_twice, "Settings!A19", '"cycle_days" is set twice (also in row 3)'),
+    BadInput(
+        setting_set_twice, FIRST_ROW_AFTER_SETTINGS, '"cycle_days" is set twice (also in row 3)'
+    ),
     BadInput(
         cycle_anchor_missing,
         "Settings",

@@ -35,15 +35,7 @@ MARKUP_BUG = (
     "grouptier/display.py show_problems prints a manager's text as rich markup: "
     '"[red]General[/]" is shown as "General", and "[/]" alone crashes with MarkupError'
 )
-FORMULA_VALUE_BUG = (
-    "grouptier/backends/xlsx.py writes through openpyxl, which saves every formula without "
-    "its computed value: after any write the workbook reads back as FormulaWithoutValue cells"
-)
-KNOWN_BUGS = {
-    ("run", "formula_computed_to_a_negative_count"): FORMULA_VALUE_BUG,
-    ("run", "formula_computed_to_an_error"): FORMULA_VALUE_BUG,
-    ("run", "formula_computed_to_an_unknown_group"): FORMULA_VALUE_BUG,
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def corpus_for(command: str) -> list[object]:
@@ -250,7 +242,6 @@ def test_the_file_writer_saves_formulas_as_a_spreadsheet_would(tmp_path: Path) -
     assert rows[3][7] == "=not a formula"
 
 
-@pytest.mark.xfail(strict=True, reason=FORMULA_VALUE_BUG)
 def test_a_run_keeps_the_computed_values_of_formulas(tmp_path: Path, runner: CliRunner) -> None:
     path = write_xlsx(formula_sheet(), tmp_path / "community.xlsx")
 

@@ -11,7 +11,7 @@ from conftest import ANCHOR, LONG_AGO, WINDOW, SheetBuilder
 from grouptier.cells import FormulaWithoutValue
 from grouptier.community import load_community
 from grouptier.errors import InvalidSheetError
-from grouptier.sheet import RawTab, RawWorkbook
+from grouptier.sheet import MEMBERS, RawTab, RawWorkbook
 
 
 def problems_of(workbook: RawWorkbook) -> list[str]:
@@ -216,7 +216,7 @@ def test_a_row_with_only_a_manager_column_filled_is_blank(sheet: SheetBuilder) -
     workbook = sheet.workbook()
     rows = workbook.tabs["Members"].rows
     rows[0].append("follow-up")
-    rows.append([None] * 11 + ["call back on Monday"])
+    rows.append([None] * len(MEMBERS.headers) + ["call back on Monday"])
 
     assert len(load_community(workbook).members) == 1
 
@@ -598,6 +598,7 @@ def test_members_are_typed(sheet: SheetBuilder) -> None:
         "locked": False,
         "extra_groups": ("Core", "Retention"),
         "status": "left",
+        "aliases": (),
         "sheet_row": 2,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time as clock
 import warnings
@@ -20,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 from grouptier import sheet
+from grouptier.backends import xlsx_formulas
 from grouptier.backends.base import CellUpdate, ChangeSet
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
 from grouptier.backends.xlsx_safety import lost_in_loading, unsafe_parts
@@ -492,6 +494,209 @@ def test_header_row_is_never_a_cell_update_target(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="header row"):
         XlsxBackend(path).write(ChangeSet(cell_updates=[CellUpdate("Members", 1, "name", "x")]))
+
+
+# --- formulas keep their calculated values ------------------------------------------------
+
+
+def with_formula_values(path: Path, tab: str, values: dict[str, tuple[str, str]]) -> Path:
+    """Give formula cells of `tab` the results a spreadsheet program would have saved.
+
+    `values` maps a cell ("D2") to its result's kind ("n", "str", "b", "e") and XML text;
+    openpyxl saves `<c r="D2"><f>2+2</f><v /></c>`, which becomes `...<v>4</v></c>`.
+    """
+    part = f"xl/worksheets/sheet{openpyxl.load_workbook(path).sheetnames.index(tab) + 1}.xml"
+    with zipfile.ZipFile(path) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    xml = contents[part]
+    for ref, (kind, text) in values.items():
+        xml, count = re.subn(
+            rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v />'.encode(),
+            rf'<c r="{ref}"\1 t="{kind}"><f>\2</f><v>{text}</v>'.encode(),
+            xml,
+        )
+        assert count == 1, f"no formula cell {ref} on {tab}"
+    contents[part] = xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return path
+
+
+def formula_workbook(path: Path) -> Path:
+    """Managers' formulas, saved with their values, on Members, Activity and Leaderboard.
+
+    Activity row r holds messages `=2+r` (value 2+r) on even rows and 10*r on odd rows,
+    and in the extra column I `=Dr*2`, so every row's values differ.
+    """
+    workbook = openpyxl.Workbook()
+    members = workbook.active
+    members.title = "Members"
+    members.append(["member_id", "name", "group", "name length"])
+    for index, name in enumerate(["Ada", "Bob", "Cyd"], start=2):
+        group = "Core" if index == 2 else '="Gen"&"eral"'
+        members.append([f"+44791100000{index}", name, group, f"=LEN(B{index})"])
+    activity = workbook.create_sheet("Activity")
+    activity.append([*sheet.ACTIVITY.headers, "double"])
+    for row in range(2, 8):
+        messages = f"=2+{row}" if row % 2 == 0 else 10 * row
+        activity.append([date(2026, 1, row), f"+4479110000{row}", "Core", messages])
+        activity[f"I{row}"] = f"=D{row}*2"
+    activity["K1"] = "=SUM(D2:D7)"
+    leaderboard = workbook.create_sheet("Leaderboard")
+    leaderboard.append(sheet.LEADERBOARD.headers)
+    leaderboard["A2"] = "=1+1"
+    leaderboard["T1"] = "=1+2"
+    workbook.save(path)
+    with_formula_values(
+        path,
+        "Members",
+        {"C3": ("str", "General"), "C4": ("str", "General")}
+        | {f"D{row}": ("n", "3") for row in (2, 3, 4)},
+    )
+    messages = {row: 2 + row if row % 2 == 0 else 10 * row for row in range(2, 8)}
+    computed = {f"D{row}": ("n", str(messages[row])) for row in (2, 4, 6)}
+    computed |= {f"I{row}": ("n", str(2 * value)) for row, value in messages.items()}
+    with_formula_values(path, "Activity", computed | {"K1": ("n", str(sum(messages.values())))})
+    return with_formula_values(path, "Leaderboard", {"A2": ("n", "2"), "T1": ("n", "3")})
+
+
+def read_rows(path: Path) -> dict[str, list[list[object]]]:
+    return {name: tab.rows for name, tab in XlsxBackend(path).read().tabs.items()}
+
+
+def test_formulas_keep_their_values_and_move_with_their_rows(tmp_path: Path) -> None:
+    path = formula_workbook(tmp_path / "f.xlsx")
+    changes = ChangeSet(
+        cell_updates=[CellUpdate("Members", 3, "group", "Core")],
+        deleted_rows={"Activity": [3, 4]},
+        replacements={"Leaderboard": [{"cycle": 1, "score": 9}]},
+        appends={"Runs": [{"status": "done"}]},
+    )
+
+    XlsxBackend(path).write(changes)
+
+    rows = read_rows(path)
+    assert [row[2:4] for row in rows["Members"][1:]] == [["Core", 3], ["Core", 3], ["General", 3]]
+    activity = rows["Activity"]
+    assert [row[3] for row in activity[1:]] == [4, 50, 8, 70]  # rows 2, 5, 6, 7 closed up
+    assert [row[8] for row in activity[1:]] == [8, 100, 16, 140]
+    assert activity[0][10] == 168  # kept as saved; Excel recalculates it on opening
+    assert rows["Leaderboard"][0][19] == 3  # the header row stays as it was
+    assert rows["Leaderboard"][1][0] == 1
+    assert not any(
+        isinstance(value, FormulaWithoutValue)
+        for tab in rows.values()
+        for row in tab
+        for value in row
+    )
+    workbook = openpyxl.load_workbook(path)
+    assert workbook["Members"]["C3"].value == "Core"
+    assert workbook["Members"]["C4"].value == '="Gen"&"eral"'
+    assert [workbook["Activity"][f"I{row}"].value for row in range(2, 6)] == [
+        "=D2*2",
+        "=D3*2",
+        "=D4*2",
+        "=D5*2",
+    ]
+    assert workbook["Activity"]["D4"].value == "=2+6"
+    assert workbook["Activity"]["K1"].value == "=SUM(D2:D5)"
+    assert workbook.calculation.fullCalcOnLoad
+
+
+def test_a_failed_run_row_changes_no_formula_value(tmp_path: Path) -> None:
+    path = formula_workbook(tmp_path / "f.xlsx")
+    before = read_rows(path)
+
+    XlsxBackend(path).write(ChangeSet(appends={"Runs": [{"status": "invalid"}]}))
+
+    after = read_rows(path)
+    assert {name: rows for name, rows in after.items() if name != "Runs"} == before
+
+
+FORMULA_RESULTS = (
+    '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>name</x:t></x:is></x:c></x:row>'
+    '<x:row r="2"><x:c r="A2"><x:f>1+7</x:f><x:v>8</x:v></x:c>'
+    '<x:c r="B2" t="str"><x:f>"Gen"&amp;"eral"</x:f><x:v>General</x:v></x:c>'
+    '<x:c r="C2" t="b"><x:f>1=1</x:f><x:v>1</x:v></x:c>'
+    '<x:c r="D2" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c>'
+    '<x:c r="E2" t="str"><x:f>"a&lt;"&amp;"b"</x:f><x:v>a&lt;b</x:v></x:c>'
+    '<x:c r="F2" t="str"><x:f>""</x:f><x:v></x:v></x:c>'
+    '<x:c r="G2"><x:f t="shared" ref="G2:G3" si="0">A2*2</x:f><x:v>16</x:v></x:c>'
+    '<x:c r="H2"><x:f>NOW()</x:f><x:v/></x:c>'
+    '<x:c r="I2"><x:f>TODAY()</x:f></x:c></x:row>'
+    '<x:row r="3"><x:c r="A3"><x:v>5</x:v></x:c>'
+    '<x:c r="G3"><x:f t="shared" si="0"/><x:v>10</x:v></x:c></x:row>'
+)
+
+
+def test_formula_results_keep_their_types(tmp_path: Path) -> None:
+    path = hand_made_xlsx(tmp_path / "kinds.xlsx", {"Members": FORMULA_RESULTS}, prefix="x")
+    before = read_rows(path)["Members"]
+
+    XlsxBackend(path).write(ChangeSet(appends={"Runs": [{"status": "done"}]}))
+
+    after = read_rows(path)["Members"]
+    assert after == before
+    assert after[1] == [
+        8,
+        "General",
+        True,
+        "#DIV/0!",
+        "a<b",
+        None,
+        16,
+        FormulaWithoutValue("=NOW()"),
+        FormulaWithoutValue("=TODAY()"),
+    ]
+    assert after[2][6] == 10
+    members = openpyxl.load_workbook(path)["Members"]
+    assert [members[ref].value for ref in ("B2", "E2", "G3")] == [
+        '="Gen"&"eral"',
+        '="a<"&"b"',
+        "=A3*2",
+    ]
+    values = openpyxl.load_workbook(path, data_only=True)["Members"]
+    assert [values[ref].value for ref in ("A2", "B2", "C2", "D2", "E2")] == [
+        8,
+        "General",
+        True,
+        "#DIV/0!",
+        "a<b",
+    ]
+    assert openpyxl.load_workbook(path).calculation.fullCalcOnLoad  # the file had no calcPr
+
+
+def test_restoring_values_keeps_every_part_and_its_compression(tmp_path: Path) -> None:
+    path = formula_workbook(tmp_path / "f.xlsx")
+
+    XlsxBackend(path).write(ChangeSet(appends={"Runs": [{"status": "done"}]}))
+
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        names = archive.namelist()
+    assert "xl/styles.xml" in names and len(names) == len(set(names))
+
+
+def test_without_formula_values_the_saved_file_is_not_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_rewrite(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the package was rewritten")
+
+    monkeypatch.setattr(xlsx_formulas, "restore_values", no_rewrite)
+    plain = members_workbook(tmp_path / "plain.xlsx")  # its formula =LEN(B2) has no value
+    with_values = formula_workbook(tmp_path / "values.xlsx")
+    before = with_values.read_bytes()
+
+    XlsxBackend(plain).write(ChangeSet(appends={"Runs": [{"status": "done"}]}))
+    with pytest.raises(AssertionError, match="rewritten"):
+        XlsxBackend(with_values).write(ChangeSet(appends={"Runs": [{"status": "done"}]}))
+
+    assert cell(plain, "Runs", "A1").value == sheet.RUNS.headers[0]
+    assert with_values.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.xlsx", "values.xlsx"]
 
 
 # --- refusing to lose parts ------------------------------------------------------------

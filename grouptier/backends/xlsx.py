@@ -3,6 +3,8 @@
 Reading uses python-calamine (about six times faster than openpyxl on a
 200,000-row Activity tab) plus one pass over each worksheet's XML for formulas
 saved without their calculated value, which calamine would show as blank.
+openpyxl saves formulas without their values, so `xlsx_formulas` carries the
+values of the old file over into the new one.
 
 Writing uses openpyxl, which keeps formatting, data validation, column widths,
 frozen panes and formulas, but drops charts, pictures and some Excel-only
@@ -22,8 +24,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, suppress
 from copy import copy
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import openpyxl
 import python_calamine
@@ -34,12 +37,12 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from grouptier import sheet
+from grouptier.backends import xlsx_formulas
 from grouptier.backends.base import CellUpdate, ChangeSet, Record
 from grouptier.backends.xlsx_safety import (
     FILE_EXISTS,
     PACKAGE_ERRORS,
     closed_up_formula,
-    formula_cells,
     lost_in_loading,
     open_package,
     save_atomically,
@@ -96,7 +99,7 @@ class XlsxBackend:
                 parts = sheet_parts(archive)
                 for name, tab in tabs.items():
                     if name in parts:
-                        _mark_formula_cells(tab.rows, formula_cells(archive.read(parts[name][1])))
+                        xlsx_formulas.mark_formula_cells(tab.rows, archive.read(parts[name][1]))
             except PACKAGE_ERRORS as exc:
                 raise _damaged(self._path) from exc
         return RawWorkbook(tabs)
@@ -105,12 +108,18 @@ class XlsxBackend:
         """Apply `changes` and replace the file in one step; refuse if parts would be lost.
 
         Order: cell updates (rows as read), replacements, deleted rows, appends.
+        Formulas keep the values last calculated, moved with their rows.
         """
         if changes.is_empty():
             return
-        workbook = _workbook_for_writing(self._path)
-        _apply(workbook, changes, self._path)
-        save_atomically(workbook, self._path, replace=True)
+        workbook, values = _workbook_for_writing(self._path)
+        tabs = _apply(workbook, changes, self._path)
+        removed = {title: tab.removed for title, tab in tabs.items()}
+        replaced = {title for title, tab in tabs.items() if tab.replaced}
+        values = xlsx_formulas.carried_over(values, removed, replaced)
+        # Without values to restore the package is saved as openpyxl writes it, not re-zipped.
+        rewrite = partial(xlsx_formulas.restore_values, values=values) if values else None
+        save_atomically(workbook, self._path, replace=True, rewrite=rewrite)
 
 
 def create_workbook(
@@ -201,25 +210,14 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _mark_formula_cells(rows: list[list[CellValue]], cells: dict[tuple[int, int], object]) -> None:
-    for (row, column), value in cells.items():
-        while len(rows) <= row:
-            rows.append([])
-        if len(rows[row]) <= column:
-            rows[row].extend([None] * (column + 1 - len(rows[row])))
-        if rows[row][column] is None:
-            # RawTab cells are typed CellValue, but the contract lets backends hand over a
-            # FormulaWithoutValue so the parsers can explain the problem to a manager.
-            rows[row][column] = cast(CellValue, value)
-
-
 # --- writing -----------------------------------------------------------------
 
 
-def _workbook_for_writing(path: str) -> Any:
+def _workbook_for_writing(path: str) -> tuple[Any, xlsx_formulas.SavedValues]:
     with open_package(path) as archive:
         try:
             parts = unsafe_parts(archive)
+            values = xlsx_formulas.saved_values(archive) if not parts else {}
         except PACKAGE_ERRORS as exc:
             raise _damaged(path) from exc
     if parts:
@@ -234,10 +232,12 @@ def _workbook_for_writing(path: str) -> Any:
     lost = lost_in_loading(records)
     if lost:
         raise UnsafeWriteError(path, lost)
-    return workbook
+    xlsx_formulas.recalculate_on_open(workbook)
+    return workbook, values
 
 
-def _apply(workbook: Any, changes: ChangeSet, path: str) -> None:
+def _apply(workbook: Any, changes: ChangeSet, path: str) -> dict[str, _Tab]:
+    """Make `changes` in `workbook`; the tabs changed, by title."""
     tabs: dict[str, _Tab] = {}
 
     def tab(name: str, create: bool) -> _Tab:
@@ -263,6 +263,7 @@ def _apply(workbook: Any, changes: ChangeSet, path: str) -> None:
             tab(name, create=True).append(record)
     for touched in tabs.values():
         touched.fit_ranges()
+    return tabs
 
 
 def _find_sheet(workbook: Any, name: str) -> Any:
@@ -281,6 +282,9 @@ class _Tab:
             if isinstance(cell.value, str) and cell.value.strip():
                 self.headers.setdefault(normalise(cell.value), cell.column)
         self.last_row, self.last_column = _used_extent(worksheet)
+        self.replaced = False
+        # The rows each `delete` removed, numbered as they were before it.
+        self.removed: list[list[int]] = []
 
     def column(self, name: str) -> int:
         """The column of header `name`, adding the header after the last used column if missing."""
@@ -319,6 +323,7 @@ class _Tab:
         if self.sheet.max_row >= 2:
             self.sheet.delete_rows(2, self.sheet.max_row)
         self.last_row = 1
+        self.replaced = True
         for record in records:
             self.append(record)
 
@@ -326,6 +331,7 @@ class _Tab:
         """Remove sheet rows `rows` and close up the rest; see `_close_up`."""
         gone = sorted({row for row in rows if row >= 2})
         _close_up(self.sheet, gone)
+        self.removed.append(gone)
         self.last_row, self.last_column = _used_extent(self.sheet)
 
     def put(self, row: int, name: str, value: CellValue, style_from: int | None = None) -> None:

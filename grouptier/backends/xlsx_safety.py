@@ -2,8 +2,6 @@
 
 - `open_package` says in a manager's words what a file is when it is not a
   workbook (a renamed CSV, an old .xls, a password-protected file).
-- `formula_cells` finds formulas saved without their calculated value, which
-  calamine would show as blank cells.
 - `unsafe_parts` (before loading) and `lost_in_loading` (openpyxl's warnings)
   name what openpyxl would silently leave out when it saves: charts, pictures,
   shapes, pivot tables, slicers, macros, Excel-only data validation and
@@ -11,7 +9,8 @@
 - `closed_up_formula` keeps a manager's formula pointing at the same cells when
   rows above them are removed, which openpyxl does not do.
 - `save_atomically` writes through a temporary file and one rename, so a crash
-  leaves the old file or the new one, never half of one.
+  leaves the old file or the new one, never half of one; `xlsx_formulas` patches
+  formulas' values into that file before the rename.
 
 Everything is read with `zipfile` and compiled regular expressions; the
 package's own small XML parts are parsed with ElementTree, never a worksheet.
@@ -19,7 +18,7 @@ package's own small XML parts are parsed with ElementTree, never a worksheet.
 
 from __future__ import annotations
 
-import html
+import io
 import os
 import posixpath
 import re
@@ -30,15 +29,14 @@ import zipfile
 import zlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
-from openpyxl.formula.translate import Translator
 
-from grouptier.cells import FormulaWithoutValue
 from grouptier.errors import WorkbookError
 
 FILE_EXISTS = "a file with this name already exists; grouptier will not overwrite it"
@@ -116,15 +114,7 @@ _LOSS_WORDS = ("removed", "dropped", "discarded", "ignored", "lost", "unable to 
 _LOADED_EXTENSION = re.compile(r"^(.*) extension is not supported and will be removed")
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
-_FORMULA_CELL = re.compile(
-    rb"<(?:[\w.-]+:)?c\b(?P<attrs>[^>]*)>\s*"
-    rb"<(?:[\w.-]+:)?f\b(?P<fattrs>[^>]*?)(?:/>|>(?P<text>[^<]*)</(?:[\w.-]+:)?f>)\s*"
-    rb"(?:<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v\s*>(?P<value>[^<]*)</(?:[\w.-]+:)?v>)?"
-)
-_ATTRIBUTE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
 _REF_END = re.compile(r"^(\$?[A-Za-z]{0,3}\$?)(\d+)$")
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
 def open_package(path: str) -> zipfile.ZipFile:
@@ -163,64 +153,6 @@ def _not_a_workbook_reason(path: str) -> str:
     if b"\0" not in data[:4096]:
         return f"this is a text file (a CSV renamed to .xlsx?), not an Excel workbook; {save_as}"
     return f"this is not an Excel workbook (.xlsx); {save_as}"
-
-
-def formula_cells(data: bytes) -> dict[tuple[int, int], object]:
-    """Formula cells of a worksheet's XML whose saved value cannot be used, by (row, column).
-
-    Zero-based positions; each maps to a `FormulaWithoutValue`, or to the error text
-    ("#DIV/0!") of a formula whose saved result is an error, which calamine shows as blank.
-    """
-    # Every formula has a closing </f> somewhere; most big tabs have none, so skip them fast.
-    if b"f>" not in data:
-        return {}
-    found: dict[tuple[int, int], object] = {}
-    shared: dict[bytes, tuple[str, str]] = {}
-    for start in _FORMULA_START.finditer(data):
-        match = _FORMULA_CELL.match(data, data.rfind(b"<", 0, start.start()))
-        if match is None:
-            continue
-        attrs = dict(_ATTRIBUTE.findall(match["attrs"]))
-        fattrs = dict(_ATTRIBUTE.findall(match["fattrs"]))
-        where = _CELL_REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-        if where is None:
-            continue
-        text = _formula_text(match["text"], fattrs, where.group(0), shared)
-        value = _formula_value(attrs.get(b"t", b"n"), match["value"], text)
-        if value is not None:
-            found[(int(where.group(2)) - 1, _column_index(where.group(1)))] = value
-    return found
-
-
-def _formula_text(
-    raw: bytes | None, fattrs: dict[bytes, bytes], cell: str, shared: dict[bytes, tuple[str, str]]
-) -> str:
-    index = fattrs.get(b"si")
-    if raw:
-        text = "=" + html.unescape(raw.decode("utf-8", "replace"))
-        if fattrs.get(b"t") == b"shared" and index is not None:
-            shared[index] = (text, cell)
-        return text
-    if index in shared:
-        origin_text, origin = shared[index]
-        with suppress(Exception):  # a formula openpyxl cannot parse stays as "a shared formula"
-            return str(Translator(origin_text, origin).translate_formula(cell))
-    return "a shared formula"
-
-
-def _formula_value(kind: bytes, value: bytes | None, formula: str) -> object:
-    if kind == b"e" and value:
-        return value.decode("utf-8", "replace")
-    if value is None or (not value and kind not in (b"str", b"s", b"inlineStr")):
-        return FormulaWithoutValue(formula)
-    return None
-
-
-def _column_index(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number - 1
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
@@ -408,18 +340,31 @@ def _closed_up_reference(reference: str, title: str, gone: list[int]) -> str:
     return f"{tab}{bang}{joined}"
 
 
-def save_atomically(workbook: Any, path: str, replace: bool) -> None:
+def save_atomically(
+    workbook: Any,
+    path: str,
+    replace: bool,
+    rewrite: Callable[[IO[bytes], IO[bytes]], None] | None = None,
+) -> None:
     """Save an openpyxl `workbook` to `path` through a synced temporary file beside it.
 
     `replace` swaps it for the existing file in one rename (keeping its permissions);
-    otherwise the file must not exist yet. On any failure the temporary file is removed.
+    otherwise the file must not exist yet. `rewrite`, when given, receives the package
+    openpyxl saved (in memory) and the temporary file, and writes the final package
+    into the latter. On any failure the temporary file is removed.
     """
     target = Path(path)
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         with temp.open("xb") as handle, warnings.catch_warnings(record=True):
             warnings.simplefilter("always")  # openpyxl's save warnings are not a manager's concern
-            workbook.save(handle)
+            if rewrite is None:
+                workbook.save(handle)
+            else:
+                saved = io.BytesIO()
+                workbook.save(saved)
+                saved.seek(0)
+                rewrite(saved, handle)
             handle.flush()
             os.fsync(handle.fileno())
         if replace:

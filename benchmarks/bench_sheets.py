@@ -1,0 +1,193 @@
+"""HTTP requests, bytes and time of one cycle on a Google Sheet, against a naive gspread baseline.
+
+For communities of 1,000, 10,000 and 50,000 members (groups of 1,000; two
+Activity rows per active member), each in a fresh sheet of the local Sheets
+API fake (`tests/sheets_fake.py`, a real HTTP server on 127.0.0.1), one due
+cycle is run twice:
+
+- grouptier: `GoogleSheetsBackend` (one metadata GET, one batchGet, claim,
+  verify, one atomic batchUpdate, then Leaderboard chunks of about 2 MB);
+- naive: the same decisions, with gspread the way tutorials use it:
+  `worksheet()` + `get_all_records()` per tab, `update_cell` per changed cell,
+  `append_row` per added row (Moves, Runs, Messages, History), `delete_rows`
+  per rolled-up Activity row, `clear` + `update` for the Leaderboard.
+
+Bytes are the request targets and bodies sent and the response bodies
+received, as the fake counts them (headers and the auth token excluded).
+Figures only; never pass/fail. Run:
+
+    PYTHONPATH=. python benchmarks/bench_sheets.py [--sizes 1000 10000 50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import gspread
+from google.oauth2.credentials import Credentials
+from requests.adapters import HTTPAdapter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from sheets_fake import SheetsFake
+
+from grouptier import sheet
+from grouptier.backends.gsheets import GoogleSheetsBackend
+from grouptier.backends.sheets_requests import raw_value
+from grouptier.community import load_community
+from grouptier.cycle import (
+    RunOptions,
+    RunReport,
+    add_messages,
+    changes_for,
+    outbox_for,
+    plan_cycles,
+    run,
+)
+from grouptier.schedule import cycle_window, due_cycles
+from grouptier.settings import starter_settings
+from grouptier.sheet import RawTab, RawWorkbook
+
+SHEET_ID = "1BenchmarkCommunitySheet_0123456789abcdef"
+ANCHOR = date(2026, 9, 1)
+WINDOW = cycle_window(ANCHOR, 15, 3)
+TODAY = WINDOW.end + timedelta(days=1)
+NOW = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
+
+
+def community(members: int) -> dict[str, list[list[Any]]]:
+    """Tabs of a synthetic community: groups of 1,000, half the members active twice."""
+    count = max(3, -(-members // 1000))
+    levels = [1] * max(1, count // 10) + [2] * max(1, count // 2)
+    levels += [3] * (count - len(levels))
+    groups = [
+        [f"Group {i + 1}", level, 1024, 3 if level > 1 else "", 0, 10, 0, "", ""]
+        for i, level in enumerate(levels)
+    ]
+    member_rows, activity = [], []
+    for index in range(members):
+        member_id = f"+4479{index:08d}"
+        group = f"Group {index * count // members + 1}"
+        row = {"member_id": member_id, "name": f"Member {index}", "group": group}
+        row["joined_on"] = date(2025, 1, 1)
+        member_rows.append([row.get(name, "") for name in sheet.MEMBERS.headers])
+        if index % 2:
+            for day in (0, 5):
+                values = {"date": WINDOW.start + timedelta(days=day), "member_id": member_id}
+                values.update(messages=index % 40 + 1, content=index % 3, group=group)
+                activity.append([values.get(name, "") for name in sheet.ACTIVITY.headers])
+    settings = [[s["setting"], s["value"], ""] for s in starter_settings(ANCHOR)]
+    tabs = {
+        "Settings": [sheet.SETTINGS.headers, *settings],
+        "Groups": [sheet.GROUPS.headers, *groups],
+        "Members": [sheet.MEMBERS.headers, *member_rows],
+        "Activity": [sheet.ACTIVITY.headers, *activity],
+        "Topics": [sheet.TOPICS.headers],
+    }
+    for spec in sheet.TOOL_TABS:
+        tabs[spec.name] = [spec.headers]
+    return tabs
+
+
+def fresh_sheet(tabs: dict[str, list[list[Any]]]) -> SheetsFake:
+    fake = SheetsFake().start()
+    fake.create(SHEET_ID, tabs=())
+    for name, rows in tabs.items():
+        fake.load(SHEET_ID, name, [list(row) for row in rows])
+    return fake
+
+
+def grouptier_cycle(fake: SheetsFake) -> RunReport:
+    backend = GoogleSheetsBackend(
+        SHEET_ID, credentials=Credentials(token="bench"), endpoint=fake.url
+    )
+    return run(backend, RunOptions(today=TODAY), clock=lambda: NOW)
+
+
+class Redirect(HTTPAdapter):
+    """Sends https://sheets.googleapis.com traffic to the fake (mounted on gspread's session)."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        request.url = request.url.replace("https://sheets.googleapis.com", self.base)
+        return super().send(request, *args, **kwargs)
+
+
+def naive_cycle(fake: SheetsFake) -> None:
+    client = gspread.Client(Credentials(token="bench"))
+    client.http_client.session.mount("https://sheets.googleapis.com", Redirect(fake.url))
+    book = client.open_by_key(SHEET_ID)
+    worksheets, headers, tabs = {}, {}, {}
+    for spec in sheet.ALL_TABS:
+        try:
+            worksheet = book.worksheet(spec.name)
+        except gspread.WorksheetNotFound:
+            continue
+        records = worksheet.get_all_records(numericise_ignore=["all"])
+        header = list(records[0]) if records else list(spec.headers)
+        worksheets[spec.name], headers[spec.name] = worksheet, header
+        rows = [header] + [[record[h] for h in header] for record in records]
+        tabs[spec.name] = RawTab(spec.name, rows)
+    raw = RawWorkbook(tabs)
+    members = load_community(raw)
+    settings = members.settings
+    due = due_cycles(TODAY, settings.cycle_anchor, settings.cycle_days, None)
+    plans, warnings = plan_cycles(members, due)
+    report = RunReport("naive", "done", TODAY, tuple(plans), tuple(warnings))
+    changes = changes_for(members, report, "manual", NOW, NOW)
+    add_messages(changes, outbox_for(members, raw, plans, TODAY))
+    for update in changes.cell_updates:
+        column = headers[update.tab].index(update.column) + 1
+        worksheets[update.tab].update_cell(update.row, column, raw_value(update.value))
+    for name, records in changes.replacements.items():
+        worksheets[name].clear()
+        body = [headers[name]] + [[raw_value(r.get(h)) for h in headers[name]] for r in records]
+        worksheets[name].resize(rows=max(len(body), worksheets[name].row_count))
+        worksheets[name].update(body, "A1")
+    for name, rows in changes.deleted_rows.items():
+        for row in sorted(rows, reverse=True):
+            worksheets[name].delete_rows(row)
+    for name, records in changes.appends.items():
+        for record in records:
+            worksheets[name].append_row([raw_value(record.get(h)) for h in headers[name]])
+
+
+def measure(members: int, how: str) -> tuple[int, int, int, float]:
+    fake = fresh_sheet(community(members))
+    try:
+        started = time.perf_counter()
+        grouptier_cycle(fake) if how == "grouptier" else naive_cycle(fake)
+        elapsed = time.perf_counter() - started
+        log = [e for e in fake.log if e.kind != "token"]
+        assert all(e.status == 200 for e in log), [e for e in log if e.status != 200][:3]
+        return len(log), sum(e.sent for e in log), sum(e.received for e in log), elapsed
+    finally:
+        fake.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
+    args = parser.parse_args()
+    print(
+        f"{'members':>8} {'client':>9} {'requests':>9} {'sent MB':>8} {'recv MB':>8} {'time s':>7}"
+    )
+    for members in args.sizes:
+        for how in ("grouptier", "naive"):
+            requests, sent, received, elapsed = measure(members, how)
+            print(
+                f"{members:>8,} {how:>9} {requests:>9,} {sent / 1e6:>8.2f} "
+                f"{received / 1e6:>8.2f} {elapsed:>7.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,513 @@
+"""The Google Sheets backend: the shared sheet as source of truth, in a fixed handful of requests.
+
+A run costs, whatever the community's size:
+
+1. `GET spreadsheets/{id}` — the tabs, their ids and grid sizes;
+2. `values:batchGet` — every tab the cycle reads, unformatted, dates as serial
+   numbers (the write-only tool tabs Moves and Leaderboard: header row only);
+
+and only when it writes (a due cycle, new welcome messages, an import):
+
+3. `spreadsheets:batchUpdate` — append a *claim* row to `Runs`;
+4. `values:batchGet` of `Runs` — verify the claim;
+5. `spreadsheets:batchUpdate` — everything that changes state (Moves, the
+   Members cells, Activity rows rolled up, History, Messages, Runs), which the
+   API applies atomically; the claim row becomes the run's first `Runs` row;
+
+then the Leaderboard rows in `values:batchUpdate` chunks of about 2 MB (RAW
+input: never parsed). A run with nothing to write makes requests 1 and 2 only;
+a run that found the sheet invalid appends its `Runs` row in a third.
+
+**Concurrency: a claim row with a lease** (`sheets_claims`). The claim is a
+`Runs` row with status `claimed` whose `finished_at` holds the lease's end
+(UTC, ten minutes by default). After appending it, a run reads `Runs` again and
+gives way when (a) a live claim of another run stands above its own, or (b) a
+`done` or `written` row appeared that its first read did not show (another run
+changed the sheet while this one was deciding). Every run sees all claims
+appended before its own, so of two overlapping runs at most one goes on; the
+other turns its claim row into `skipped` (a no-op recorded in `Runs`) and
+raises `SheetBusyError`. A crashed run's claim stops counting when its lease
+ends; a run gives up before writing if its own lease has ended. The verify
+request also re-reads the key column of every tab whose rows the write
+addresses by number (Members, Activity, Messages): rows a manager inserted or
+deleted by hand in the meantime make the run give way as well.
+
+Retries, the endpoint override (`GROUPTIER_SHEETS_ENDPOINT`) and the
+translation of failures into `SheetError`s live in `sheets_http`; request
+bodies (text always sent as text) in `sheets_requests`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from google.auth.credentials import Credentials
+
+from grouptier import sheet
+from grouptier.backends.base import ChangeSet, Record
+from grouptier.backends.sheets_claims import (
+    CHANGED,
+    LEASE,
+    claim_record,
+    judge_claim,
+    log_only,
+    recorded,
+    runs_rows,
+)
+from grouptier.backends.sheets_http import (
+    CELL_LIMIT,
+    RetryPolicy,
+    SheetsHTTPClient,
+    load_credentials,
+)
+from grouptier.backends.sheets_requests import (
+    TabInfo,
+    a1_row,
+    append_cells,
+    chunked,
+    clear_below_header,
+    delete_rows,
+    grow,
+    new_sheet_id,
+    quoted,
+    raw_value,
+    set_cells,
+)
+from grouptier.cells import CellValue, column_letter, normalise
+from grouptier.errors import SheetBusyError, SheetError, SheetLimitError
+from grouptier.sheet import RawTab, RawWorkbook
+
+__all__ = ["GoogleSheetsBackend", "sheet_id_of"]
+
+CHUNK_BYTES = 2_000_000
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+HEADER_ONLY = frozenset(normalise(spec.name) for spec in (sheet.MOVES, sheet.LEADERBOARD))
+_CONTRACT = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
+_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+_TIME = "%Y-%m-%d %H:%M:%S"
+Clock = Callable[[], datetime]
+
+
+def sheet_id_of(target: str) -> str | None:
+    """The spreadsheet ID in a sheet URL, or `target` itself when it looks like a bare ID."""
+    match = _URL_ID.search(target)
+    if match:
+        return match.group(1)
+    return target if _BARE_ID.match(target) else None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Snapshot:
+    """What this run's read saw: tabs by normalised name, their cells, the runs that had written."""
+
+    tabs: dict[str, TabInfo]
+    changed_runs: set[str] = field(default_factory=set)  # runs that had changed the sheet
+    cells: int = 0
+    sheet_ids: set[int] = field(default_factory=set)
+    rows: dict[str, list[list[CellValue]]] = field(default_factory=dict)
+
+
+class GoogleSheetsBackend:
+    """A Google Sheet seen through the `Backend` interface.
+
+    `target` is the sheet's URL or ID. Credentials: `credentials` when given
+    (tests pass a fixed token), else a key file (`key_file`), else Application
+    Default Credentials. `endpoint` overrides `GROUPTIER_SHEETS_ENDPOINT`.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        credentials: Credentials | None = None,
+        key_file: str | None = None,
+        endpoint: str | None = None,
+        policy: RetryPolicy | None = None,
+        lease: timedelta = LEASE,
+        clock: Clock = _utc_now,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        spreadsheet_id = sheet_id_of(target)
+        if spreadsheet_id is None:
+            raise SheetError(target, "this is not a Google Sheets URL or spreadsheet ID")
+        self.spreadsheet_id = spreadsheet_id
+        self._credentials = credentials
+        self._key_file = key_file
+        self._endpoint = endpoint
+        self._policy = policy
+        self._sleep = sleep
+        self._lease = lease
+        self._clock = clock
+        self._client: SheetsHTTPClient | None = None
+        self._snapshot: _Snapshot | None = None
+
+    @property
+    def location(self) -> str:
+        """The sheet's URL."""
+        return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
+
+    @property
+    def http(self) -> SheetsHTTPClient:
+        """The retrying client, created on first use (credentials are looked up then)."""
+        if self._client is None:
+            credentials = self._credentials or load_credentials(self._key_file)
+            extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep else {}
+            self._client = SheetsHTTPClient(
+                credentials, self.location, endpoint=self._endpoint, policy=self._policy, **extra
+            )
+        return self._client
+
+    def lock(self) -> AbstractContextManager[None]:
+        """Scope one run; the claim is taken in `write`, only when there is something to write."""
+        return self._run_scope()
+
+    @contextmanager
+    def _run_scope(self) -> Iterator[None]:
+        self._snapshot = None
+        try:
+            yield
+        finally:
+            self._snapshot = None
+
+    # --- reading ---------------------------------------------------------------
+
+    def read(self) -> RawWorkbook:
+        """Every contract tab in one batchGet (plus one metadata request)."""
+        metadata = self.http.fetch_sheet_metadata(self.spreadsheet_id)
+        infos = [TabInfo.from_metadata(entry) for entry in metadata.get("sheets", [])]
+        tabs = {normalise(i.title): i for i in infos if normalise(i.title) in _CONTRACT}
+        snapshot = _Snapshot(
+            tabs,
+            cells=sum(i.row_count * i.column_count for i in infos),
+            sheet_ids={i.sheet_id for i in infos},
+        )
+        names = list(tabs)
+        ranges = [quoted(tabs[n].title) + ("!1:1" if n in HEADER_ONLY else "") for n in names]
+        answer = (
+            self.http.values_batch_get(self.spreadsheet_id, ranges, dict(READ_PARAMS))
+            if ranges
+            else {}
+        )
+        workbook = RawWorkbook()
+        for name, value_range in zip(names, answer.get("valueRanges", []), strict=True):
+            rows = _cells(value_range.get("values", []))
+            info = tabs[name]
+            info.read_header(rows[0] if rows else [])
+            info.last_row = 0 if name in HEADER_ONLY else len(rows)
+            workbook.tabs[info.title] = RawTab(info.title, rows)
+            snapshot.rows[name] = rows
+        runs = workbook.find("Runs")
+        snapshot.changed_runs = {
+            run_id
+            for _, (run_id, status, _) in runs_rows(runs.rows if runs else [])
+            if status in CHANGED
+        }
+        self._snapshot = snapshot
+        return workbook
+
+    def tabs(self) -> dict[str, TabInfo]:
+        """The contract tabs the last `read` found, by normalised name (reads if needed)."""
+        if self._snapshot is None:
+            self.read()
+        assert self._snapshot is not None
+        return dict(self._snapshot.tabs)
+
+    # --- writing ---------------------------------------------------------------
+
+    def write(self, changes: ChangeSet) -> None:
+        """Apply `changes`: a verified claim, one atomic batchUpdate of state, then Leaderboard."""
+        if changes.is_empty():
+            return
+        snapshot = self._snapshot
+        if snapshot is None:
+            self.read()
+            snapshot = self._snapshot
+        assert snapshot is not None
+        runs = changes.appends.get("Runs", [])
+        if log_only(changes):
+            self._append_log(snapshot, runs)
+            return
+        if not runs:  # not a cycle (an import, new welcome messages): the claim row records it
+            changes = recorded(changes, uuid.uuid4().hex[:10], self._clock())
+            runs = changes.appends["Runs"]
+        token = str(runs[0]["run_id"])
+        status = str(runs[0].get("status", ""))
+        expiry = self._claim(snapshot, token, str(runs[0].get("trigger", "")))
+        claim_row = self._verify(snapshot, token, _guards(snapshot, changes))
+        try:
+            if self._clock() >= expiry:
+                raise SheetBusyError(
+                    self.location, f"this run's own lease ended at {expiry:%H:%M} UTC"
+                )
+            self._check_size(snapshot, changes)
+            requests, board = self._state_requests(snapshot, changes, claim_row)
+            with self.http.unsure(lambda: self._has_row(token, status)):
+                self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+        except SheetBusyError as error:
+            self._mark_claim(snapshot, claim_row, "skipped", str(error))
+            raise
+        except SheetError as error:
+            self._mark_claim(snapshot, claim_row, "failed", str(error))
+            raise
+        self._write_board(snapshot, board)
+
+    def _append_log(self, snapshot: _Snapshot, runs: list[Record]) -> None:
+        """Rows of `Runs` only (a run that found the sheet invalid): one appendCells, no claim.
+
+        Appending changes no row another run relies on. A lost answer is
+        retried only when `Runs` shows the rows were not added.
+        """
+        token, status = str(runs[0].get("run_id", "")), str(runs[0].get("status", ""))
+        requests = self._appends(snapshot, {"Runs": runs})
+        with self.http.unsure(lambda: self._has_row(token, status)):
+            self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+
+    def _claim(self, snapshot: _Snapshot, token: str, trigger: str) -> datetime:
+        now = self._clock()
+        creating = "runs" not in snapshot.tabs
+        claim = claim_record(token, trigger, now, self._lease)
+        requests = self._appends(snapshot, {"Runs": [claim]})
+        try:
+            with self.http.unsure(lambda: self._has_row(token, "claimed")):
+                self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+        except SheetError as error:
+            if creating and "already exists" in str(error):
+                raise SheetBusyError(self.location, "a run that created the Runs tab") from error
+            raise
+        return now.astimezone(UTC) + self._lease
+
+    def _verify(self, snapshot: _Snapshot, token: str, guards: list[_Guard]) -> int:
+        """The claim's sheet row, or SheetBusyError (after marking the claim skipped).
+
+        The same request re-reads the key column of each tab whose rows the
+        write addresses by number (Members cells, Activity rows rolled up): if
+        a manager inserted or removed rows since the read, the run gives way.
+        """
+        ranges = [f"{quoted(guard.title)}!{guard.cells}" for guard in guards]
+        rows, *columns = self._runs_rows(ranges)
+        mine, rival = judge_claim(rows, token, snapshot.changed_runs, self._clock())
+        for guard, column in zip(guards, columns, strict=True):
+            if not rival and _column(column) != guard.before:
+                rival = f"a change to rows of {guard.title} made while this run was deciding"
+        if not mine:
+            raise SheetBusyError(self.location, "a run that removed this run's claim from Runs")
+        if rival:
+            error = SheetBusyError(self.location, rival)
+            self._mark_claim(snapshot, mine, "skipped", str(error))
+            raise error
+        return mine
+
+    def _runs_rows(self, more: list[str] | None = None) -> list[list[list[CellValue]]]:
+        """`Runs` (and the ranges `more`) as they are now, in one batchGet."""
+        info = self._snapshot.tabs.get("runs") if self._snapshot else None
+        title = info.title if info else sheet.RUNS.name
+        ranges = [quoted(title), *(more or [])]
+        answer = self.http.values_batch_get(self.spreadsheet_id, ranges, dict(READ_PARAMS))
+        return [_cells(found.get("values", [])) for found in answer["valueRanges"]]
+
+    def _has_row(self, token: str, status: str) -> bool:
+        """Whether Runs shows `token` with `status`: tells if an unanswered write was applied."""
+        found = runs_rows(self._runs_rows()[0])
+        return any(r == token and s == status for _, (r, s, _f) in found)
+
+    def _mark_claim(self, snapshot: _Snapshot, row: int, status: str, why: str) -> None:
+        """Best effort: the claim row records how the run ended; the sheet's state is untouched."""
+        info = snapshot.tabs.get("runs")
+        if info is None:
+            return
+        added: list[dict[str, Any]] = []
+        status_column = info.column("status", added)
+        finished_column = info.column("finished_at", added)
+        error_column = info.column("error", added)
+        now = self._clock().astimezone(UTC).strftime(_TIME)
+        requests = [
+            *added,
+            set_cells(info.sheet_id, row - 1, status_column, [[status]]),
+            set_cells(info.sheet_id, row - 1, finished_column, [[now]]),
+            set_cells(info.sheet_id, row - 1, error_column, [[why]]),
+        ]
+        with suppress(SheetError), self.http.unsure(lambda: False):
+            self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+
+    def _state_requests(
+        self, snapshot: _Snapshot, changes: ChangeSet, claim_row: int
+    ) -> tuple[list[dict[str, Any]], tuple[TabInfo, list[list[Any]]] | None]:
+        requests: list[dict[str, Any]] = []
+        for update in changes.cell_updates:
+            info = self._tab(snapshot, update.tab, requests, create=False)
+            column = info.column(update.column, requests)
+            requests.append(set_cells(info.sheet_id, update.row - 1, column, [[update.value]]))
+        board = None
+        for name, records in changes.replacements.items():
+            info = self._tab(snapshot, name, requests, create=True)
+            rows = self._rows(info, records, requests)
+            requests.append(clear_below_header(info.sheet_id))
+            if 1 + len(rows) > info.row_count:
+                requests.append(grow(info, "ROWS", 1 + len(rows) - info.row_count))
+            board = (info, [[raw_value(v) for v in row] for row in rows])
+        for name, gone in changes.deleted_rows.items():
+            if gone:
+                requests += delete_rows(self._tab(snapshot, name, requests, create=False), gone)
+        appends = dict(changes.appends)
+        runs = list(appends.pop("Runs", []))  # the claim row becomes the run's first record
+        info = self._tab(snapshot, "Runs", requests, create=False)
+        (row_values,) = self._rows(info, [runs.pop(0)], requests)
+        requests.append(set_cells(info.sheet_id, claim_row - 1, 0, [row_values]))
+        appends["Runs"] = runs
+        requests += self._appends(snapshot, appends)
+        return requests, board
+
+    def _appends(
+        self, snapshot: _Snapshot, appends: dict[str, list[Record]]
+    ) -> list[dict[str, Any]]:
+        requests: list[dict[str, Any]] = []
+        for name, records in appends.items():
+            if records:
+                info = self._tab(snapshot, name, requests, create=True)
+                requests.append(append_cells(info.sheet_id, self._rows(info, records, requests)))
+        return requests
+
+    def _rows(
+        self, info: TabInfo, records: list[Record], requests: list[dict[str, Any]]
+    ) -> list[list[CellValue]]:
+        """Records laid out by the tab's header positions; missing headers are added."""
+        names = list(dict.fromkeys(key for record in records for key in record))
+        positions = {key: info.column(key, requests) for key in names}
+        width = max(positions.values(), default=-1) + 1
+        if width > info.column_count:
+            requests.append(grow(info, "COLUMNS", width - info.column_count))
+        rows = []
+        for record in records:
+            row: list[CellValue] = [None] * width
+            for key, value in record.items():
+                row[positions[key]] = value
+            rows.append(row)
+        return rows
+
+    def _tab(
+        self, snapshot: _Snapshot, name: str, requests: list[dict[str, Any]], create: bool
+    ) -> TabInfo:
+        key = normalise(name)
+        if key in snapshot.tabs:
+            return snapshot.tabs[key]
+        if not create and key != "runs":
+            raise SheetError(self.location, f'the tab "{name}" is missing, so it cannot be changed')
+        spec = _CONTRACT.get(key)
+        headers = spec.headers if spec else []
+        sheet_id = new_sheet_id(snapshot.sheet_ids, self.spreadsheet_id, name)
+        snapshot.sheet_ids.add(sheet_id)
+        info = TabInfo(sheet_id, spec.name if spec else name, 1000, max(len(headers), 1), 1)
+        requests.append(
+            {
+                "addSheet": {
+                    "properties": {
+                        "sheetId": sheet_id,
+                        "title": info.title,
+                        "gridProperties": {
+                            "rowCount": info.row_count,
+                            "columnCount": info.column_count,
+                            "frozenRowCount": 1,
+                        },
+                    }
+                }
+            }
+        )
+        if headers:
+            requests.append(set_cells(sheet_id, 0, 0, [list(headers)]))
+        info.read_header(list(headers))
+        snapshot.tabs[key] = info
+        snapshot.cells += info.row_count * info.column_count
+        return info
+
+    def _check_size(self, snapshot: _Snapshot, changes: ChangeSet) -> None:
+        """Refuse, before sending, a write that would take the grid past Google's cell limit.
+
+        Appended rows grow a grid only past its last row (Moves, read as a header
+        only, counts in full); new tabs and columns are small beside the limit.
+        """
+        cells = snapshot.cells
+        for name, records in changes.appends.items():
+            info = snapshot.tabs[normalise(name)] if records else None
+            if info is not None:
+                cells += max(0, info.last_row + len(records) - info.row_count) * info.column_count
+        for name, records in changes.replacements.items():
+            info = snapshot.tabs[normalise(name)]
+            cells += max(0, 1 + len(records) - info.row_count) * info.column_count
+        if cells > CELL_LIMIT:
+            raise SheetLimitError(self.location, cells, CELL_LIMIT)
+
+    def _write_board(
+        self, snapshot: _Snapshot, board: tuple[TabInfo, list[list[Any]]] | None
+    ) -> None:
+        """The Leaderboard in RAW chunks of about 2 MB; each sets fixed cells: safe to repeat."""
+        if board is None:
+            return
+        info, rows = board
+        try:
+            for offset, rows_chunk in chunked(rows, CHUNK_BYTES):
+                body = {
+                    "valueInputOption": "RAW",
+                    "data": [{"range": a1_row(info.title, 2 + offset), "values": rows_chunk}],
+                }
+                with self.http.unsure(lambda: False):
+                    self.http.values_batch_update(self.spreadsheet_id, body)
+        except SheetError as error:
+            raise SheetError(
+                self.location,
+                "the cycle was applied and recorded in Runs, but the Leaderboard could not be "
+                f"written in full ({error.reason}); `grouptier run --cycle N --dry-run` shows it",
+            ) from error
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """A key column's cells as read (`before`), re-read at verify time as A1 `cells`."""
+
+    title: str
+    cells: str
+    before: list[CellValue]
+
+
+def _guards(snapshot: _Snapshot, changes: ChangeSet) -> list[_Guard]:
+    """Guards for the tabs whose rows `changes` addresses by number."""
+    last: dict[str, int] = {}
+    for update in changes.cell_updates:
+        last[normalise(update.tab)] = max(last.get(normalise(update.tab), 0), update.row)
+    for name, gone in changes.deleted_rows.items():
+        if gone:
+            last[normalise(name)] = max(last.get(normalise(name), 0), *gone)
+    guards = []
+    for key, row in last.items():
+        info, rows = snapshot.tabs.get(key), snapshot.rows.get(key)
+        if info is None or rows is None:
+            continue
+        index = info.headers.get("memberid", 0)
+        letter = column_letter(index)
+        before = [line[index] if index < len(line) else None for line in rows[:row]]
+        guards.append(_Guard(info.title, f"{letter}1:{letter}{row}", _column(before)))
+    return guards
+
+
+def _column(values: list[Any]) -> list[CellValue]:
+    """One column's cells, however they came (rows of one cell, or cells), trailing blanks cut."""
+    cells = [
+        (value[0] if value else None) if isinstance(value, list) else value for value in values
+    ]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
+
+
+def _cells(values: list[list[Any]]) -> list[list[CellValue]]:
+    return [[None if value == "" else value for value in row] for row in values]

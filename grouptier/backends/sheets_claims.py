@@ -1,0 +1,123 @@
+"""Claims in the `Runs` tab: how runs on one Google Sheet keep out of each other's way.
+
+Pure functions over `Runs` rows; `gsheets` sends and reads them. A claim is a
+`Runs` row with status `claimed` whose `finished_at` holds the end of its lease
+in UTC (`2026-10-16T06:10:00Z`). After appending its claim and reading `Runs`
+again, a run goes on only when no live claim of another run stands above its
+own and no run has changed the sheet (a `done` or `written` row) since its
+first read. The claim row then becomes the run's record: `done` for a processed
+cycle, `written` for any other change, `skipped` when it gave way, `failed`
+when Google could not be reached to finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from grouptier.backends.base import ChangeSet, Record
+from grouptier.cells import CellValue, normalise
+
+__all__ = [
+    "CHANGED",
+    "LEASE",
+    "claim_record",
+    "judge_claim",
+    "log_only",
+    "recorded",
+    "runs_rows",
+]
+
+LEASE = timedelta(minutes=10)
+CHANGED = frozenset({"done", "written"})  # statuses of runs that changed the sheet
+LEASE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+RunRow = tuple[str, str, str]  # run_id, status (lower case), finished_at
+
+
+def claim_record(token: str, trigger: str, now: datetime, lease: timedelta) -> Record:
+    """The `Runs` row that claims the sheet for `lease` from `now`."""
+    now = now.astimezone(UTC)
+    expiry = now + lease
+    return {
+        "run_id": token,
+        "started_at": now.strftime(TIME_FORMAT),
+        "finished_at": expiry.strftime(LEASE_FORMAT),
+        "trigger": trigger,
+        "status": "claimed",
+        "summary": f"working on the sheet; other runs wait until {expiry:%Y-%m-%d %H:%M} UTC",
+    }
+
+
+def judge_claim(
+    rows: list[list[CellValue]], token: str, seen: set[str], now: datetime
+) -> tuple[int, str]:
+    """(sheet row of claim `token`, what it must give way to, or '').
+
+    `seen` holds the run ids that had changed the sheet when this run first
+    read it; row 0 means the claim is not there at all.
+    """
+    mine, rival = 0, ""
+    for row, (run_id, status, finished) in runs_rows(rows):
+        if run_id == token and status == "claimed":
+            mine = mine or row
+        elif status == "claimed" and not mine and _live(finished, now):
+            rival = rival or f"run {run_id}, claimed until {finished}"
+        elif status in CHANGED and run_id not in seen and run_id != token:
+            rival = rival or f"run {run_id}, which has just changed the sheet"
+    return mine, rival
+
+
+def runs_rows(rows: list[list[CellValue]]) -> Iterator[tuple[int, RunRow]]:
+    """(sheet row, (run_id, status, finished_at)) for each data row of a `Runs` tab."""
+    if not rows:
+        return
+    header = {normalise(str(v)): i for i, v in enumerate(rows[0]) if isinstance(v, str)}
+    columns = [header.get(name) for name in ("runid", "status", "finishedat")]
+    for number, row in enumerate(rows[1:], start=2):
+        values = [
+            str(row[c]).strip() if c is not None and c < len(row) and row[c] is not None else ""
+            for c in columns
+        ]
+        yield number, (values[0], values[1].lower(), values[2])
+
+
+def log_only(changes: ChangeSet) -> bool:
+    """Only `Runs` rows, none a processed cycle: the record of a run that changed nothing."""
+    runs = changes.appends.get("Runs", [])
+    others = any(records for name, records in changes.appends.items() if name != "Runs")
+    touches = changes.cell_updates or changes.replacements or any(changes.deleted_rows.values())
+    return (
+        bool(runs) and not others and not touches and all(r.get("status") != "done" for r in runs)
+    )
+
+
+def recorded(changes: ChangeSet, token: str, now: datetime) -> ChangeSet:
+    """`changes` with a `written` row in Runs saying what changed (the claim row becomes it)."""
+    counts = [f"{len(rows)} rows added to {name}" for name, rows in changes.appends.items() if rows]
+    counts += [
+        f"{len(rows)} rows removed from {name}"
+        for name, rows in changes.deleted_rows.items()
+        if rows
+    ]
+    counts += [f"{len(changes.cell_updates)} cells changed"] if changes.cell_updates else []
+    stamp = now.astimezone(UTC).strftime(TIME_FORMAT)
+    record: Record = {
+        "run_id": token,
+        "started_at": stamp,
+        "finished_at": stamp,
+        "status": "written",
+        "summary": "; ".join(counts) or "no rows",
+        "error": "",
+    }
+    return replace(changes, appends={**changes.appends, "Runs": [record]})
+
+
+def _live(finished: str, now: datetime) -> bool:
+    try:
+        expiry = datetime.strptime(finished, LEASE_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return False  # not a lease end: a claim row someone edited counts as expired
+    return expiry > now

@@ -1,0 +1,235 @@
+"""The one place every Google Sheets request goes through: endpoint, credentials, retries, errors.
+
+`SheetsHTTPClient` is gspread's `HTTPClient` with its `request` replaced:
+
+- it sends `https://sheets.googleapis.com` traffic to `GROUPTIER_SHEETS_ENDPOINT`
+  when that is set (a proxy, or the local fake the tests use);
+- it retries 408, 429 and 5xx answers, timeouts and dropped connections with
+  exponential backoff and jitter, bounded in attempts and in total time
+  (`RetryPolicy`), honouring `Retry-After`;
+- a write that may or may not have been applied (a 5xx or a timeout after it
+  was sent) is retried only after the caller's check (`unsure`) says it was
+  not applied, so a retry never applies a change twice;
+- when retries run out, or the answer is final (400, 401, 403, 404), it raises
+  a `SheetError` that tells the manager what to do.
+
+gspread's own `BackOffHTTPClient` retries without bound and without jitter,
+which is why grouptier has its own.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import google.auth
+import google.auth.exceptions
+import gspread
+import requests
+from google.auth.credentials import Credentials
+from google.oauth2 import service_account
+
+from grouptier.errors import (
+    SheetAccessError,
+    SheetError,
+    SheetLimitError,
+    SheetUnavailableError,
+)
+
+__all__ = [
+    "ENDPOINT_ENV",
+    "GOOGLE_ENDPOINT",
+    "SCOPES",
+    "RetryPolicy",
+    "SheetsHTTPClient",
+    "load_credentials",
+]
+
+ENDPOINT_ENV = "GROUPTIER_SHEETS_ENDPOINT"
+GOOGLE_ENDPOINT = "https://sheets.googleapis.com"
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+FINAL_ACCESS_STATUSES = frozenset({401, 403, 404})
+CELL_LIMIT = 10_000_000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard one request is tried: Google's advice is min(2^n s + jitter, 32-64 s), bounded.
+
+    `attempts` counts the first try; `deadline` bounds the seconds spent on one
+    request including the waits; `timeout` is (connect, read) seconds per attempt
+    (the API itself gives up on a request after 180 s).
+    """
+
+    attempts: int = 6
+    first_delay: float = 1.0
+    max_delay: float = 32.0
+    deadline: float = 180.0
+    timeout: tuple[float, float] = (10.0, 120.0)
+
+    def delay(self, attempt: int, rng: random.Random, retry_after: float | None) -> float:
+        """Seconds to wait after failed attempt `attempt` (1-based): half fixed, half random."""
+        ceiling = min(self.max_delay, self.first_delay * 2 ** (attempt - 1))
+        wait = ceiling / 2 + rng.uniform(0, ceiling / 2)
+        return float(min(self.max_delay, max(wait, retry_after or 0.0)))
+
+
+def load_credentials(key_file: str | None = None) -> Credentials:
+    """A service-account key file when given, else Application Default Credentials.
+
+    ADC reads `GOOGLE_APPLICATION_CREDENTIALS` (a key file or a user login), the
+    `gcloud auth application-default login` user login, or the Cloud Function's
+    runtime service account.
+    """
+    try:
+        if key_file:
+            return service_account.Credentials.from_service_account_file(  # type: ignore[no-any-return,no-untyped-call]
+                key_file, scopes=list(SCOPES)
+            )
+        credentials, _ = google.auth.default(scopes=list(SCOPES))
+    except (google.auth.exceptions.DefaultCredentialsError, OSError, ValueError) as exc:
+        raise SheetError(
+            "Google Sheets",
+            "no usable Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a "
+            "service-account key file, or run `gcloud auth application-default login "
+            "--scopes=https://www.googleapis.com/auth/spreadsheets,"
+            f"https://www.googleapis.com/auth/cloud-platform` ({exc})",
+        ) from exc
+    return credentials
+
+
+class SheetsHTTPClient(gspread.HTTPClient):
+    """gspread's HTTP client with a redirectable endpoint, bounded retries and clear errors."""
+
+    def __init__(
+        self,
+        auth: Credentials,
+        location: str,
+        *,
+        endpoint: str | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(auth)
+        self.location = location
+        self.policy = policy or RetryPolicy()
+        self.endpoint = (endpoint or os.environ.get(ENDPOINT_ENV) or GOOGLE_ENDPOINT).rstrip("/")
+        self.timeout = self.policy.timeout
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._was_applied: Callable[[], bool] | None = None
+
+    @contextmanager
+    def unsure(self, was_applied: Callable[[], bool]) -> Iterator[None]:
+        """Let writes inside be retried after an ambiguous failure, once `was_applied()` is False.
+
+        Pass `lambda: False` for a write that is safe to repeat (it sets fixed cells).
+        """
+        self._was_applied = was_applied
+        try:
+            yield
+        finally:
+            self._was_applied = None
+
+    def request(  # noqa: PLR0917 - gspread's signature
+        self,
+        method: str,
+        endpoint: str,
+        params: MutableMapping[str, Any] | None = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send one API request, retrying as `policy` allows; raise a `SheetError` if it fails."""
+        url = self._redirect(endpoint)
+        started, waited = time.monotonic(), 0.0
+        writes = method.upper() != "GET"
+        checker, self._was_applied = self._was_applied, None  # a check serves one request
+        last = "no answer"
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                response = self.session.request(
+                    method, url, params=params, data=data, json=json, files=files,
+                    headers=headers, timeout=self.timeout,
+                )  # fmt: skip
+            except requests.ConnectTimeout as exc:
+                last, ambiguous, retry_after = (
+                    f"no connection ({exc.__class__.__name__})",
+                    False,
+                    None,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last, ambiguous, retry_after = f"{exc.__class__.__name__}", True, None
+            except google.auth.exceptions.RefreshError as exc:
+                raise SheetAccessError(self.location, 401, _account(self)) from exc
+            except google.auth.exceptions.TransportError as exc:
+                last, ambiguous, retry_after = f"token service unreachable ({exc})", False, None
+            else:
+                if response.ok:
+                    return response
+                if response.status_code not in RETRY_STATUSES:
+                    raise self._final_error(response)
+                last = f"HTTP {response.status_code}"
+                ambiguous = response.status_code not in (408, 429)
+                retry_after = _retry_after(response)
+            if writes and ambiguous:
+                if checker is None:
+                    break  # applied or not, nobody can tell: never send it twice blindly
+                if checker():
+                    return _confirmed()
+            wait = self.policy.delay(attempt, self._rng, retry_after)
+            spent = max(time.monotonic() - started, waited)  # `sleep` may be a test's stand-in
+            if attempt == self.policy.attempts or spent + wait > self.policy.deadline:
+                break
+            self._sleep(wait)
+            waited += wait
+        raise SheetUnavailableError(self.location, attempt, last)
+
+    def _redirect(self, url: str) -> str:
+        if url.startswith(GOOGLE_ENDPOINT) and self.endpoint != GOOGLE_ENDPOINT:
+            return self.endpoint + url[len(GOOGLE_ENDPOINT) :]
+        return url
+
+    def _final_error(self, response: requests.Response) -> SheetError:
+        status = response.status_code
+        if status in FINAL_ACCESS_STATUSES:
+            return SheetAccessError(self.location, status, _account(self))
+        message = _api_message(response)
+        if "limit of 10000000 cells" in message:
+            return SheetLimitError(self.location, CELL_LIMIT + 1, CELL_LIMIT)
+        return SheetError(
+            self.location, f"Google Sheets refused the request (HTTP {status}: {message})"
+        )
+
+
+def _account(client: SheetsHTTPClient) -> str:
+    email = getattr(client.auth, "service_account_email", "")
+    return email if isinstance(email, str) and "@" in email else ""
+
+
+def _api_message(response: requests.Response) -> str:
+    try:
+        return str(response.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return response.text[:200]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+def _confirmed() -> requests.Response:
+    """The answer to a write that a check found applied after its answer was lost."""
+    response = requests.Response()
+    response.status_code = 200
+    response._content = b'{"replies": []}'
+    return response

@@ -1,0 +1,335 @@
+"""Turn a WhatsApp chat export into Activity rows: match senders to Members, replace, write.
+
+`import_chat` reads the sheet and the export under the backend's lock and
+writes one batch: the Activity rows the export gives (one per member and day,
+with the export's `group` and `source`) replace the rows an earlier import of
+the same group wrote for the same days, so importing an export twice, or an
+overlapping one, counts nothing twice. Days already summed into History are
+left out, and the report says so.
+
+Senders are matched to Members by phone number (digits only, without a
+leading `+` or `00`) or by name: the member's `name` or one of their
+`aliases` (the names phones saved them under). Senders that match nobody are
+listed in the report; `add_newcomers` adds them to Members instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from grouptier.backends.base import Backend, ChangeSet, Record
+from grouptier.cells import did_you_mean
+from grouptier.chat_export import ChatExport, ContentRule, Progress, read_chat
+from grouptier.chat_formats import INVISIBLE, split_names
+from grouptier.community import Community, load_community
+from grouptier.errors import ChatExportError, UsageError
+from grouptier.schedule import cycle_window
+from grouptier.settings import Settings
+
+SOURCE_PREFIX = "chat export"
+MIN_PHONE_DIGITS = 7
+_PHONE = re.compile(r"^\+?[\d\s().\-]+$")
+# How the phone that exported the chat names itself in system lines.
+_EXPORTER = frozenset({"", "you", "du", "vous", "você", "tú", "tu", "أنت", "anda"})
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How an import was asked for."""
+
+    group: str
+    dry_run: bool = False
+    day_first: bool | None = None  # None: decided from the file
+    add_newcomers: bool = False
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A sender (or the person credited with an invite) who is not in Members."""
+
+    sender: str
+    messages: int
+    invites: int
+    first_day: date
+    why: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import found and did."""
+
+    export: ChatExport
+    group: str
+    imported: tuple[date, date] | None  # first and last day written
+    rolled_up_days: int  # days of the export already summed into History
+    rolled_up_until: date | None
+    rows_added: int
+    rows_replaced: int
+    members_matched: int
+    unmatched: tuple[Unmatched, ...]
+    newcomers: tuple[str, ...]
+    events: dict[str, int] = field(default_factory=dict)
+    invites: int = 0
+    written: bool = False
+    dry_run: bool = False
+
+
+def import_chat(
+    backend: Backend, export_path: Path, options: ImportOptions, progress: Progress | None = None
+) -> ImportReport:
+    """Import one export into the Activity tab of `backend` (nothing written on a dry run)."""
+    with backend.lock():
+        community = load_community(backend.read())
+        group = _group_name(community, options.group)
+        rule = content_rule(community.settings)
+        export = read_chat(export_path, rule, options.day_first, progress)
+        if export.ambiguous and options.day_first is None:
+            raise ChatExportError(
+                export_path,
+                f"cannot tell whether its dates are day-first or month-first "
+                f"({export.order_reason}); run again with --day-first or --month-first",
+            )
+        changes, report = plan_import(community, export, group, options)
+        if not options.dry_run and not changes.is_empty():
+            backend.write(changes)
+            report = replace(report, written=True)
+    return report
+
+
+def content_rule(settings: Settings) -> ContentRule:
+    """The settings' rule for what counts as a content post."""
+    return ContentRule(
+        settings.content_min_chars,
+        settings.content_links,
+        settings.content_documents,
+        settings.content_media,
+    )
+
+
+def _group_name(community: Community, asked: str) -> str:
+    names = [str(name) for name in community.groups["name"]]
+    for name in names:
+        if name.casefold() == asked.strip().casefold():
+            return name
+    raise UsageError(f'group "{asked}" is not in Groups{did_you_mean(asked, names)}')
+
+
+def plan_import(
+    community: Community, export: ChatExport, group: str, options: ImportOptions
+) -> tuple[ChangeSet, ImportReport]:
+    """The batch an import writes and its report; pure, no I/O."""
+    rolled_until = _rolled_up_until(community)
+    days = [day for day in export.days if rolled_until is None or day > rolled_until]
+    index = SenderIndex(community.members)
+    source = f"{SOURCE_PREFIX} {export.name}"
+    unmatched = _unmatched(export, index, days)
+    newcomers: list[Record] = []
+    if options.add_newcomers:
+        newcomers = _newcomer_rows(unmatched, community, group, export.name)
+        index.add(newcomers)
+        unmatched = _unmatched(export, index, days)
+    rows = activity_rows(export, index, group, source, set(days))
+    replaced = _rows_to_replace(community.activity, group, days)
+    changes = ChangeSet()
+    if rows or replaced:
+        changes.appends["Activity"] = rows
+        changes.deleted_rows["Activity"] = replaced
+    if newcomers:
+        changes.appends["Members"] = newcomers
+    events = Counter(event.kind for event in export.events)
+    report = ImportReport(
+        export=export,
+        group=group,
+        imported=(days[0], days[-1]) if days else None,
+        rolled_up_days=len(export.days) - len(days),
+        rolled_up_until=rolled_until,
+        rows_added=len(rows),
+        rows_replaced=len(replaced),
+        members_matched=len({row["member_id"] for row in rows}),
+        unmatched=tuple(unmatched),
+        newcomers=tuple(str(row["name"]) for row in newcomers),
+        events=dict(sorted(events.items())),
+        invites=sum(int(str(row["invites"])) for row in rows),
+        dry_run=options.dry_run,
+    )
+    return changes, report
+
+
+def _rolled_up_until(community: Community) -> date | None:
+    history = community.history
+    if history.empty:
+        return None
+    settings = community.settings
+    last = int(history["cycle"].max())
+    return cycle_window(settings.cycle_anchor, settings.cycle_days, last).end
+
+
+def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> list[int]:
+    if not days or activity.empty:
+        return []
+    first, last = days[0], days[-1]
+    chosen = activity[
+        (activity["group"] == group)
+        & activity["source"].astype(str).str.startswith(SOURCE_PREFIX)
+        & (activity["date"] >= first)
+        & (activity["date"] <= last)
+    ]
+    return sorted(int(row) for row in chosen["sheet_row"])
+
+
+def phone_digits(text: str) -> str:
+    """`+44 (0)7911-123 456` as `447911123456`; '' when `text` is not a phone number."""
+    clean = text.strip(INVISIBLE + " \u00a0\u202f").replace("\u00a0", " ").replace("\u202f", " ")
+    if not _PHONE.match(clean):
+        return ""
+    digits = "".join(char for char in clean if char.isdigit())
+    if clean.startswith("00") and not clean.startswith("+"):
+        digits = digits[2:]
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.strip(INVISIBLE).split()).casefold()
+
+
+class SenderIndex:
+    """Finds the member behind a sender: by phone number, else by name or alias."""
+
+    def __init__(self, members: pd.DataFrame) -> None:
+        self.by_phone: dict[str, str] = {}
+        self.by_name: dict[str, set[str]] = {}
+        self._found: dict[str, tuple[str | None, str]] = {}  # a sender shows up on many days
+        aliases = members["aliases"] if "aliases" in members else [()] * len(members)
+        for member_id, name, alias in zip(
+            members["member_id"], members["name"], aliases, strict=True
+        ):
+            self._add(str(member_id), str(name), tuple(alias or ()))
+
+    def _add(self, member_id: str, name: str, aliases: tuple[str, ...]) -> None:
+        digits = phone_digits(member_id)
+        if digits:
+            self.by_phone[digits] = member_id
+        for text in (name, *aliases):
+            if text:
+                self.by_name.setdefault(_name_key(text), set()).add(member_id)
+
+    def add(self, rows: list[Record]) -> None:
+        """Index new Members rows too."""
+        for row in rows:
+            aliases = tuple(str(row.get("aliases") or "").split(","))
+            self._add(str(row["member_id"]), str(row["name"]), aliases)
+        self._found.clear()
+
+    def find(self, sender: str) -> tuple[str | None, str]:
+        """(member id, '') or (None, why not)."""
+        if sender not in self._found:
+            self._found[sender] = self._search(sender)
+        return self._found[sender]
+
+    def _search(self, sender: str) -> tuple[str | None, str]:
+        digits = phone_digits(sender)
+        if digits:
+            found = self.by_phone.get(digits)
+            return (found, "") if found else (None, "no member has this phone number")
+        key = _name_key(sender)
+        if key in _EXPORTER:
+            return None, "the phone that exported the chat"
+        ids = self.by_name.get(key, set())
+        if len(ids) == 1:
+            return next(iter(ids)), ""
+        if ids:
+            return None, f"{len(ids)} members have this name; add an alias to one"
+        return None, "no member has this name or alias"
+
+
+def activity_rows(
+    export: ChatExport, index: SenderIndex, group: str, source: str, days: set[date]
+) -> list[Record]:
+    """One Activity row per member and day of `days`: messages, active day, content, invites."""
+    totals: dict[tuple[date, str], list[int]] = {}
+    for sender_day in export.sender_days:
+        member_id = index.find(sender_day.sender)[0]
+        if member_id is None or sender_day.day not in days:
+            continue
+        total = totals.setdefault((sender_day.day, member_id), [0, 0, 0])
+        total[0] += sender_day.messages
+        total[1] += sender_day.content
+    for event in export.events:
+        if event.kind != "added" or event.day not in days:
+            continue
+        member_id = index.find(event.actor)[0]
+        if member_id is not None:
+            total = totals.setdefault((event.day, member_id), [0, 0, 0])
+            total[2] += len(split_names(event.target))
+    return [
+        {
+            "date": day,
+            "member_id": member_id,
+            "group": group,
+            "messages": messages,
+            "active_days": 1 if messages else 0,
+            "content": content,
+            "invites": invites,
+            "source": source,
+        }
+        for (day, member_id), (messages, content, invites) in sorted(totals.items())
+    ]
+
+
+def _unmatched(export: ChatExport, index: SenderIndex, days: list[date]) -> list[Unmatched]:
+    wanted = set(days)
+    found: dict[str, list[int]] = {}
+    first: dict[str, date] = {}
+    why: dict[str, str] = {}
+    for sender_day in export.sender_days:
+        member_id, reason = index.find(sender_day.sender)
+        if member_id is None and sender_day.day in wanted:
+            found.setdefault(sender_day.sender, [0, 0])[0] += sender_day.messages
+            first.setdefault(sender_day.sender, sender_day.day)
+            why[sender_day.sender] = reason
+    for event in export.events:
+        if event.kind == "added" and event.day in wanted:
+            member_id, reason = index.find(event.actor)
+            if member_id is None:
+                found.setdefault(event.actor, [0, 0])[1] += len(split_names(event.target))
+                first.setdefault(event.actor, event.day)
+                why[event.actor] = reason
+    return sorted(
+        (
+            Unmatched(name, counts[0], counts[1], first[name], why[name])
+            for name, counts in found.items()
+        ),
+        key=lambda item: (-item.messages, -item.invites, item.sender),
+    )
+
+
+def _newcomer_rows(
+    unmatched: list[Unmatched], community: Community, group: str, export_name: str
+) -> list[Record]:
+    taken = {str(member_id) for member_id in community.members["member_id"]}
+    rows: list[Record] = []
+    for sender in unmatched:
+        if not sender.why.startswith("no member"):
+            continue  # the exporting phone, or a name several members share
+        digits = phone_digits(sender.sender)
+        member_id = f"+{digits}" if digits else " ".join(sender.sender.split())
+        if member_id in taken or not sender.messages:
+            continue
+        taken.add(member_id)
+        rows.append(
+            {
+                "member_id": member_id,
+                "name": " ".join(sender.sender.split()),
+                "group": group,
+                "joined_on": sender.first_day,
+                "aliases": "" if digits else " ".join(sender.sender.split()),
+                "notes": f"added by grouptier import-chat from {export_name}",
+            }
+        )
+    return rows

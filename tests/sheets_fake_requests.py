@@ -1,0 +1,242 @@
+"""The Sheets API fake's `spreadsheets:batchUpdate` request kinds, each applied to a draft.
+
+Test infrastructure (see `sheets_fake`): the server applies a batch to a copy
+of the spreadsheet and keeps it only when every request succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sheets_fake_grid import MAX_COLUMNS, ApiError, Area, Spreadsheet, Tab
+
+# --- spreadsheets:batchUpdate ------------------------------------------------------
+
+
+def _cell_value(cell: dict[str, Any]) -> tuple[Any, bool]:
+    entered_value = cell.get("userEnteredValue")
+    pattern = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
+    is_date = pattern.get("type") in ("DATE", "DATE_TIME")
+    if entered_value is None:
+        return None, False
+    if not isinstance(entered_value, dict) or len(entered_value) != 1:
+        raise ApiError(400, "Invalid userEnteredValue: exactly one kind of value is allowed")
+    ((kind, value),) = entered_value.items()
+    if kind == "stringValue" and isinstance(value, str):
+        return (value or None), False
+    if kind == "numberValue" and isinstance(value, int | float) and not isinstance(value, bool):
+        return value, is_date
+    if kind == "boolValue" and isinstance(value, bool):
+        return value, False
+    if kind == "formulaValue":
+        raise ApiError(400, "the Sheets API fake does not evaluate formulas")
+    raise ApiError(400, f'Invalid JSON payload received. Unknown name "{kind}"')
+
+
+def _check_fields(fields: Any) -> None:
+    allowed = {
+        "*",
+        "userEnteredValue",
+        "userEnteredFormat",
+        "userEnteredFormat.numberFormat",
+        "userEnteredFormat.textFormat.bold",
+    }
+    parts = {part.strip() for part in str(fields or "").split(",")}
+    if not fields or not parts <= allowed:
+        raise ApiError(400, f"Invalid fields mask for cells: {fields!r}")
+
+
+def _write_cell_rows(tab: Tab, row0: int, col0: int, rows: list[dict[str, Any]]) -> None:
+    for r, line in enumerate(rows):
+        for c, cell in enumerate(line.get("values", [])):
+            value, is_date = _cell_value(cell)
+            if value is None and tab.get(row0 + r, col0 + c) is None:
+                if row0 + r >= tab.row_count or col0 + c >= tab.column_count:
+                    tab.put(row0 + r, col0 + c, None)  # raises: outside the grid
+                continue
+            tab.put(row0 + r, col0 + c, value, is_date)
+
+
+def _grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Area:
+    tab = book.tab_by_id(grid.get("sheetId", 0))
+    return Area(
+        tab,
+        int(grid.get("startRowIndex", 0)),
+        int(grid.get("startColumnIndex", 0)),
+        grid.get("endRowIndex"),
+        grid.get("endColumnIndex"),
+    )
+
+
+def _add_sheet(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    props = body.get("properties", {})
+    title = props.get("title") or f"Sheet{len(book.tabs) + 1}"
+    if any(tab.title.lower() == title.lower() for tab in book.tabs):
+        raise ApiError(
+            400,
+            f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
+            "Please enter another name.",
+        )
+    sheet_id = props.get("sheetId")
+    if sheet_id is None:
+        sheet_id = max([tab.sheet_id for tab in book.tabs] + [0]) + 1_000_003
+    elif any(tab.sheet_id == sheet_id for tab in book.tabs):
+        raise ApiError(400, f"Invalid requests[0].addSheet: sheet ID {sheet_id} is in use")
+    grid = props.get("gridProperties", {})
+    tab = Tab(
+        int(sheet_id),
+        title,
+        len(book.tabs),
+        int(grid.get("rowCount", 1000)),
+        int(grid.get("columnCount", 26)),
+        int(grid.get("frozenRowCount", 0)),
+        tab_color=props.get("tabColor"),
+    )
+    book.tabs.append(tab)
+    return {"addSheet": {"properties": tab.properties()}}
+
+
+def _update_sheet_properties(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    props = body.get("properties", {})
+    tab = book.tab_by_id(props.get("sheetId", 0))
+    grid = props.get("gridProperties", {})
+    for part in str(body.get("fields", "")).split(","):
+        name = part.strip().replace(".", "/")
+        if name == "title":
+            tab.title = props["title"]
+        elif name == "tabColor":
+            tab.tab_color = props.get("tabColor")
+        elif name == "gridProperties/rowCount":
+            tab.row_count = int(grid["rowCount"])
+            tab.rows = tab.rows[: tab.row_count]
+        elif name == "gridProperties/columnCount":
+            tab.column_count = int(grid["columnCount"])
+            tab.rows = [line[: tab.column_count] for line in tab.rows]
+        elif name == "gridProperties/frozenRowCount":
+            tab.frozen_rows = int(grid.get("frozenRowCount", 0))
+        else:
+            raise ApiError(400, f"Unsupported fields mask for updateSheetProperties: {name!r}")
+    return {}
+
+
+def _update_cells(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    _check_fields(body.get("fields"))
+    rows = body.get("rows", [])
+    if "start" in body:
+        start = body["start"]
+        tab = book.tab_by_id(start.get("sheetId", 0))
+        _write_cell_rows(tab, int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0)), rows)
+    elif "range" in body:
+        area = _grid_range(book, body["range"])
+        row0, col0, row1, col1 = area.clipped()
+        for r in range(row0, min(row1, len(area.tab.rows))):
+            for c in range(col0, min(col1, len(area.tab.rows[r]))):
+                if area.tab.rows[r][c] is not None:
+                    area.tab.put(r, c, None)
+        _write_cell_rows(area.tab, row0, col0, rows)
+    else:
+        raise ApiError(400, "updateCells needs start or range")
+    return {}
+
+
+def _append_cells(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    _check_fields(body.get("fields"))
+    tab = book.tab_by_id(body.get("sheetId", 0))
+    rows = body.get("rows", [])
+    first = tab.last_data_row()
+    tab.row_count = max(tab.row_count, first + len(rows))
+    _write_cell_rows(tab, first, 0, rows)
+    return {}
+
+
+def _append_dimension(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    tab = book.tab_by_id(body.get("sheetId", 0))
+    length = int(body.get("length", 0))
+    if length < 1:
+        raise ApiError(400, "appendDimension: length must be at least 1")
+    if body.get("dimension") == "ROWS":
+        tab.row_count += length
+    elif body.get("dimension") == "COLUMNS":
+        tab.column_count += length
+        if tab.column_count > MAX_COLUMNS:
+            raise ApiError(
+                400, f"This action would increase the number of columns above {MAX_COLUMNS}"
+            )
+    else:
+        raise ApiError(400, "appendDimension: dimension must be ROWS or COLUMNS")
+    return {}
+
+
+def _delete_dimension(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    grid = body.get("range", {})
+    tab = book.tab_by_id(grid.get("sheetId", 0))
+    start, end = int(grid["startIndex"]), int(grid["endIndex"])
+    if grid.get("dimension") != "ROWS":
+        raise ApiError(400, "the Sheets API fake deletes rows only")
+    if not 0 <= start < end <= tab.row_count:
+        raise ApiError(
+            400, f"Invalid requests: deleteDimension range {start}:{end} is outside the grid"
+        )
+    if end - start >= tab.row_count - tab.frozen_rows and start >= tab.frozen_rows:
+        raise ApiError(400, "Sorry, it is not possible to delete all non-frozen rows.")
+    del tab.rows[start:end]
+    tab.date_cells = {
+        (r - (end - start) if r >= end else r, c) for r, c in tab.date_cells if not start <= r < end
+    }
+    tab.row_count -= end - start
+    return {}
+
+
+def _set_data_validation(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    area = _grid_range(book, body.get("range", {}))
+    row0, col0, row1, col1 = area.clipped()
+    if "rule" in body:
+        area.tab.validations[(row0, col0, row1, col1)] = body["rule"]
+    else:
+        area.tab.validations.pop((row0, col0, row1, col1), None)
+    return {}
+
+
+def _add_protected_range(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    protected = dict(body.get("protectedRange", {}))
+    tab = book.tab_by_id(protected.get("range", {}).get("sheetId", 0))
+    protected["protectedRangeId"] = book.next_protection
+    protected["requestingUserCanEdit"] = True
+    book.next_protection += 1
+    tab.protected.append(protected)
+    return {"addProtectedRange": {"protectedRange": protected}}
+
+
+def _update_dimension_properties(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    grid = body.get("range", {})
+    tab = book.tab_by_id(grid.get("sheetId", 0))
+    if grid.get("dimension") != "COLUMNS" or body.get("fields") != "pixelSize":
+        raise ApiError(400, "the Sheets API fake sets column widths (pixelSize) only")
+    for column in range(int(grid["startIndex"]), int(grid["endIndex"])):
+        tab.widths[column] = int(body["properties"]["pixelSize"])
+    return {}
+
+
+def _repeat_cell(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    area = _grid_range(book, body.get("range", {}))
+    if body.get("fields") != "userEnteredFormat.numberFormat" or "userEnteredValue" in body.get(
+        "cell", {}
+    ):
+        raise ApiError(400, "the Sheets API fake repeats number formats only")
+    area.tab.formats[area.clipped()] = body["cell"]
+    return {}
+
+
+REQUESTS: dict[str, Callable[[Spreadsheet, dict[str, Any]], dict[str, Any]]] = {
+    "addSheet": _add_sheet,
+    "updateSheetProperties": _update_sheet_properties,
+    "updateCells": _update_cells,
+    "appendCells": _append_cells,
+    "appendDimension": _append_dimension,
+    "deleteDimension": _delete_dimension,
+    "setDataValidation": _set_data_validation,
+    "addProtectedRange": _add_protected_range,
+    "updateDimensionProperties": _update_dimension_properties,
+    "repeatCell": _repeat_cell,
+}

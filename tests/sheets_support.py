@@ -1,0 +1,36 @@
+"""Helpers for tests of the Google Sheets backend: load a community into the fake, open it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.oauth2.credentials import Credentials
+from sheets_fake import SheetsFake
+
+from grouptier.backends.gsheets import GoogleSheetsBackend
+from grouptier.backends.sheets_http import RetryPolicy
+from grouptier.sheet import ALL_TABS, RawWorkbook
+
+SHEET_ID = "1CommunitySheetForTests_0123456789abcdef"
+FAST = RetryPolicy(attempts=4, first_delay=0.001, max_delay=0.01, deadline=30, timeout=(2, 10))
+
+
+def load_workbook(fake: SheetsFake, raw: RawWorkbook, sheet_id: str = SHEET_ID) -> None:
+    """The community `raw` as a Google Sheet, with every tool tab present (headers only)."""
+    fake.create(sheet_id, tabs=())
+    for name, tab in raw.tabs.items():
+        fake.load(sheet_id, name, tab.rows)
+    for spec in ALL_TABS:
+        if spec.name not in raw.tabs and spec.tool_owned:
+            fake.load(sheet_id, spec.name, [list(spec.headers)])
+
+
+def open_sheet(fake: SheetsFake, sheet_id: str = SHEET_ID, **options: Any) -> GoogleSheetsBackend:
+    """The backend on the fake, as the CLI would open it, with a fixed token and fast retries."""
+    options.setdefault("policy", FAST)
+    return GoogleSheetsBackend(
+        f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit#gid=0",
+        credentials=Credentials(token="test"),  # type: ignore[no-untyped-call]
+        endpoint=fake.url,
+        **options,
+    )

@@ -1,0 +1,388 @@
+"""Reading WhatsApp chat exports: hand-written exports of every format, round trips, bad files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grouptier.chat_export import ChatExport, ContentRule, read_chat, tally_lines
+from grouptier.errors import ChatExportError
+
+CHATS = Path(__file__).resolve().parent / "data" / "chats"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a hand-written export holds, counted by hand."""
+
+    platform: str
+    order: str
+    first: date
+    last: date
+    # sender -> (messages, content, media, documents, deleted)
+    senders: dict[str, tuple[int, int, int, int, int]]
+    events: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    ambiguous: bool = False
+
+
+EXPECTED = {
+    "android_en_us_12h.txt": Expected(
+        "android",
+        "month-first",
+        date(2024, 12, 28),
+        date(2025, 1, 13),
+        {
+            "Amira Haddad": (2, 1, 0, 0, 0),  # the year's last message is long: content
+            "Ben Okafor": (5, 1, 1, 0, 1),  # the deck with a link on its second line: content
+            "Chen Wei": (1, 0, 0, 0, 1),
+            "+44 7700 900123": (1, 0, 0, 0, 0),
+        },
+        {
+            "encryption": 1,
+            "created": 1,
+            "added": 2,
+            "joined_by_link": 1,
+            "subject": 1,
+            "icon": 1,
+            "left": 1,
+            "removed": 1,
+            "security_code": 1,
+            "number_changed": 1,
+        },
+        skipped=1,  # "12/31/24, 25 PM - ..." has no minutes
+    ),
+    "android_en_gb_24h_crlf.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 12, 31),
+        date(2025, 1, 2),
+        {
+            "Amira Haddad": (2, 0, 1, 0, 0),
+            "Ben Okafor": (3, 1, 1, 1, 0),  # Report.pdf is a document: content
+            "Chen Wei": (1, 1, 0, 0, 0),  # www. link
+        },
+        {"encryption": 1},
+    ),
+    "ios_24h.zip": Expected(
+        "ios",
+        "day-first",
+        date(2024, 12, 31),
+        date(2025, 1, 13),
+        {
+            "Amira Haddad": (2, 0, 0, 0, 0),
+            "Ben Okafor": (4, 1, 2, 1, 1),
+            "+1 (415) 555-0134": (1, 0, 0, 0, 0),
+        },
+        {"encryption": 1, "created": 1, "added": 1, "left": 1},
+    ),
+    "ios_en_us_12h.txt": Expected(
+        "ios",
+        "month-first",
+        date(2024, 12, 30),
+        date(2025, 1, 2),
+        {"Amira Haddad": (2, 0, 0, 0, 0), "Ben Okafor": (2, 0, 1, 0, 0)},
+    ),
+    "android_de.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        {"Amira Haddad": (1, 0, 0, 0, 0), "Ben Okafor": (2, 0, 1, 0, 1)},
+        {"encryption": 1, "added": 1, "joined_by_link": 1, "left": 1},
+    ),
+    "android_es_ampm.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        {"Amira Haddad": (1, 0, 0, 0, 0), "Ben Okafor": (3, 0, 1, 0, 1)},
+        {"added": 1},
+    ),
+    "android_ar.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        {"أحمد علي": (2, 0, 0, 0, 0), "سارة": (1, 0, 0, 0, 0)},
+    ),
+    "android_th_buddhist.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        {"สมชาย": (1, 0, 0, 0, 0), "สมหญิง": (1, 0, 0, 0, 0)},
+    ),
+    "android_ja_ko.txt": Expected(
+        "android",
+        "year-first",
+        date(2024, 12, 31),
+        date(2025, 1, 2),
+        {"太郎": (1, 0, 0, 0, 0), "花子": (1, 0, 0, 0, 0), "민수": (1, 0, 0, 0, 0)},
+    ),
+    "android_nl_dashes.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 11, 12),
+        date(2024, 12, 2),
+        {"Amira Haddad": (1, 0, 0, 0, 0), "Ben Okafor": (2, 0, 0, 0, 0)},
+    ),
+    "android_ambiguous.txt": Expected(
+        "android",
+        "day-first",
+        date(2024, 4, 3),
+        date(2024, 4, 3),
+        {"Amira Haddad": (1, 0, 0, 0, 0), "Ben Okafor": (1, 0, 0, 0, 0)},
+        ambiguous=True,
+    ),
+}
+
+
+def per_sender(export: ChatExport) -> dict[str, tuple[int, ...]]:
+    totals: dict[str, list[int]] = {}
+    for day in export.sender_days:
+        total = totals.setdefault(day.sender, [0] * 5)
+        figures = (day.messages, day.content, day.media, day.documents, day.deleted)
+        for index, value in enumerate(figures):
+            total[index] += value
+    return {sender: tuple(values) for sender, values in totals.items()}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_hand_written_exports_give_their_counts(name: str) -> None:
+    expected = EXPECTED[name]
+    export = read_chat(CHATS / name)
+    assert (export.platform, export.order, export.ambiguous) == (
+        expected.platform,
+        expected.order,
+        expected.ambiguous,
+    )
+    assert (export.days[0], export.days[-1]) == (expected.first, expected.last)
+    assert per_sender(export) == expected.senders
+    assert dict(Counter(event.kind for event in export.events)) == expected.events
+    assert export.skipped == expected.skipped, export.skipped_sample
+
+
+def test_invites_name_who_added_whom() -> None:
+    export = read_chat(CHATS / "android_en_us_12h.txt")
+    added = [(e.actor, e.target) for e in export.events if e.kind == "added"]
+    assert added == [
+        ("Amira Haddad", "Ben Okafor"),
+        ("Amira Haddad", "Chen Wei, Dara Singh and Eli Cohen"),
+    ]
+    joined = [e.actor for e in export.events if e.kind == "joined_by_link"]
+    assert joined == ["+44 7700 900123"]  # the direction marks around the number are gone
+
+
+def test_a_damaged_line_is_counted_and_shown() -> None:
+    export = read_chat(CHATS / "android_en_us_12h.txt")
+    (sample,) = export.skipped_sample
+    assert sample.line == 21 and "25 PM" in sample.text
+    assert sample.why == "starts like a message but cannot be read"
+
+
+def test_the_date_order_can_be_forced() -> None:
+    export = read_chat(CHATS / "android_ambiguous.txt", day_first=False)
+    assert export.order == "month-first" and not export.ambiguous
+    assert export.days == (date(2024, 3, 4),)
+
+
+def test_forcing_an_impossible_order_skips_those_dates_and_says_so() -> None:
+    export = read_chat(CHATS / "android_de.txt", day_first=False)
+    assert export.skipped == 1 and "not a real date" in export.skipped_sample[0].why
+    assert export.days == (date(2025, 1, 1),)
+
+
+def test_the_content_rule_is_the_callers() -> None:
+    everything = ContentRule(min_chars=1, links=True, documents=True, media=True)
+    export = read_chat(CHATS / "android_en_gb_24h_crlf.txt", everything)
+    assert sum(day.content for day in export.sender_days) == 6  # every message, once
+    nothing = ContentRule(min_chars=0, links=False, documents=False, media=False)
+    export = read_chat(CHATS / "android_en_gb_24h_crlf.txt", nothing)
+    assert sum(day.content for day in export.sender_days) == 0
+
+
+def test_an_unknown_system_line_is_reported_not_counted() -> None:
+    export = tally_lines(["1/13/24, 9:00 AM - Amira Haddad did something new\n"])
+    assert export.messages == 0 and export.skipped == 1
+    assert export.skipped_sample[0].why == "a system line grouptier does not know"
+
+
+def test_lines_before_the_first_message_are_reported() -> None:
+    export = tally_lines(["garbage\n", "13/1/24, 09:00 - Amira: hi\n"])
+    assert export.messages == 1 and export.skipped == 1
+
+
+def test_a_file_that_is_not_a_chat_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(
+        ChatExportError,
+        match=r'no line looks like a WhatsApp message \(it starts "Shopping list"\)',
+    ):
+        read_chat(CHATS / "not_a_chat.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(ChatExportError, match=r"\(it is empty\)"):
+        read_chat(empty)
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(ChatExportError, match="no line looks like a WhatsApp message"):
+        read_chat(binary)
+
+
+def test_a_damaged_zip_is_refused(tmp_path: Path) -> None:
+    whole = (CHATS / "ios_24h.zip").read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ChatExportError):
+        read_chat(cut)
+    scrambled = tmp_path / "scrambled.zip"
+    start = whole.index(b"_chat.txt") + len(b"_chat.txt")
+    scrambled.write_bytes(whole[:start] + bytes(60) + whole[start + 60 :])
+    with pytest.raises(ChatExportError, match="zip file is damaged"):
+        read_chat(scrambled)
+
+
+def test_a_zip_without_a_chat_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "photos.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("IMG-0001.jpg", b"\xff\xd8")
+    with pytest.raises(ChatExportError, match=r"holds no chat \(\.txt\) file, only: IMG-0001.jpg"):
+        read_chat(path)
+
+
+def test_progress_is_reported_to_the_end(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    read_chat(CHATS / "ios_24h.zip", progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1][0] == seen[-1][1] > 0
+
+
+def test_utf16_exports_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("13/01/2024, 09:00 - Amira: hi\n".encode("utf-16"))
+    assert read_chat(path).messages == 1
+
+
+# --- round trips: exports written by a small writer of our own --------------------------
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one phone writes a message line (the test's own writer, not the parser's table)."""
+
+    ios: bool
+    day_first: bool
+    four_digit_year: bool
+    separator: str
+    twelve_hour: str  # "" for a 24-hour clock, else the PM word ("PM", "p. m.")
+    space: str  # before the AM/PM word
+
+
+def write_line(style: Style, moment: datetime, sender: str, text: str) -> str:
+    year = f"{moment.year}" if style.four_digit_year else f"{moment.year % 100:02d}"
+    first, second = (moment.day, moment.month) if style.day_first else (moment.month, moment.day)
+    stamp = f"{first}{style.separator}{second}{style.separator}{year}"
+    seconds = f":{moment:%S}" if style.ios else ""
+    if style.twelve_hour:
+        hour = moment.hour % 12 or 12
+        pm = style.twelve_hour
+        word = pm if moment.hour >= 12 else pm.replace("p", "a").replace("P", "A")
+        clock = f"{hour}:{moment:%M}{seconds}{style.space}{word}"
+    else:
+        clock = f"{moment:%H:%M}{seconds}"
+    if style.ios:
+        return f"[{stamp}, {clock}] {sender}: {text}\n"
+    return f"{stamp}, {clock} - {sender}: {text}\n"
+
+
+styles = st.builds(
+    Style,
+    ios=st.booleans(),
+    day_first=st.booleans(),
+    four_digit_year=st.booleans(),
+    separator=st.sampled_from(["/", ".", "-"]),
+    twelve_hour=st.sampled_from(["", "PM", "pm", "p. m.", "p.m."]),
+    space=st.sampled_from([" ", "\u202f", "\u00a0"]),
+)
+names = st.sampled_from(["Amira Haddad", "Ben", "Chen Wei", "+44 7700 900123", "Dara-Jane O'Neil"])
+words = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u200e\u200f"
+    ),
+    min_size=1,
+    max_size=40,
+).filter(lambda text: text.strip() and ": " not in text)
+messages = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=60 * 24 * 40), names, words, st.integers(0, 2)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(style=styles, items=messages)
+def test_generated_exports_round_trip(style: Style, items: list[tuple[int, str, str, int]]) -> None:
+    start = datetime(2024, 12, 20, 0, 0)
+    lines: list[str] = []
+    expected: Counter[tuple[date, str]] = Counter()
+    for minutes, sender, text, extra_lines in sorted(items):
+        moment = start + timedelta(minutes=minutes)
+        lines.append(write_line(style, moment, sender, text))
+        lines += [f"more text {n}\n" for n in range(extra_lines)]
+        expected[(moment.date(), sender)] += 1
+    export = tally_lines(lines, day_first=style.day_first)
+    got = Counter({(day.day, day.sender): day.messages for day in export.sender_days})
+    assert got == expected
+    assert export.skipped == 0 and export.lines == len(lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(style=styles, items=messages)
+def test_the_order_found_never_contradicts_the_file(
+    style: Style, items: list[tuple[int, str, str, int]]
+) -> None:
+    start = datetime(2024, 12, 20, 0, 0)
+    lines = [
+        write_line(style, start + timedelta(minutes=minutes), sender, text)
+        for minutes, sender, text, _ in sorted(items)
+    ]
+    export = tally_lines(lines)
+    if not export.ambiguous:
+        assert export.order == ("day-first" if style.day_first else "month-first")
+    assert export.messages == len(lines)
+
+
+def test_a_million_lines_are_not_kept_in_memory() -> None:
+    """Counts only: the result holds one entry per sender and day, not per message."""
+    line = "1/13/24, 9:00 AM - Amira Haddad: hello\n"
+    export = tally_lines(io.StringIO(line * 200_000))
+    assert export.messages == 200_000 and len(export.sender_days) == 1
+
+
+header_like = st.sampled_from(
+    [
+        "12/31/24, 9:05 PM - ",
+        "[31.12.24, 21:05:07] ",
+        "\u0663\u0661/\u0661\u0662/\u0662\u0660\u0662\u0664\u060c \u0669:\u0660\u0665 \u0645 - ",
+        "R6/12/31 ",
+        "99/99/99, 99:99 - ",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(header_like, st.text(max_size=60)), max_size=30))
+def test_no_line_ever_stops_the_reading(pieces: list[tuple[str, str]]) -> None:
+    lines = [head + tail + "\n" for head, tail in pieces]
+    export = tally_lines(lines)
+    assert export.lines == len(lines)
+    assert export.messages + len(export.events) + export.skipped <= 2 * len(lines) + len(
+        export.days
+    )

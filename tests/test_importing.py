@@ -1,0 +1,291 @@
+"""Chat exports into the Activity tab of a real workbook: matching, replacing, History, CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SheetBuilder
+from sheets_fake import SheetsFake
+from sheets_support import load_workbook, open_sheet
+from test_cycle import save
+
+from grouptier.backends.base import Backend
+from grouptier.backends.xlsx import XlsxBackend, create_workbook
+from grouptier.cli import main
+from grouptier.community import load_community
+from grouptier.errors import ChatExportError, UsageError
+from grouptier.importing import ImportOptions, SenderIndex, import_chat, phone_digits
+
+FIRST_EXPORT = """\
+11/10/2026, 09:00 - Amira Haddad: Good morning General
+11/10/2026, 09:01 - Amira Haddad added Ben Okafor and Chen Wei
+11/10/2026, 09:05 - +44 7700 900123: Thanks for the add!
+12/10/2026, 10:00 - Mira 🌸: Here is the reading list https://example.org/list
+12/10/2026, 10:30 - Zoe Stranger: hi, who runs this group?
+13/10/2026, 18:00 - Amira Haddad: <Media omitted>
+"""
+# Overlaps the first on the 2nd and 3rd, and goes on to the 5th.
+SECOND_EXPORT = """\
+12/10/2026, 10:00 - Mira 🌸: Here is the reading list https://example.org/list
+12/10/2026, 10:30 - Zoe Stranger: hi, who runs this group?
+13/10/2026, 18:00 - Amira Haddad: <Media omitted>
+13/10/2026, 18:05 - Amira Haddad: and one more
+15/10/2026, 08:00 - +44 7700 900123: Morning all
+"""
+
+
+@pytest.fixture
+def community(sheet: SheetBuilder, tmp_path: Path) -> Path:
+    sheet.member("General", name="Amira Haddad", aliases="Mira 🌸, Amira H")
+    sheet.member("General", member_id="+447700900123", name="Ben Okafor")
+    hand = sheet.member("General", name="Chen Wei")
+    sheet.post(hand, date(2026, 10, 12), messages=4, group="General")  # typed by a manager
+    path = tmp_path / "community.xlsx"
+    save(sheet, path)
+    return path
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def activity(path: Path) -> list[tuple[str, str, int, int, int, int, str]]:
+    rows = load_community(XlsxBackend(path).read()).activity
+    return sorted(
+        (
+            f"{row.date:%m-%d}",
+            str(row.member_id),
+            int(row.messages),
+            int(row.active_days)
+            if row.active_days == row.active_days and row.active_days is not None
+            else -1,
+            int(row.content),
+            int(row.invites),
+            str(row.source),
+        )
+        for row in rows.itertuples()
+    )
+
+
+def test_an_export_becomes_one_row_per_member_and_day(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    report = import_chat(XlsxBackend(community), export, ImportOptions("general"))
+    assert report.written and report.group == "General"
+    source = "chat export General.txt"
+    assert activity(community) == [
+        ("10-11", "+447000000001", 1, 1, 0, 2, source),  # added two people: two invites
+        ("10-11", "+447700900123", 1, 1, 0, 0, source),  # matched by phone number
+        ("10-12", "+447000000001", 1, 1, 1, 0, source),  # by alias; a link is content
+        ("10-12", "+447000000003", 4, -1, 0, 0, ""),  # the manager's row is kept
+        ("10-13", "+447000000001", 1, 1, 0, 0, source),
+    ]
+    assert [(u.sender, u.messages, u.why) for u in report.unmatched] == [
+        ("Zoe Stranger", 1, "no member has this name or alias")
+    ]
+    assert report.members_matched == 2 and report.invites == 2
+    assert report.events == {"added": 1}
+
+
+def test_importing_again_replaces_and_never_counts_twice(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    import_chat(XlsxBackend(community), export, ImportOptions("General"))
+    once = activity(community)
+    again = import_chat(XlsxBackend(community), export, ImportOptions("General"))
+    assert activity(community) == once
+    assert again.rows_replaced == 4 and again.rows_added == 4
+
+
+def test_an_overlapping_export_replaces_only_the_days_it_covers(
+    community: Path, tmp_path: Path
+) -> None:
+    import_chat(
+        XlsxBackend(community), write(tmp_path, "a.txt", FIRST_EXPORT), ImportOptions("General")
+    )
+    report = import_chat(
+        XlsxBackend(community), write(tmp_path, "b.txt", SECOND_EXPORT), ImportOptions("General")
+    )
+    assert report.imported == (date(2026, 10, 12), date(2026, 10, 15))
+    assert report.rows_replaced == 2
+    rows = activity(community)
+    assert ("10-11", "+447000000001", 1, 1, 0, 2, "chat export a.txt") in rows  # kept
+    assert ("10-13", "+447000000001", 2, 1, 0, 0, "chat export b.txt") in rows  # replaced
+    assert ("10-15", "+447700900123", 1, 1, 0, 0, "chat export b.txt") in rows  # added
+    assert sum(1 for row in rows if row[0] == "10-13") == 1
+
+
+def test_a_dry_run_writes_nothing(community: Path, tmp_path: Path) -> None:
+    before = community.read_bytes()
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    report = import_chat(XlsxBackend(community), export, ImportOptions("General", dry_run=True))
+    assert report.rows_added == 4 and not report.written
+    assert community.read_bytes() == before
+
+
+def test_newcomers_are_added_when_asked(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    options = ImportOptions("General", add_newcomers=True)
+    report = import_chat(XlsxBackend(community), export, options)
+    assert report.newcomers == ("Zoe Stranger",) and report.unmatched == ()
+    members = load_community(XlsxBackend(community).read()).members.set_index("member_id")
+    zoe = members.loc["Zoe Stranger"]
+    assert zoe["group"] == "General" and zoe["joined_on"] == date(2026, 10, 12)
+    assert zoe["aliases"] == ("Zoe Stranger",)
+    assert ("10-12", "Zoe Stranger", 1, 1, 0, 0, "chat export General.txt") in activity(community)
+
+
+def test_days_already_in_history_are_not_imported_again(
+    sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    sheet.member("General", name="Amira Haddad")
+    raw = sheet.workbook()
+    rows = {}
+    for name, tab in raw.tabs.items():
+        header = [str(cell) for cell in tab.rows[0]]
+        rows[name] = [dict(zip(header, row, strict=True)) for row in tab.rows[1:]]
+    rows["History"] = [
+        {
+            "cycle": 2,
+            "window_start": date(2026, 9, 16),
+            "window_end": date(2026, 9, 30),
+            "member_id": "+447000000001",
+            "group": "General",
+            "messages": 9,
+            "messages_counted": 9,
+            "active_days": 3,
+            "content": 0,
+            "invites": 0,
+            "rows": 3,
+        }
+    ]
+    path = tmp_path / "c.xlsx"
+    create_workbook(path, rows)
+    export = write(
+        tmp_path,
+        "late.txt",
+        "29/09/2026, 09:00 - Amira Haddad: old news\n"
+        "30/09/2026, 09:00 - Amira Haddad: old news\n"
+        "01/10/2026, 09:00 - Amira Haddad: new\n",
+    )
+    report = import_chat(XlsxBackend(path), export, ImportOptions("General"))
+    assert report.rolled_up_days == 2 and report.rolled_up_until == date(2026, 9, 30)
+    assert [row[0] for row in activity(path)] == ["10-01"]
+
+
+def test_an_unknown_group_is_a_usage_error(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    with pytest.raises(
+        UsageError, match='group "Genral" is not in Groups \\(did you mean "General"\\?\\)'
+    ):
+        import_chat(XlsxBackend(community), export, ImportOptions("Genral"))
+
+
+def test_an_ambiguous_export_needs_an_order(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "a.txt", "03/04/26, 21:05 - Amira Haddad: hi\n")
+    with pytest.raises(ChatExportError, match="run again with --day-first or --month-first"):
+        import_chat(XlsxBackend(community), export, ImportOptions("General"))
+    report = import_chat(XlsxBackend(community), export, ImportOptions("General", day_first=False))
+    assert report.imported == (date(2026, 3, 4), date(2026, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("+44 7700 900123", "447700900123"),
+        ("\u202a+44 7700 900123\u202c", "447700900123"),
+        ("0044 (7700) 900-123", "447700900123"),
+        ("+1 (415) 555-0134", "14155550134"),
+        ("Amira", ""),
+        ("12345", ""),
+    ],
+    ids=["spaces", "marks", "00-and-brackets", "us", "a-name", "too-short"],
+)
+def test_phone_numbers_are_compared_as_digits(text: str, digits: str) -> None:
+    assert phone_digits(text) == digits
+
+
+def test_a_name_two_members_share_matches_neither(sheet: SheetBuilder) -> None:
+    sheet.member("General", name="Sam")
+    sheet.member("Core", name="sam")
+    index = SenderIndex(sheet.community().members)
+    assert index.find("Sam") == (None, "2 members have this name; add an alias to one")
+    assert index.find("You") == (None, "the phone that exported the chat")
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("COLUMNS", "200")
+    return CliRunner()
+
+
+def test_the_command_imports_and_summarises(
+    runner: CliRunner, community: Path, tmp_path: Path
+) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    args = ["import-chat", str(export), "--group", "General", str(community)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "2026-10-11 to 2026-10-13" in result.output
+    assert "4 added, 0 replaced" in result.output
+    assert "Zoe Stranger" in result.output and "--add-newcomers adds them" in result.output
+    assert "Imported" in result.output
+
+
+def test_the_command_exit_codes(runner: CliRunner, community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    wrong_group = runner.invoke(
+        main, ["import-chat", str(export), "--group", "Nope", str(community)]
+    )
+    assert wrong_group.exit_code == 2 and 'group "Nope" is not in Groups' in wrong_group.output
+    not_chat = write(tmp_path, "notes.txt", "Shopping list\n- milk\n")
+    bad = runner.invoke(main, ["import-chat", str(not_chat), "--group", "General", str(community)])
+    assert bad.exit_code == 1 and "no line looks like a WhatsApp message" in bad.output
+    missing = runner.invoke(
+        main, ["import-chat", str(tmp_path / "x.zip"), "--group", "General", str(community)]
+    )
+    assert missing.exit_code == 2
+
+
+@pytest.fixture
+def fake() -> Iterator[SheetsFake]:
+    service = SheetsFake().start()
+    yield service
+    service.stop()
+
+
+def imported_rows(backend: Backend) -> list[tuple[object, ...]]:
+    community = load_community(backend.read())
+    rows = community.activity
+    activity = sorted(
+        (row.date, row.member_id, row.messages, row.content, row.invites, row.source)
+        for row in rows.itertuples()
+    )
+    return [*activity, *sorted(community.members["member_id"])]
+
+
+def test_a_google_sheet_gets_the_same_rows_as_a_workbook(
+    sheet: SheetBuilder, tmp_path: Path, fake: SheetsFake
+) -> None:
+    sheet.member("General", name="Amira Haddad", aliases="Mira 🌸")
+    sheet.member("General", member_id="+447700900123", name="Ben Okafor")
+    workbook = tmp_path / "c.xlsx"
+    save(sheet, workbook)
+    load_workbook(fake, sheet.workbook())
+    first = write(tmp_path, "a.txt", FIRST_EXPORT)
+    second = write(tmp_path, "b.txt", SECOND_EXPORT)
+    results = []
+    for backend in (XlsxBackend(workbook), open_sheet(fake)):
+        options = ImportOptions("General", add_newcomers=True)
+        import_chat(backend, first, options)
+        import_chat(backend, second, options)
+        results.append(imported_rows(backend))
+    assert results[0] == results[1]
+    assert "Zoe Stranger" in results[0]

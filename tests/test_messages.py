@@ -1,0 +1,499 @@
+"""Message templates and the Messages tab: content, errors that name where, the sandbox, reruns."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, WINDOW, SheetBuilder
+from test_cycle import save
+
+from grouptier.backends.xlsx import XlsxBackend
+from grouptier.cli import main
+from grouptier.community import load_community
+from grouptier.cycle import RunOptions, RunReport, check, messages_of_day, plan_cycles, run
+from grouptier.demo import run_demo
+from grouptier.errors import InvalidSheetError, TemplateError
+from grouptier.messages import (
+    TEMPLATE_NAMES,
+    WHATSAPP_MESSAGE_LIMIT,
+    GuardedSandbox,
+    Override,
+    Renderer,
+    templates_root,
+)
+from grouptier.outbox import compose_outbox, read_messages
+from grouptier.sheet import MESSAGES, read_table
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_TODAY = date(2026, 10, 16)
+
+
+def clock() -> datetime:
+    return datetime(2026, 10, 16, 6, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def messages_in(path: Path) -> list[dict[str, Any]]:
+    table = read_table(XlsxBackend(path).read(), MESSAGES, [])
+    records: list[dict[str, Any]] = read_messages(table).to_dict("records")
+    return records
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RunReport]:
+    path = tmp_path_factory.mktemp("demo") / "demo.xlsx"
+    return path, run_demo(path)
+
+
+def of_kind(rows: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [row for row in rows if row["kind"] == kind]
+
+
+# -- every shipped template, rendered from the demo community -------------------------------------
+
+
+def test_the_demo_fills_messages_with_every_kind(demo: tuple[Path, RunReport]) -> None:
+    path, report = demo
+    rows = messages_in(path)
+    assert report.messages == len(rows) > 0
+    assert {row["kind"] for row in rows} == set(TEMPLATE_NAMES)
+    assert all(row["text"].strip() and row["posted"] == "" for row in rows)
+    assert not any("{{" in row["text"] or "{%" in row["text"] for row in rows)
+
+
+def test_good_mornings_every_day_of_the_cycle_never_repeated(
+    demo: tuple[Path, RunReport],
+) -> None:
+    rows = of_kind(messages_in(demo[0]), "good_morning")
+    days = {DEMO_TODAY + timedelta(days=n) for n in range(15)}  # 2026-10-16 .. 2026-10-30
+    for group in ("Core", "General", "Retention"):
+        mine = [row for row in rows if row["group"] == group]
+        assert {row["date"] for row in mine} == days, group
+        assert len({row["text"] for row in mine}) == 15, group
+    assert any("Good morning, General!" in row["text"] for row in rows)
+
+
+def test_weekly_topics_land_on_their_day_with_title_prompt_and_host(
+    demo: tuple[Path, RunReport],
+) -> None:
+    rows = of_kind(messages_in(demo[0]), "weekly_topic")
+    first = next(r for r in rows if r["date"] == date(2026, 10, 19) and r["group"] == "General")
+    assert "*This week's topic: Your first 100 users*" in first["text"]
+    assert "Where did they come from, and when?" in first["text"]
+    assert "*Tolu 🌸*" in first["text"]
+    assert {row["date"] for row in rows} == {date(2026, 10, 19), date(2026, 10, 26)}
+
+
+def test_welcomes_name_each_newcomer_in_any_script(demo: tuple[Path, RunReport]) -> None:
+    path, _ = demo
+    community = load_community(XlsxBackend(path).read())
+    members = community.members.set_index("member_id")
+    rows = of_kind(messages_in(path), "welcome")
+    assert len(rows) == 6
+    for row in rows:
+        member = members.loc[row["member_id"]]
+        assert date(2026, 10, 1) <= member["joined_on"] <= DEMO_TODAY
+        assert f"*Welcome to {member['group']}, {member['name']}!*" in row["text"]
+        assert row["date"] == DEMO_TODAY
+    assert any("刘强" in row["text"] for row in rows)
+    assert "invited up to *Core*" in rows[0]["text"]
+
+
+def test_every_move_has_its_message(demo: tuple[Path, RunReport]) -> None:
+    path, report = demo
+    moves = report.plans[0].moves
+    rows = messages_in(path)
+    promoted = moves[moves["kind"] == "promote"]
+    (announcement,) = of_kind(rows, "promotion")
+    assert announcement["group"] == "Core"
+    assert announcement["member_id"] == ", ".join(promoted["member_id"])
+    for name in promoted["name"]:
+        assert f"⭐ *{name}*, from General" in announcement["text"]
+    assert "newest members of Core" in announcement["text"]
+    for kind, template in (("demote", "retention_notice"), ("return", "return")):
+        expected = moves[moves["kind"] == kind]
+        written = {row["member_id"]: row["text"] for row in of_kind(rows, template)}
+        assert set(written) == set(expected["member_id"]), kind
+        for move in expected.itertuples():
+            assert str(move.name) in written[str(move.member_id)]
+    notice = of_kind(rows, "retention_notice")[0]["text"]
+    assert "moved you to *Retention*" in notice and "brings you back to *General*" in notice
+    core_invite = "https://chat.whatsapp.com/DemoCoreK7f2Qp9XmB4wZ"
+    for row in of_kind(rows, "reward"):
+        assert core_invite in row["text"] and "high-quality posts" in row["text"]
+
+
+def test_the_staff_digest_counts_moves_thanks_staff_and_flags_those_at_risk(
+    demo: tuple[Path, RunReport],
+) -> None:
+    path, report = demo
+    counts = report.move_counts()
+    (digest,) = of_kind(messages_in(path), "staff_digest")
+    text = digest["text"]
+    assert digest["group"] == "staff"
+    assert "*Staff digest, cycle 3* (2026-10-01 to 2026-10-15)" in text
+    assert f"Move up: {counts['promote']}_" in text
+    assert f"Move down: {counts['demote']}_" in text
+    assert f"Back from retention: {counts['return']}_" in text
+    assert "• Isla Clarke (General): 6 content posts, 5 invites" in text  # KOL suggestion
+    assert (
+        '• Mama Nkechi (designer): 251 messages on 14 days, 5 content posts, hosting "Poster'
+        in text
+    )
+    risks = text.split("*Staff who may need support*")[1]
+    assert "Priya Reddy (designer): no activity recorded this cycle" in risks
+    assert "+Ana (Lisbon) (assistant): was active every single day of the cycle" in risks
+
+
+def test_the_messages_command_prints_a_day_clearly_separated(
+    demo: tuple[Path, RunReport], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    path, _ = demo
+    args = ["messages", str(path), "--date", "2026-10-19", "--group", "general"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "1/2 · General · good morning ──" in result.output
+    assert "2/2 · General · weekly topic ──" in result.output
+    assert "*This week's topic: Your first 100 users*" in result.output
+    assert "2 messages for 2026-10-19" in result.output
+    rewards = CliRunner().invoke(main, [*args[:4], "--date", "2026-10-16", "--kind", "reward"])
+    assert "· reward · to +" in rewards.output and "Join here: https://" in rewards.output
+    none = CliRunner().invoke(main, ["messages", str(path), "--date", "2027-01-01"])
+    assert none.exit_code == 0 and "0 messages for 2027-01-01" in none.output
+
+
+# -- errors that name where -----------------------------------------------------------------------
+
+
+def shipped_context() -> dict[str, Any]:
+    group = {"name": "General", "up": "Core", "is_core": False, "is_bottom": False}
+    return {"member": {"name": "Amira"}, "group": group, "cycle_days": 15}
+
+
+def test_a_missing_variable_names_the_shipped_template_and_line() -> None:
+    context = shipped_context()
+    del context["cycle_days"]
+    with pytest.raises(TemplateError) as caught:
+        Renderer().render("welcome", "General", context)
+    lines = (ROOT / "templates" / "en" / "welcome.j2").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("Every {{ cycle_days }}"))
+    assert caught.value.template == "templates/en/welcome.j2"
+    assert caught.value.line == line
+    assert str(caught.value).startswith(
+        f"templates/en/welcome.j2, line {line}: 'cycle_days' is undefined"
+    )
+
+
+def test_a_broken_template_file_names_the_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "welcome.j2").write_text("Hi\n{% if member %}\nno end", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"templates/en/welcome\.j2, line 3: "):
+        Renderer(root=tmp_path).render("welcome", "General", shipped_context())
+    with pytest.raises(TemplateError, match=r"templates/en/promotion\.j2: the file is missing"):
+        Renderer(root=tmp_path).render("promotion", "General", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("Hi {{ member.name }\n", "Templates!C5", 'template "welcome", line 1: unexpected'),
+        ("Hi\n{% if member %}yes", "Templates!C5", 'template "welcome", line 2: Unexpected end'),
+        ("Hi\n\n{{ memebr.name }}", "Templates!C5", "line 3: 'memebr' is undefined"),
+    ],
+    ids=["syntax", "unclosed-block", "missing-variable"],
+)
+def test_a_broken_override_names_the_tab_and_cell(text: str, where: str, message: str) -> None:
+    override = Override("welcome", "", text, "C5")
+    with pytest.raises(InvalidSheetError) as caught:
+        Renderer(overrides=[override]).render("welcome", "General", shipped_context())
+    (problem,) = caught.value.problems
+    assert problem.where == where
+    assert message in problem.message
+
+
+def test_an_unknown_template_name_in_the_sheet_suggests_the_right_one() -> None:
+    with pytest.raises(InvalidSheetError) as caught:
+        Renderer(overrides=[Override("welcom", "", "Hi", "C7")])
+    (problem,) = caught.value.problems
+    assert problem.where == "Templates!A7"
+    assert 'did you mean "welcome"?' in problem.message
+
+
+def test_a_group_override_beats_one_for_every_group_and_the_file() -> None:
+    overrides = [
+        Override("welcome", "", "All: {{ member.name }}", "C2"),
+        Override("Welcome", "General", "General: {{ member.name }} 🌍 مرحبا", "C3"),
+    ]
+    renderer = Renderer(overrides=overrides)
+    assert renderer.render("welcome", "general", shipped_context()) == "General: Amira 🌍 مرحبا"
+    assert renderer.render("welcome", "Core", shipped_context()) == "All: Amira"
+
+
+def test_an_unknown_language_names_the_setting() -> None:
+    with pytest.raises(InvalidSheetError, match='language "fr": there is no template folder'):
+        Renderer("fr")
+
+
+def test_a_language_folder_falls_back_to_english_per_file(tmp_path: Path) -> None:
+    for language in ("en", "hi"):
+        (tmp_path / language).mkdir()
+    (tmp_path / "en" / "reward.j2").write_text("Well done {{ member.name }}", encoding="utf-8")
+    (tmp_path / "hi" / "welcome.j2").write_text("स्वागत है, {{ member.name }}!", encoding="utf-8")
+    renderer = Renderer("hi", root=tmp_path)
+    assert renderer.render("welcome", "General", shipped_context()) == "स्वागत है, Amira!"
+    assert renderer.render("reward", "General", shipped_context()) == "Well done Amira"
+
+
+# -- the sandbox ----------------------------------------------------------------------------------
+
+HOSTILE = {
+    "python-internals": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "function-globals": "{{ cycler.__init__.__globals__ }}",
+    "nested-range-loops": (
+        "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"
+    ),
+    "nested-string-loops": (
+        "{% set s = 'x' * 1000 %}{% for a in s %}{% for b in s %}{% for c in s %}"
+        "{% endfor %}{% endfor %}{% endfor %}"
+    ),
+    "enormous-output": "{% for a in range(99999) %}{{ a }} is a number, a big one{% endfor %}",
+    "huge-repeat": "{{ 'x' * 10**9 }}",
+    "huge-filter-width": "{{ 'x'|center(1000000000) }}",
+    "huge-format-width": "{{ '%999999999s' % 'x' }}",
+    "doubling": (
+        "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}"
+        "{% endfor %}{{ ns.s|length }}"
+    ),
+    "lazy-blowup": "{{ range(99999)|map('string')|map('center', 99999)|join|length }}",
+    "recursion": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "self-growing-loop": "{% set x = [1] %}{% for i in x %}{{ x.append(i) }}{% endfor %}",
+    "changing-shared-values": "{{ group.update(name='Hacked') }}",
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_overrides_are_refused_or_stopped_naming_the_cell(text: str) -> None:
+    renderer = Renderer(overrides=[Override("good_morning", "Core", text, "C9")], time_limit=0.3)
+    started = time.monotonic()
+    with pytest.raises(InvalidSheetError) as caught:
+        renderer.render("good_morning", "Core", {"group": {"name": "Core"}})
+    assert time.monotonic() - started < 3
+    (problem,) = caught.value.problems
+    assert problem.where == "Templates!C9"
+    assert problem.message.startswith('template "good_morning" for Core')
+
+
+def test_the_sandbox_still_renders_ordinary_templates() -> None:
+    sandbox = GuardedSandbox(time_limit=0.3, output_limit=1000)
+    text = (
+        "{% for m in members %}{{ loop.index }}. {{ m.name|upper }} {{ '%3d' % m.n }}\n"
+        "{% endfor %}{{ members|length * 2 }} {{ 'ab' ~ 'cd' }}"
+    )
+    template = sandbox.from_string(text)
+    members = [{"name": "Amira", "n": 7}, {"name": "刘强", "n": 12}]
+    override = Override("promotion", "", text, "C2")
+    assert sandbox.render(template, override, {"members": members}) == (
+        "1. AMIRA   7\n2. 刘强  12\n4 abcd"
+    )
+
+
+# -- the Messages tab across runs -----------------------------------------------------------------
+
+
+def small_community(sheet: SheetBuilder) -> SheetBuilder:
+    sheet.active_member("Core", score_days=3, name="Rafa ⚽", role="executive")
+    top = sheet.member("General", name="Amira Haddad")
+    sheet.post(top, messages=30, content=6, invites=5)
+    sheet.member("General", name="Quiet Quinn")
+    sheet.member("General", name="Gone Gary", status="left")
+    sheet.member("General", name="New Nadia", joined_on=WINDOW.end - timedelta(days=2))
+    sheet.topics.append(
+        {
+            "week_of": TODAY + timedelta(days=3),
+            "group": "",
+            "title": "Share a win",
+            "host": "Gone Gary",
+        }
+    )
+    return sheet
+
+
+def test_a_rerun_adds_no_duplicate_messages(sheet: SheetBuilder, tmp_path: Path) -> None:
+    backend = save(small_community(sheet), tmp_path / "c.xlsx")
+    first = run(backend, RunOptions(today=TODAY), clock=clock)
+    rows = messages_in(tmp_path / "c.xlsx")
+    assert first.messages == len(rows) > 0
+    assert (
+        "the weekly_topic message for Core on 2026-10-19 names Gone Gary, who has left"
+        in " ".join(first.warnings)
+    )
+    before = (tmp_path / "c.xlsx").read_bytes()
+    again = run(backend, RunOptions(today=TODAY), clock=clock)
+    assert again.status == "nothing_due" and again.messages == 0 and not again.written
+    assert (tmp_path / "c.xlsx").read_bytes() == before
+
+
+def test_a_day_with_nothing_due_adds_only_the_new_welcomes(
+    sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.xlsx"
+    small_community(sheet)
+    backend = save(sheet, path)
+    run(backend, RunOptions(today=TODAY), clock=clock)
+    moves_before = len(XlsxBackend(path).read().find("Moves").rows)  # type: ignore[union-attr]
+    # A member joins the day after the cycle was processed: the next daily run welcomes them.
+    sheet_rows = XlsxBackend(path).read()
+    newcomer_day = TODAY + timedelta(days=1)
+    add_member(path, "+447000099999", "Zara 🌷", "General", newcomer_day)
+    report = run(backend, RunOptions(today=newcomer_day), clock=clock)
+    assert report.status == "nothing_due" and report.written and report.messages == 1
+    welcomes = of_kind(messages_in(path), "welcome")
+    assert [row["member_id"] for row in welcomes][-1] == "+447000099999"
+    assert "*Welcome to General, Zara 🌷!*" in welcomes[-1]["text"]
+    assert welcomes[-1]["date"] == newcomer_day
+    assert len(XlsxBackend(path).read().find("Moves").rows) == moves_before  # type: ignore[union-attr]
+    assert sheet_rows.find("Runs").rows == XlsxBackend(path).read().find("Runs").rows  # type: ignore[union-attr]
+    before = path.read_bytes()
+    assert not run(backend, RunOptions(today=newcomer_day), clock=clock).written
+    assert path.read_bytes() == before
+
+
+def test_messages_older_than_the_previous_cycle_are_removed(
+    sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.xlsx"
+    backend = save(small_community(sheet), path)
+    run(backend, RunOptions(today=TODAY), clock=clock)
+    assert min(row["date"] for row in messages_in(path)) == TODAY
+    two_cycles_on = TODAY + timedelta(days=30)  # cycle 5 closes: cycles 4 and 5 are processed
+    run(backend, RunOptions(today=two_cycles_on), clock=clock)
+    rows = messages_in(path)
+    dates = [row["date"] for row in rows]
+    assert min(dates) >= TODAY + timedelta(days=15)  # the start of the previous cycle
+    assert max(dates) == two_cycles_on + timedelta(days=14)
+    digests = [row["text"] for row in of_kind(rows, "staff_digest")]
+    assert len(digests) == 2  # one per cycle the run processed, both dated that day
+    assert "*Staff digest, cycle 4*" in digests[0] and "*Staff digest, cycle 5*" in digests[1]
+
+
+def test_a_broken_override_stops_the_run_and_is_logged(sheet: SheetBuilder, tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    save(small_community(sheet), path)
+    add_template(path, "retention_notice", "", "Hi {{ member.name }\n")
+    with pytest.raises(InvalidSheetError) as caught:
+        run(XlsxBackend(path), RunOptions(today=TODAY), clock=clock)
+    assert caught.value.problems[0].where == "Templates!C2"
+    raw = XlsxBackend(path).read()
+    assert raw.find("Runs").rows[-1][5] == "invalid"  # type: ignore[union-attr]
+    assert "Templates!C2" in str(raw.find("Runs").rows[-1][7])  # type: ignore[union-attr]
+    assert messages_in(path) == [] and len(raw.find("Moves").rows) == 1  # type: ignore[union-attr]
+
+
+def test_check_finds_a_broken_override_before_any_run(sheet: SheetBuilder, tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    save(small_community(sheet), path)
+    add_template(path, "welcome", "General", "Hi {{ member.name }}! Join: {{ invite_link }}")
+    before = path.read_bytes()
+    with pytest.raises(InvalidSheetError) as caught:
+        check(XlsxBackend(path), TODAY, clock=clock)
+    (problem,) = caught.value.problems
+    assert problem.where == "Templates!C2"
+    assert problem.message == (
+        "template \"welcome\" for General, line 1: 'invite_link' is undefined; "
+        "this message can use cycle, cycle_days, cycle_end, date, group, joined_on, ladder, "
+        "member, weekday, weekday_number"
+    )
+    assert path.read_bytes() == before
+
+
+def test_an_overlong_message_is_a_warning(sheet: SheetBuilder, tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    save(small_community(sheet), path)
+    add_template(path, "staff_digest", "", "{% for i in range(7000) %}0123456789{% endfor %}")
+    report = run(XlsxBackend(path), RunOptions(today=TODAY, dry_run=True), clock=clock)
+    limit = f"{WHATSAPP_MESSAGE_LIMIT:,}"
+    assert any(
+        "staff_digest message for staff on 2026-10-16 is 70,000 characters, "
+        f"above WhatsApp's limit of {limit}" in warning
+        for warning in report.warnings
+    )
+
+
+def test_messages_of_day_defaults_to_today_in_the_sheet_time_zone(
+    demo: tuple[Path, RunReport],
+) -> None:
+    late = datetime(2026, 10, 16, 23, 30, tzinfo=ZoneInfo("UTC"))  # 00:30 on the 17th in London
+    day = messages_of_day(XlsxBackend(demo[0]), clock=lambda: late)
+    assert day.day == date(2026, 10, 17)
+    assert {row["kind"] for row in day.rows} == {"good_morning"}
+
+
+def test_templates_ship_in_the_wheel_and_are_found_from_a_checkout() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert shipped["templates"] == "grouptier/templates"
+    assert templates_root() == ROOT / "templates"
+    assert {path.stem for path in (ROOT / "templates" / "en").glob("*.j2")} == set(TEMPLATE_NAMES)
+
+
+# -- helpers that edit a saved workbook like a manager would ---------------------------------------
+
+
+def add_template(path: Path, name: str, group: str, text: str) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    tab = book["Templates"] if "Templates" in book.sheetnames else book.create_sheet("Templates")
+    if tab.max_row < 1 or tab.cell(1, 1).value is None:
+        tab.append(["name", "group", "text"])
+    tab.append([name, group or None, text])
+    book.save(path)
+
+
+def add_member(path: Path, member_id: str, name: str, group: str, joined_on: date) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    tab = book["Members"]
+    headers = [cell.value for cell in tab[1]]
+    values = {"member_id": member_id, "name": name, "group": group, "joined_on": joined_on}
+    tab.append([values.get(str(header)) for header in headers])
+    book.save(path)
+
+
+def test_composing_is_deterministic_and_idempotent(sheet: SheetBuilder) -> None:
+    community = small_community(sheet).community()
+    plans, _ = plan_cycles(community, [WINDOW.cycle])
+    first = compose_outbox(community, read_messages(None), plans, TODAY, Renderer())
+    again = compose_outbox(community, read_messages(None), plans, TODAY, Renderer())
+    assert first.rows == again.rows and first.rows
+    existing = pd.DataFrame([{**row, "sheet_row": n} for n, row in enumerate(first.rows, start=2)])
+    assert compose_outbox(community, existing, plans, TODAY, Renderer()).rows == []
+
+
+def test_only_members_who_joined_in_the_current_or_previous_cycle_are_welcomed(
+    sheet: SheetBuilder,
+) -> None:
+    previous_start = WINDOW.start  # TODAY opens cycle 4, so cycle 3 is the previous one
+    sheet.member("General", name="Old Olu", joined_on=previous_start - timedelta(days=1))
+    sheet.member("General", name="Early Eve", joined_on=previous_start)
+    sheet.member("Core", name="Today Tam", joined_on=TODAY)
+    sheet.member("General", name="Future Fay", joined_on=TODAY + timedelta(days=1))
+    sheet.member("General", name="Left Lee", joined_on=TODAY, status="left")
+    sheet.member("General", name="Undated Uma", joined_on=None)
+    community = sheet.community()
+    outbox = compose_outbox(community, read_messages(None), [], TODAY, Renderer())
+    welcomed = [row["text"].splitlines()[0] for row in outbox.rows]
+    assert welcomed == [
+        "👋 *Welcome to General, Early Eve!*",
+        "👋 *Welcome to Core, Today Tam!*",
+    ]
+    assert {row["kind"] for row in outbox.rows} == {"welcome"} and outbox.stale_rows == []

@@ -1,0 +1,140 @@
+"""The local Sheets API fake answers as the real API did in recorded exchanges; real limits hold."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from sheets_fake import SERIAL_EPOCH, Fault, SheetsFake, Spreadsheet, Tab
+
+EXCHANGES = json.loads((Path(__file__).parent / "data" / "sheets_exchanges.json").read_text())
+AUTH = {"Authorization": "Bearer test"}
+
+
+@pytest.fixture
+def fake() -> Iterator[SheetsFake]:
+    service = SheetsFake().start()
+    yield service
+    service.stop()
+
+
+def _set_up(fake: SheetsFake, spreadsheet_id: str, setup: dict[str, Any]) -> None:
+    if setup["tabs"] is None:
+        return
+    book = Spreadsheet(spreadsheet_id, setup.get("title", "Recorded"))
+    for index, spec in enumerate(setup["tabs"]):
+        tab = Tab(spec["sheetId"], spec["title"], index, spec["rows"], spec["columns"])
+        for r, row in enumerate(spec["values"]):
+            for c, value in enumerate(row):
+                if isinstance(value, dict):
+                    tab.put(r, c, value["date"], is_date=True)
+                elif value != "":
+                    tab.put(r, c, value)
+        book.tabs.append(tab)
+    fake.books[spreadsheet_id] = book
+
+
+def _without(body: Any, path: str) -> Any:
+    head, _, rest = path.partition(".")
+    if isinstance(body, list):
+        body[int(head)] = _without(body[int(head)], rest)
+    elif rest:
+        body[head] = _without(body[head], rest)
+    else:
+        body.pop(head, None)
+    return body
+
+
+@pytest.mark.parametrize("exchange", EXCHANGES["exchanges"], ids=lambda e: e["name"])
+def test_the_fake_answers_like_the_recorded_api(fake: SheetsFake, exchange: dict[str, Any]) -> None:
+    parts = urlsplit(exchange["uri"])
+    spreadsheet_id = parts.path.split("/")[3].split(":")[0]
+    _set_up(fake, spreadsheet_id, exchange["setup"])
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    answer = requests.request(
+        exchange["method"],
+        fake.url + target,
+        json=exchange["request_body"],
+        headers=AUTH,
+        timeout=5,
+    )
+    assert answer.status_code == exchange["status"]
+    got, expected = answer.json(), json.loads(json.dumps(exchange["response"]))
+    for path in exchange["setup"].get("ignore", []):
+        got, expected = _without(got, path), _without(expected, path)
+    assert got == expected
+
+
+def _cells_at(row: int, value: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "updateCells": {
+            "start": {"sheetId": 0, "rowIndex": row},
+            "rows": [{"values": [{"userEnteredValue": value}]}],
+            "fields": "userEnteredValue",
+        }
+    }
+
+
+def _post(fake: SheetsFake, path: str, body: dict[str, Any]) -> requests.Response:
+    return requests.post(f"{fake.url}/v4/spreadsheets/{path}", json=body, headers=AUTH, timeout=5)
+
+
+def test_a_batch_update_with_one_bad_request_changes_nothing(fake: SheetsFake) -> None:
+    fake.create("book")
+    good = _cells_at(0, {"stringValue": "x"})
+    for bad in (
+        {"sortRange": {}},
+        {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 0}},
+    ):
+        answer = _post(fake, "book:batchUpdate", {"requests": [good, bad]})
+        assert answer.status_code == 400
+        assert answer.json()["error"]["status"] == "INVALID_ARGUMENT"
+    assert fake.values("book", "Sheet1") == []
+
+
+def test_writing_outside_the_grid_fails_and_the_cell_limit_holds(fake: SheetsFake) -> None:
+    fake.create("book")
+    outside = _cells_at(1000, {"numberValue": 1})
+    answer = _post(fake, "book:batchUpdate", {"requests": [outside]})
+    assert answer.status_code == 400 and "exceeds grid limits" in answer.json()["error"]["message"]
+    huge = {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 400_000}}
+    answer = _post(fake, "book:batchUpdate", {"requests": [huge]})
+    assert answer.status_code == 400 and "10000000 cells" in answer.json()["error"]["message"]
+
+
+def test_unknown_endpoints_and_options_are_errors(fake: SheetsFake) -> None:
+    fake.create("book")
+    url = f"{fake.url}/v4/spreadsheets/book/values:batchGet?ranges=Sheet1&valueRenderOption=FORMULA"
+    assert requests.get(url, headers=AUTH, timeout=5).status_code == 400
+    bogus = f"{fake.url}/v4/spreadsheets/book/values:batchGet?ranges=Sheet1&bogus=1"
+    assert requests.get(bogus, headers=AUTH, timeout=5).status_code == 400
+    assert _post(fake, "book/values:batchClear", {}).status_code == 404  # not used: unsupported
+    assert requests.get(f"{fake.url}/v4/spreadsheets/book", timeout=5).status_code == 401
+
+
+def test_text_entered_raw_stays_text_and_dates_are_serials(fake: SheetsFake) -> None:
+    fake.create("book")
+    values = [["=1+1", "+44 7911", "2026-10-01", 7]]
+    body = {"valueInputOption": "RAW", "data": [{"range": "'Sheet1'!A1", "values": values}]}
+    assert _post(fake, "book/values:batchUpdate", body).status_code == 200
+    assert fake.values("book", "Sheet1") == [["=1+1", "+44 7911", "2026-10-01", 7]]
+    body["valueInputOption"] = "USER_ENTERED"
+    body["data"][0]["values"] = [["'=1+1", "12", "2026-10-01"]]
+    assert _post(fake, "book/values:batchUpdate", body).status_code == 200
+    serial = 46296 - 0
+    assert fake.values("book", "Sheet1")[0][:3] == ["=1+1", 12, serial]
+    assert SERIAL_EPOCH.toordinal() + serial == __import__("datetime").date(2026, 10, 1).toordinal()
+
+
+def test_faults_are_injected_counted_and_spent(fake: SheetsFake) -> None:
+    fake.create("book")
+    fake.inject(Fault(status=429, when="GET", times=2))
+    url = f"{fake.url}/v4/spreadsheets/book"
+    statuses = [requests.get(url, headers=AUTH, timeout=5).status_code for _ in range(3)]
+    assert statuses == [429, 429, 200]
+    assert fake.count() == 3 and [e.kind for e in fake.log] == ["metadata"] * 3
