@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from grouptier.backends import is_google_sheet, open_backend, prepare_community
+from grouptier.backends import Backend, is_google_sheet, open_backend, prepare_community
 from grouptier.cycle import RunOptions, check, messages_of_day, run
 from grouptier.demo import run_demo
 from grouptier.display import (
@@ -31,6 +31,7 @@ from grouptier.starter import starter_rows
 P = ParamSpec("P")
 R = TypeVar("R")
 
+CREDENTIALS = "grouptier.credentials"  # where `main` keeps --credentials for the commands
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 
@@ -97,8 +98,22 @@ date_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="grouptier")
-def main() -> None:
+@click.option(
+    "--credentials",
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="GROUPTIER_CREDENTIALS",
+    help="Service-account key file for Google Sheets "
+    "(default: GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials).",
+)
+@click.pass_context
+def main(ctx: click.Context, credentials: str | None) -> None:
     """Run a WhatsApp community's core / general / retention ladder from a spreadsheet."""
+    ctx.meta[CREDENTIALS] = credentials
+
+
+def backend_for(path: str | Path) -> Backend:
+    """The backend for PATH: the workbook, or the Google Sheet opened with `--credentials`."""
+    return open_backend(path, click.get_current_context().meta.get(CREDENTIALS))
 
 
 @main.command()
@@ -140,7 +155,8 @@ def init(path: str | Path, anchor: date | None) -> None:
       grouptier init my-community.xlsx --anchor 2026-12-01
       grouptier init https://docs.google.com/spreadsheets/d/SHEET_ID/edit
     """
-    if not prepare_community(path, starter_rows(anchor or date.today())):
+    key_file = click.get_current_context().meta.get(CREDENTIALS)
+    if not prepare_community(path, starter_rows(anchor or date.today()), key_file):
         stdout().print(f"{path} already has every tab; nothing was changed.")
         return
     stdout().print(
@@ -159,7 +175,7 @@ def check_command(path: str | Path, today: date | None) -> None:
     Example:
       grouptier check my-community.xlsx
     """
-    show_check(stdout(), check(open_backend(path), today), str(path))
+    show_check(stdout(), check(backend_for(path), today), str(path))
 
 
 @main.command(name="run")
@@ -178,7 +194,7 @@ def run_command(path: str | Path, today: date | None, dry_run: bool, cycle: int 
     """
     if cycle is not None and not dry_run:
         raise click.UsageError("--cycle shows a past cycle and needs --dry-run")
-    report = run(open_backend(path), RunOptions(today=today, dry_run=dry_run, cycle=cycle))
+    report = run(backend_for(path), RunOptions(today=today, dry_run=dry_run, cycle=cycle))
     show_run(stdout(), report, str(path))
 
 
@@ -198,7 +214,7 @@ def messages_command(
       grouptier messages my-community.xlsx
       grouptier messages my-community.xlsx --date 2026-10-16 --group General --kind welcome
     """
-    day = messages_of_day(open_backend(path), today, group, kind)
+    day = messages_of_day(backend_for(path), today, group, kind)
     show_messages(stdout(), day, str(path))
 
 
@@ -235,5 +251,5 @@ def import_chat_command(
     """
     options = ImportOptions(group, dry_run, day_first, add_newcomers)
     with reading_progress(stderr()) as progress:
-        report = import_chat(open_backend(path), export, options, progress)
+        report = import_chat(backend_for(path), export, options, progress)
     show_import(stdout(), report, str(path))

@@ -6,6 +6,9 @@ because warnings also go to logs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import numpy as np
 import pandas as pd
 
 from grouptier.community import Community
@@ -21,7 +24,7 @@ def silent_members_warning(community: Community) -> list[str]:
     # A set of plain str: isin() on pandas' string columns is slow for a million rows.
     recorded = set(community.activity["member_id"].tolist())
     recorded.update(community.history["member_id"].tolist())
-    never = active[[member_id not in recorded for member_id in active["member_id"].tolist()]]
+    never = active[_mask(member_id not in recorded for member_id in active["member_id"].tolist())]
     if never.empty:
         return []
     return [f"No activity rows at all for {plural(len(never), 'member')}: {_rows(never)}"]
@@ -31,13 +34,18 @@ def idle_staff_warning(members: pd.DataFrame, scores: pd.DataFrame) -> list[str]
     """Staff with no activity in the scored cycle: the playbook's first sign of a leaving helper."""
     idle = set(scores.loc[scores["rows"] == 0, "member_id"].tolist())
     staff = members[(members["role"] != "") & (members["status"] != "left")]
-    idle_staff = staff[[member_id in idle for member_id in staff["member_id"].tolist()]]
+    idle_staff = staff[_mask(member_id in idle for member_id in staff["member_id"].tolist())]
     if idle_staff.empty:
         return []
     return [
         f"No activity this cycle from {plural(len(idle_staff), 'staff member')}: "
         f"{_rows(idle_staff, with_role=True)}"
     ]
+
+
+def _mask(flags: Iterable[bool]) -> np.ndarray:
+    """A boolean row mask; a plain empty list would select no columns instead of no rows."""
+    return np.fromiter(flags, dtype=bool)
 
 
 def _rows(members: pd.DataFrame, with_role: bool = False) -> str:

@@ -417,10 +417,12 @@ def _group_infos(groups: pd.DataFrame, members: pd.DataFrame) -> dict[str, dict[
 
 def _moves_with_figures(plan: CyclePlan) -> list[dict[str, Any]]:
     """The plan's moves with each member's figures of the cycle, as plain dicts."""
+    if plan.moves.empty:
+        return []
     figures = ["member_id", "messages", "active_days", "content", "invites"]
     board = plan.leaderboard[figures]
     moved = set(plan.moves["member_id"].tolist())
-    board = board[[member_id in moved for member_id in board["member_id"].tolist()]]
+    board = board[board["member_id"].isin(list(moved))]
     moves = plan.moves.drop(columns=["sheet_row"]).merge(board, on="member_id", how="left")
     records: list[dict[str, Any]] = moves.to_dict("records")
     return records

@@ -11,6 +11,7 @@ import pytest
 from grouptier.community import Community, load_community
 from grouptier.schedule import Window, cycle_window
 from grouptier.settings import starter_settings
+from grouptier.starter import starter_groups
 from grouptier.sheet import ACTIVITY, GROUPS, MEMBERS, RUNS, SETTINGS, TOPICS, RawTab, RawWorkbook
 
 ANCHOR = date(2026, 9, 1)
@@ -21,20 +22,8 @@ LONG_AGO = date(2025, 1, 1)
 
 
 def playbook_groups() -> list[dict[str, Any]]:
-    """Core, General and Retention with the playbook's defaults."""
-    return [
-        {"name": "Core", "level": 1, "capacity": 200, "demote_max_score": 0, "min_size": 0},
-        {
-            "name": "General",
-            "level": 2,
-            "capacity": 1024,
-            "promote_top": 3,
-            "promote_min_score": 0,
-            "demote_bottom": 10,
-            "demote_max_score": 0,
-        },
-        {"name": "Retention", "level": 3, "capacity": 1024, "promote_min_score": 0},
-    ]
+    """The groups `grouptier init` starts with, minus minimum sizes (small test communities)."""
+    return [{**group, "min_size": 0} for group in starter_groups()]
 
 
 @dataclass

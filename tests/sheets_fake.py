@@ -247,7 +247,8 @@ class SheetsFake:
     def _token(self, body: bytes) -> dict[str, Any]:
         """The OAuth token endpoint a service-account key's `token_uri` can point at."""
         form = parse_qs(body.decode())
-        if form.get("grant_type") != ["urn:ietf:params:oauth:grant-type:jwt-bearer"]:
+        grants = (["urn:ietf:params:oauth:grant-type:jwt-bearer"], ["refresh_token"])
+        if form.get("grant_type") not in grants:
             raise ApiError(400, "unsupported grant_type")
         self.tokens_issued += 1
         return {

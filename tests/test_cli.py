@@ -120,6 +120,18 @@ def test_init_creates_a_workbook_that_checks_clean(runner: CliRunner, tmp_path: 
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+def test_a_new_workbook_runs_its_first_closed_cycle(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    assert runner.invoke(main, ["init", str(path), "--anchor", "2026-12-01"]).exit_code == 0
+    after_first_cycle = ["--date", "2026-12-16"]
+    checked = runner.invoke(main, ["check", str(path), *after_first_cycle])
+    assert checked.exit_code == 0, checked.output
+    assert "Core is below its minimum size (0/10)" in checked.output
+    ran = runner.invoke(main, ["run", str(path), *after_first_cycle])
+    assert ran.exit_code == 0, ran.output
+    assert "Cycle 1: no moves." in ran.output
+
+
 def test_demo_runs_a_full_cycle(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     result = runner.invoke(main, ["demo", "--out", str(out)])

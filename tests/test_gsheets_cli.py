@@ -18,6 +18,7 @@ from sheets_support import SHEET_ID, load_workbook
 
 from grouptier.backends import is_google_sheet, open_backend
 from grouptier.backends.gsheets import GoogleSheetsBackend
+from grouptier.backends.sheets_http import user_login_file
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cli import main
 
@@ -137,3 +138,59 @@ def test_live_sheet_can_be_read_and_checked() -> None:
     workbook = backend.read()
     assert workbook.find("Members") is not None
     check(backend)
+
+
+def test_a_key_file_can_be_given_as_an_option(
+    runner: CliRunner,
+    fake: SheetsFake,
+    sheet: SheetBuilder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key_file = os.environ["GOOGLE_APPLICATION_CREDENTIALS"]
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS")
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "none")
+    sheet.active_member("Core")
+    load_workbook(fake, sheet.workbook())
+    result = runner.invoke(
+        main, ["--credentials", key_file, "check", URL, "--date", TODAY.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert fake.tokens_issued == 1
+
+
+def test_a_persons_own_google_login_is_reused(
+    runner: CliRunner,
+    fake: SheetsFake,
+    sheet: SheetBuilder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An OAuth client file selects the person's login; the one kept from last time is used."""
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    client = tmp_path / "client_secret.json"
+    client.write_text(json.dumps({"installed": {"client_id": "c", "client_secret": "s"}}))
+    saved = user_login_file()
+    saved.parent.mkdir(parents=True)
+    saved.write_text(
+        json.dumps(
+            {
+                "type": "authorized_user",
+                "client_id": "c",
+                "client_secret": "s",
+                "refresh_token": "kept from the first login",
+                # google-auth always refreshes such a login at Google's own token endpoint,
+                # so the test keeps an access token that has not expired yet
+                "token": "still valid",
+                "expiry": "2099-01-01T00:00:00Z",
+            }
+        )
+    )
+    sheet.active_member("Core")
+    load_workbook(fake, sheet.workbook())
+    result = runner.invoke(
+        main, ["--credentials", str(client), "check", URL, "--date", TODAY.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    assert fake.tokens_issued == 0 and fake.count() == 2

@@ -22,19 +22,22 @@ def is_google_sheet(target: str | os.PathLike[str]) -> bool:
     return sheet_id_of(target) is not None and not target.lower().endswith((".xlsx", ".xlsm"))
 
 
-def open_backend(target: str | os.PathLike[str]) -> Backend:
+def open_backend(target: str | os.PathLike[str], key_file: str | None = None) -> Backend:
     """`GoogleSheetsBackend` for a sheet URL or ID, `XlsxBackend` for anything else.
 
-    Google credentials come from `GOOGLE_APPLICATION_CREDENTIALS` or Application
-    Default Credentials when the sheet is first read.
+    Google credentials: the service-account key file `key_file` when given,
+    else `GOOGLE_APPLICATION_CREDENTIALS` or Application Default Credentials,
+    looked up when the sheet is first read.
     """
     if is_google_sheet(target):
-        return GoogleSheetsBackend(str(target))
+        return GoogleSheetsBackend(str(target), key_file=key_file)
     return XlsxBackend(target)
 
 
 def prepare_community(
-    target: str | os.PathLike[str], starter_rows: Mapping[str, list[Record]]
+    target: str | os.PathLike[str],
+    starter_rows: Mapping[str, list[Record]],
+    key_file: str | None = None,
 ) -> list[str]:
     """Create a new workbook, or add the missing tabs to a Google Sheet; the tabs created.
 
@@ -42,6 +45,6 @@ def prepare_community(
     already has, so preparing it twice changes nothing the second time.
     """
     if is_google_sheet(target):
-        return prepare_sheet(GoogleSheetsBackend(str(target)), starter_rows)
+        return prepare_sheet(GoogleSheetsBackend(str(target), key_file=key_file), starter_rows)
     create_workbook(target, starter_rows)
     return [spec.name for spec in sheet.ALL_TABS]

@@ -54,8 +54,11 @@ from grouptier.backends.base import ChangeSet, Record
 from grouptier.backends.sheets_claims import (
     CHANGED,
     LEASE,
+    Guard,
     claim_record,
+    guards_for,
     judge_claim,
+    key_column,
     log_only,
     recorded,
     runs_rows,
@@ -79,7 +82,7 @@ from grouptier.backends.sheets_requests import (
     raw_value,
     set_cells,
 )
-from grouptier.cells import CellValue, column_letter, normalise
+from grouptier.cells import CellValue, normalise
 from grouptier.errors import SheetBusyError, SheetError, SheetLimitError
 from grouptier.sheet import RawTab, RawWorkbook
 
@@ -244,7 +247,7 @@ class GoogleSheetsBackend:
         token = str(runs[0]["run_id"])
         status = str(runs[0].get("status", ""))
         expiry = self._claim(snapshot, token, str(runs[0].get("trigger", "")))
-        claim_row = self._verify(snapshot, token, _guards(snapshot, changes))
+        claim_row = self._verify(snapshot, token, guards_for(snapshot.tabs, snapshot.rows, changes))
         try:
             if self._clock() >= expiry:
                 raise SheetBusyError(
@@ -287,7 +290,7 @@ class GoogleSheetsBackend:
             raise
         return now.astimezone(UTC) + self._lease
 
-    def _verify(self, snapshot: _Snapshot, token: str, guards: list[_Guard]) -> int:
+    def _verify(self, snapshot: _Snapshot, token: str, guards: list[Guard]) -> int:
         """The claim's sheet row, or SheetBusyError (after marking the claim skipped).
 
         The same request re-reads the key column of each tab whose rows the
@@ -298,7 +301,7 @@ class GoogleSheetsBackend:
         rows, *columns = self._runs_rows(ranges)
         mine, rival = judge_claim(rows, token, snapshot.changed_runs, self._clock())
         for guard, column in zip(guards, columns, strict=True):
-            if not rival and _column(column) != guard.before:
+            if not rival and key_column(column) != guard.before:
                 rival = f"a change to rows of {guard.title} made while this run was deciding"
         if not mine:
             raise SheetBusyError(self.location, "a run that removed this run's claim from Runs")
@@ -468,45 +471,6 @@ class GoogleSheetsBackend:
                 "the cycle was applied and recorded in Runs, but the Leaderboard could not be "
                 f"written in full ({error.reason}); `grouptier run --cycle N --dry-run` shows it",
             ) from error
-
-
-@dataclass(frozen=True)
-class _Guard:
-    """A key column's cells as read (`before`), re-read at verify time as A1 `cells`."""
-
-    title: str
-    cells: str
-    before: list[CellValue]
-
-
-def _guards(snapshot: _Snapshot, changes: ChangeSet) -> list[_Guard]:
-    """Guards for the tabs whose rows `changes` addresses by number."""
-    last: dict[str, int] = {}
-    for update in changes.cell_updates:
-        last[normalise(update.tab)] = max(last.get(normalise(update.tab), 0), update.row)
-    for name, gone in changes.deleted_rows.items():
-        if gone:
-            last[normalise(name)] = max(last.get(normalise(name), 0), *gone)
-    guards = []
-    for key, row in last.items():
-        info, rows = snapshot.tabs.get(key), snapshot.rows.get(key)
-        if info is None or rows is None:
-            continue
-        index = info.headers.get("memberid", 0)
-        letter = column_letter(index)
-        before = [line[index] if index < len(line) else None for line in rows[:row]]
-        guards.append(_Guard(info.title, f"{letter}1:{letter}{row}", _column(before)))
-    return guards
-
-
-def _column(values: list[Any]) -> list[CellValue]:
-    """One column's cells, however they came (rows of one cell, or cells), trailing blanks cut."""
-    cells = [
-        (value[0] if value else None) if isinstance(value, list) else value for value in values
-    ]
-    while cells and cells[-1] is None:
-        cells.pop()
-    return cells
 
 
 def _cells(values: list[list[Any]]) -> list[list[CellValue]]:

@@ -7,23 +7,30 @@ again, a run goes on only when no live claim of another run stands above its
 own and no run has changed the sheet (a `done` or `written` row) since its
 first read. The claim row then becomes the run's record: `done` for a processed
 cycle, `written` for any other change, `skipped` when it gave way, `failed`
-when Google could not be reached to finish.
+when Google could not be reached to finish. `Guard`s re-read, in the same
+request, the key column of tabs whose rows the write addresses by number, so
+rows inserted or deleted by hand since the read make the run give way too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from grouptier.backends.base import ChangeSet, Record
-from grouptier.cells import CellValue, normalise
+from grouptier.backends.sheets_requests import TabInfo
+from grouptier.cells import CellValue, column_letter, normalise
 
 __all__ = [
     "CHANGED",
     "LEASE",
+    "Guard",
     "claim_record",
+    "guards_for",
     "judge_claim",
+    "key_column",
     "log_only",
     "recorded",
     "runs_rows",
@@ -121,3 +128,44 @@ def _live(finished: str, now: datetime) -> bool:
     except ValueError:
         return False  # not a lease end: a claim row someone edited counts as expired
     return expiry > now
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A key column's cells as read (`before`), re-read at verify time as A1 `cells`."""
+
+    title: str
+    cells: str
+    before: list[CellValue]
+
+
+def guards_for(
+    tabs: Mapping[str, TabInfo], rows: Mapping[str, list[list[CellValue]]], changes: ChangeSet
+) -> list[Guard]:
+    """Guards for the tabs whose rows `changes` addresses by number."""
+    last: dict[str, int] = {}
+    for update in changes.cell_updates:
+        last[normalise(update.tab)] = max(last.get(normalise(update.tab), 0), update.row)
+    for name, gone in changes.deleted_rows.items():
+        if gone:
+            last[normalise(name)] = max(last.get(normalise(name), 0), *gone)
+    guards = []
+    for key, row in last.items():
+        info, cells = tabs.get(key), rows.get(key)
+        if info is None or cells is None:
+            continue
+        index = info.headers.get("memberid", 0)
+        letter = column_letter(index)
+        before = [line[index] if index < len(line) else None for line in cells[:row]]
+        guards.append(Guard(info.title, f"{letter}1:{letter}{row}", key_column(before)))
+    return guards
+
+
+def key_column(values: list[Any]) -> list[CellValue]:
+    """One column's cells, however they came (rows of one cell, or cells), trailing blanks cut."""
+    cells = [
+        (value[0] if value else None) if isinstance(value, list) else value for value in values
+    ]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells

@@ -19,12 +19,14 @@ which is why grouptier has its own.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import google.auth
@@ -33,6 +35,7 @@ import gspread
 import requests
 from google.auth.credentials import Credentials
 from google.oauth2 import service_account
+from google.oauth2.credentials import Credentials as UserCredentials
 
 from grouptier.errors import (
     SheetAccessError,
@@ -81,26 +84,49 @@ class RetryPolicy:
 
 
 def load_credentials(key_file: str | None = None) -> Credentials:
-    """A service-account key file when given, else Application Default Credentials.
+    """Credentials from `key_file` when given, else Application Default Credentials.
 
-    ADC reads `GOOGLE_APPLICATION_CREDENTIALS` (a key file or a user login), the
-    `gcloud auth application-default login` user login, or the Cloud Function's
-    runtime service account.
+    `key_file` is a service-account key, or an OAuth client ("Desktop app")
+    file for a person's own Google login where an organisation blocks
+    service-account keys: the browser opens once and the login is kept in
+    `~/.config/grouptier/authorized_user.json` (gspread's local-server flow).
+    ADC reads `GOOGLE_APPLICATION_CREDENTIALS`, the `gcloud auth
+    application-default login` user login, or the Cloud Function's account.
     """
     try:
         if key_file:
-            return service_account.Credentials.from_service_account_file(  # type: ignore[no-any-return,no-untyped-call]
-                key_file, scopes=list(SCOPES)
+            info = json.loads(Path(key_file).read_text(encoding="utf-8"))
+            if "installed" in info:
+                return _user_login(info)
+            return service_account.Credentials.from_service_account_info(  # type: ignore[no-any-return,no-untyped-call]
+                info, scopes=list(SCOPES)
             )
         credentials, _ = google.auth.default(scopes=list(SCOPES))
     except (google.auth.exceptions.DefaultCredentialsError, OSError, ValueError) as exc:
         raise SheetError(
             "Google Sheets",
-            "no usable Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a "
-            "service-account key file, or run `gcloud auth application-default login "
+            "no usable Google credentials: give a service-account key file with --credentials "
+            "or GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login "
             "--scopes=https://www.googleapis.com/auth/spreadsheets,"
             f"https://www.googleapis.com/auth/cloud-platform` ({exc})",
         ) from exc
+    return credentials
+
+
+def user_login_file() -> Path:
+    """Where a person's own Google login is kept between runs."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "grouptier" / "authorized_user.json"
+
+
+def _user_login(client: dict[str, Any]) -> Credentials:
+    saved = user_login_file()
+    if saved.exists():
+        return UserCredentials.from_authorized_user_file(str(saved), list(SCOPES))  # type: ignore[no-any-return,no-untyped-call]
+    credentials = gspread.auth.local_server_flow(client, SCOPES)
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(credentials.to_json(strip=["token"]), encoding="utf-8")  # type: ignore[no-untyped-call]
+    saved.chmod(0o600)
     return credentials
 
 
