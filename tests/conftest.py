@@ -11,8 +11,8 @@ import pytest
 from grouptier.community import Community, load_community
 from grouptier.schedule import Window, cycle_window
 from grouptier.settings import starter_settings
-from grouptier.starter import starter_groups
 from grouptier.sheet import ACTIVITY, GROUPS, MEMBERS, RUNS, SETTINGS, TOPICS, RawTab, RawWorkbook
+from grouptier.starter import starter_groups
 
 ANCHOR = date(2026, 9, 1)
 CYCLE = 3
