@@ -12,7 +12,9 @@ from grouptier.backends.sheets_http import RetryPolicy
 from grouptier.sheet import ALL_TABS, RawWorkbook
 
 SHEET_ID = "1CommunitySheetForTests_0123456789abcdef"
-FAST = RetryPolicy(attempts=4, first_delay=0.001, max_delay=0.01, deadline=30, timeout=(2, 10))
+# Fast retries, but patient reads: a loaded CI machine may take many seconds to serve a big tab,
+# and a timeout there would add a retry that the request-count tests would see.
+FAST = RetryPolicy(attempts=4, first_delay=0.001, max_delay=0.01, deadline=300, timeout=(10, 120))
 
 
 def load_workbook(fake: SheetsFake, raw: RawWorkbook, sheet_id: str = SHEET_ID) -> None:
