@@ -47,6 +47,7 @@ class RunOptions:
     dry_run: bool = False
     cycle: int | None = None
     trigger: str = "manual"
+    run_id: str | None = None  # chosen by the caller to tie its logs to the Runs row
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _local_today(now: datetime, time_zone: str) -> date:
 
 def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunReport:
     """Process every due cycle (or the one asked for in a dry run) and write the results."""
-    run_id = uuid.uuid4().hex[:10]
+    run_id = options.run_id or uuid.uuid4().hex[:10]
     started = clock()
     with backend.lock():
         raw = backend.read()
