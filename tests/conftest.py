@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sheets_fake import SheetsFake
 
 from grouptier.community import Community, load_community
 from grouptier.schedule import Window, cycle_window
@@ -88,3 +90,11 @@ def _tab(headers: list[str], records: list[dict[str, Any]]) -> list[list[Any]]:
 def sheet() -> SheetBuilder:
     """An empty community with the playbook's three groups and default settings."""
     return SheetBuilder()
+
+
+@pytest.fixture
+def fake() -> Iterator[SheetsFake]:
+    """A fresh local Sheets API on 127.0.0.1 for one test."""
+    service = SheetsFake().start()
+    yield service
+    service.stop()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2.credentials import Credentials
 from sheets_fake import SheetsFake
 
@@ -36,3 +40,24 @@ def open_sheet(fake: SheetsFake, sheet_id: str = SHEET_ID, **options: Any) -> Go
         endpoint=fake.url,
         **options,
     )
+
+
+def write_service_account_key(path: Path, fake: SheetsFake, account: str) -> Path:
+    """A real service-account key file whose tokens come from the fake's /token endpoint."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    key_file = {
+        "type": "service_account",
+        "project_id": "community-project",
+        "private_key_id": "1",
+        "private_key": pem,
+        "client_email": account,
+        "client_id": "1",
+        "token_uri": f"{fake.url}/token",
+    }
+    path.write_text(json.dumps(key_file))
+    return path

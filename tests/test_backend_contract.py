@@ -7,7 +7,7 @@ writes is compared cell by cell (dates compared as calendar days).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,9 @@ import pytest
 from conftest import ANCHOR, TODAY, SheetBuilder
 from sheets_fake import SheetsFake
 from sheets_support import load_workbook, open_sheet
+from test_cycle import save
 
 from grouptier.backends.base import Backend
-from grouptier.backends.xlsx import XlsxBackend, create_workbook
 from grouptier.cells import SERIAL_EPOCH
 from grouptier.cycle import RunOptions, RunReport, run
 from grouptier.errors import GrouptierError
@@ -26,23 +26,6 @@ from grouptier.schedule import cycle_window
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
 WRITTEN = ("Members", "Moves", "Leaderboard", "Messages", "Runs", "Activity", "History")
-
-
-@pytest.fixture
-def fake() -> Iterator[SheetsFake]:
-    service = SheetsFake().start()
-    yield service
-    service.stop()
-
-
-def _xlsx(sheet: SheetBuilder, path: Path) -> XlsxBackend:
-    raw = sheet.workbook()
-    rows = {}
-    for name, tab in raw.tabs.items():
-        header = [str(cell) for cell in tab.rows[0]]
-        rows[name] = [dict(zip(header, row, strict=True)) for row in tab.rows[1:]]
-    create_workbook(path, rows)
-    return XlsxBackend(path)
 
 
 def _plain(value: Any, column: str) -> Any:
@@ -90,7 +73,7 @@ def both(
     sheet: SheetBuilder, tmp_path: Path, fake: SheetsFake, options: RunOptions
 ) -> tuple[Outcome, Outcome]:
     """The same run on the same community, in a local workbook and in a Google Sheet."""
-    local = _outcome(_xlsx(sheet, tmp_path / "c.xlsx"), options)
+    local = _outcome(save(sheet, tmp_path / "c.xlsx"), options)
     load_workbook(fake, sheet.workbook())
     google = open_sheet(fake)
     # The xlsx read returns whole tool tabs; the Sheets read only their headers: read them fully.

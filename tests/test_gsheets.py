@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,13 +32,6 @@ STATE_TABS = ("Members", "Moves", "Runs", "Activity", "History", "Leaderboard")
 
 def clock() -> datetime:
     return FIXED
-
-
-@pytest.fixture
-def fake() -> Iterator[SheetsFake]:
-    service = SheetsFake().start()
-    yield service
-    service.stop()
 
 
 @pytest.fixture

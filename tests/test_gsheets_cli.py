@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, SheetBuilder
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sheets_fake import SheetsFake
-from sheets_support import SHEET_ID, load_workbook
+from sheets_support import SHEET_ID, load_workbook, write_service_account_key
 
 from grouptier.backends import is_google_sheet, open_backend
 from grouptier.backends.gsheets import GoogleSheetsBackend
@@ -27,35 +24,9 @@ ACCOUNT = "grouptier@community-project.iam.gserviceaccount.com"
 
 
 @pytest.fixture
-def fake() -> Iterator[SheetsFake]:
-    service = SheetsFake().start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture
 def runner(fake: SheetsFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CLI whose Google requests go to the fake, signed in with a service-account key file."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    key_file = tmp_path / "key.json"
-    key_file.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "community-project",
-                "private_key_id": "1",
-                "private_key": pem,
-                "client_email": ACCOUNT,
-                "client_id": "1",
-                "token_uri": f"{fake.url}/token",
-            }
-        )
-    )
+    key_file = write_service_account_key(tmp_path / "key.json", fake, ACCOUNT)
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
     monkeypatch.setenv("GROUPTIER_SHEETS_ENDPOINT", fake.url)
     monkeypatch.setenv("COLUMNS", "250")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -252,13 +251,6 @@ def test_the_command_exit_codes(runner: CliRunner, community: Path, tmp_path: Pa
         main, ["import-chat", str(tmp_path / "x.zip"), "--group", "General", str(community)]
     )
     assert missing.exit_code == 2
-
-
-@pytest.fixture
-def fake() -> Iterator[SheetsFake]:
-    service = SheetsFake().start()
-    yield service
-    service.stop()
 
 
 def imported_rows(backend: Backend) -> list[tuple[object, ...]]:

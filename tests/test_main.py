@@ -26,10 +26,8 @@ from typing import Any
 import pytest
 import requests
 from conftest import ANCHOR, CYCLE, SheetBuilder
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sheets_fake import Fault, SheetsFake
-from sheets_support import load_workbook
+from sheets_support import load_workbook, write_service_account_key
 
 from grouptier import service
 from grouptier.backends.sheets_claims import claim_record
@@ -72,25 +70,7 @@ def fake() -> Iterator[SheetsFake]:
 @pytest.fixture(scope="module")
 def key_file(fake: SheetsFake, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A service-account key the fake's /token endpoint accepts (ADC reads it from the env)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    path = tmp_path_factory.mktemp("key") / "key.json"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "community-project",
-                "private_key_id": "1",
-                "private_key": pem,
-                "client_email": ACCOUNT,
-                "client_id": "1",
-                "token_uri": f"{fake.url}/token",
-            }
-        )
-    )
-    return path
+    return write_service_account_key(tmp_path_factory.mktemp("key") / "key.json", fake, ACCOUNT)
 
 
 def _free_port() -> int:

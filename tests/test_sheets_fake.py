@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,13 +13,6 @@ from sheets_fake import SERIAL_EPOCH, Fault, SheetsFake, Spreadsheet, Tab
 
 EXCHANGES = json.loads((Path(__file__).parent / "data" / "sheets_exchanges.json").read_text())
 AUTH = {"Authorization": "Bearer test"}
-
-
-@pytest.fixture
-def fake() -> Iterator[SheetsFake]:
-    service = SheetsFake().start()
-    yield service
-    service.stop()
 
 
 def _set_up(fake: SheetsFake, spreadsheet_id: str, setup: dict[str, Any]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,13 +19,6 @@ from grouptier.backends.sheets_http import (
 )
 from grouptier.cells import CellValue
 from grouptier.errors import SheetError, SheetLimitError, SheetUnavailableError
-
-
-@pytest.fixture
-def fake() -> Iterator[SheetsFake]:
-    service = SheetsFake().start()
-    yield service
-    service.stop()
 
 
 def test_backoff_doubles_with_jitter_and_stays_under_the_cap() -> None:
