@@ -32,7 +32,8 @@ from grouptier.outbox import Outbox, compose_outbox, read_messages
 from grouptier.schedule import cycle_window, due_cycles, latest_completed
 from grouptier.scoring import score_members
 from grouptier.settings import read_settings
-from grouptier.sheet import MESSAGES, SETTINGS, TEMPLATES, RawWorkbook, read_table
+from grouptier.sheet import MESSAGES, RUNS, SETTINGS, STATUS, TEMPLATES, RawWorkbook, read_table
+from grouptier.status import done_status, invalid_status, messages_status
 from grouptier.tiers import CyclePlan, plan_cycle
 
 Clock = Callable[[], datetime]
@@ -122,7 +123,7 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
             outbox = outbox_for(community, raw, report.plans, report.today)
         except (InvalidSheetError, TemplateError) as error:
             if not options.dry_run:
-                _record_failure(backend, run_id, started, options, error)
+                _record_failure(backend, raw, run_id, started, options=options, error=error)
             raise
         report = replace(
             report, messages=len(outbox.rows), warnings=(*report.warnings, *outbox.warnings)
@@ -132,7 +133,10 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
         if report.status == "done":
             changes = changes_for(community, report, options.trigger, started, clock())
         else:
-            changes = ChangeSet()
+            zone = ZoneInfo(community.settings.time_zone)
+            now = clock().astimezone(zone).strftime(_TIME)
+            status = messages_status(now, len(outbox.rows), report.note)
+            changes = ChangeSet(replacements={STATUS.name: [status]})
         add_messages(changes, outbox)
         backend.write(changes)
         report = replace(report, written=True)
@@ -275,6 +279,8 @@ def changes_for(
         _run_record(report.run_id, plan, trigger, started_at, finished_at) for plan in report.plans
     ]
     changes.replacements["Leaderboard"] = report.plans[-1].leaderboard.to_dict("records")
+    status = done_status(report.plans, finished_at, report.messages, len(report.warnings))
+    changes.replacements[STATUS.name] = [status]
     if settings.apply_moves:
         changes.cell_updates = _member_updates(community, report.plans)
     rollup = roll_up(community.activity, report.plans[-1].window.cycle, settings)
@@ -322,7 +328,13 @@ def _member_updates(community: Community, plans: tuple[CyclePlan, ...]) -> list[
 
 
 def _record_failure(
-    backend: Backend, run_id: str, started: datetime, options: RunOptions, error: GrouptierError
+    backend: Backend,
+    raw: RawWorkbook,
+    run_id: str,
+    started: datetime,
+    *,
+    options: RunOptions,
+    error: GrouptierError,
 ) -> None:
     stamp = started.strftime(_TIME)
     record: Record = {
@@ -335,9 +347,19 @@ def _record_failure(
         "summary": "the sheet has problems; nothing else was written",
         "error": str(error),
     }
+    status = invalid_status(error, stamp, _next_row(raw, RUNS.name))
+    changes = ChangeSet(appends={RUNS.name: [record]}, replacements={STATUS.name: [status]})
     # The sheet's problems matter more than a failure to log them; the caller shows them.
     with contextlib.suppress(GrouptierError):
-        backend.write(ChangeSet(appends={"Runs": [record]}))
+        backend.write(changes)
+
+
+def _next_row(raw: RawWorkbook, name: str) -> int:
+    """The sheet row a row appended to tab `name` lands on: under the last one holding data."""
+    tab = raw.find(name)
+    rows = tab.rows if tab else []
+    filled = [i for i, row in enumerate(rows, start=1) if any(v not in (None, "") for v in row)]
+    return max(filled, default=1) + 1
 
 
 @dataclass(frozen=True)

@@ -210,9 +210,32 @@ HISTORY = TabSpec(
     tool_owned=True,
 )
 
+STATUS = TabSpec(
+    "Status",
+    tuple(
+        Column(name, width=width)
+        for name, width in (
+            ("updated_at", 20),
+            ("status", 10),
+            ("cycle", 7),
+            ("summary", 70),
+            ("what_to_do", 80),
+        )
+    ),
+    tool_owned=True,
+)
+
 MANAGER_TABS = (SETTINGS, GROUPS, MEMBERS, ACTIVITY, TOPICS, TEMPLATES)
-TOOL_TABS = (MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY)
-ALL_TABS = MANAGER_TABS + TOOL_TABS
+TOOL_TABS = (STATUS, MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY)
+# Tabs that lead the workbook, in this order: where managers look first when they open it.
+FIRST_TABS = (STATUS,)
+ALL_TABS = FIRST_TABS + MANAGER_TABS + tuple(spec for spec in TOOL_TABS if spec not in FIRST_TABS)
+
+
+def position_of(name: str) -> int | None:
+    """The index a missing tab `name` is created at: its place in FIRST_TABS, else None (last)."""
+    wanted = normalise(name)
+    return next((i for i, spec in enumerate(FIRST_TABS) if normalise(spec.name) == wanted), None)
 
 
 @dataclass

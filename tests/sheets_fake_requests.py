@@ -84,16 +84,22 @@ def _add_sheet(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     elif any(tab.sheet_id == sheet_id for tab in book.tabs):
         raise ApiError(400, f"Invalid requests[0].addSheet: sheet ID {sheet_id} is in use")
     grid = props.get("gridProperties", {})
+    # As the API does: `index` places the new tab there and shifts the later ones; none: last.
+    index = int(props.get("index", len(book.tabs)))
+    if not 0 <= index <= len(book.tabs):
+        raise ApiError(400, f"Invalid requests[0].addSheet: index {index} is out of range")
     tab = Tab(
         int(sheet_id),
         title,
-        len(book.tabs),
+        index,
         int(grid.get("rowCount", 1000)),
         int(grid.get("columnCount", 26)),
         int(grid.get("frozenRowCount", 0)),
         tab_color=props.get("tabColor"),
     )
-    book.tabs.append(tab)
+    book.tabs.insert(index, tab)
+    for position, each in enumerate(book.tabs):
+        each.index = position
     return {"addSheet": {"properties": tab.properties()}}
 
 

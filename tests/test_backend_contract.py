@@ -25,7 +25,7 @@ from grouptier.errors import GrouptierError
 from grouptier.schedule import cycle_window
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
-WRITTEN = ("Members", "Moves", "Leaderboard", "Messages", "Runs", "Activity", "History")
+WRITTEN = ("Members", "Moves", "Leaderboard", "Messages", "Runs", "Activity", "History", "Status")
 
 
 def _plain(value: Any, column: str) -> Any:

@@ -177,8 +177,9 @@ def test_run_writes_one_failure_row_and_nothing_else(
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception
     after = tab_rows(path)
-    assert {name: rows for name, rows in after.items() if name != "Runs"} == {
-        name: rows for name, rows in before.items() if name != "Runs"
+    logs = ("Runs", "Status")
+    assert {name: rows for name, rows in after.items() if name not in logs} == {
+        name: rows for name, rows in before.items() if name not in logs
     }
     runs = after["Runs"]
     assert runs[: len(before["Runs"])] == before["Runs"]
@@ -187,6 +188,9 @@ def test_run_writes_one_failure_row_and_nothing_else(
     assert record["status"] == "invalid"
     for where, fragment in entry.expected:
         assert f"{where}: {fragment}" in str(record["error"])
+    [header, status] = after["Status"]
+    assert dict(zip(header, status, strict=False))["status"] == "invalid"
+    assert f"see Runs row {len(runs)}" in str(status[3])
     assert sorted(tmp_path.iterdir()) == [path]
 
 

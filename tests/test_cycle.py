@@ -193,10 +193,11 @@ def test_invalid_sheet_is_logged_once_and_nothing_else_changes(
         run(backend, RunOptions(today=TODAY), clock=clock)
     after = backend.read()
     for name in before.tabs:
-        if name != "Runs":
+        if name not in ("Runs", "Status"):
             assert tab_values(after, name) == tab_values(before, name), name
     runs = tab_values(after, "Runs")
     assert len(runs) == 2 and runs[1][5] == "invalid" and "Members!C2" in str(runs[1][7])
+    assert tab_values(after, "Status")[1][1:3] == ["invalid", None]
 
 
 def test_the_date_defaults_to_today_in_the_community_time_zone(

@@ -49,7 +49,7 @@ def test_init_prepares_a_sheet_once(runner: CliRunner, fake: SheetsFake) -> None
     assert result.exit_code == 0, result.output
     book = fake.books[SHEET_ID]
     titles = [tab.title for tab in book.tabs]
-    assert titles[0] == "Sheet1" and {"Settings", "Members", "Runs", "Moves"} <= set(titles)
+    assert titles[:2] == ["Status", "Sheet1"] and {"Settings", "Members", "Runs"} <= set(titles)
     members = book.tab("Members")
     assert members.frozen_rows == 1 and members.validations and members.widths
     assert book.tab("Runs").protected[0]["warningOnly"] is True

@@ -130,3 +130,16 @@ def test_faults_are_injected_counted_and_spent(fake: SheetsFake) -> None:
     statuses = [requests.get(url, headers=AUTH, timeout=5).status_code for _ in range(3)]
     assert statuses == [429, 429, 200]
     assert fake.count() == 3 and [e.kind for e in fake.log] == ["metadata"] * 3
+
+
+def test_add_sheet_at_an_index_shifts_the_later_tabs(fake: SheetsFake) -> None:
+    fake.create("book", tabs=("Sheet1", "Notes"))
+    url = f"{fake.url}/v4/spreadsheets/book:batchUpdate"
+    first = {"addSheet": {"properties": {"title": "Status", "index": 0}}}
+    answer = requests.post(url, json={"requests": [first]}, headers=AUTH, timeout=5)
+    assert answer.json()["replies"][0]["addSheet"]["properties"]["index"] == 0
+    tabs = fake.books["book"].tabs
+    assert [(tab.title, tab.index) for tab in tabs] == [("Status", 0), ("Sheet1", 1), ("Notes", 2)]
+    beyond = {"addSheet": {"properties": {"title": "Far", "index": 9}}}
+    answer = requests.post(url, json={"requests": [beyond]}, headers=AUTH, timeout=5)
+    assert answer.status_code == 400 and "index 9" in answer.text

@@ -37,8 +37,10 @@ class ChangeSet:
 
     - `cell_updates`: single cells of existing rows (a moved member's `group`).
     - `appends`: rows added under the last row of a tab, keyed by column name;
-      the tab is created with the contract's headers when missing.
-    - `replacements`: tabs whose data rows are all replaced (the Leaderboard).
+      the tab is created with the contract's headers when missing, where
+      `sheet.position_of` puts it (the Status tab first, any other last).
+    - `replacements`: tabs whose data rows are all replaced (the Leaderboard,
+      the Status row); a missing tab is created the same way.
     - `deleted_rows`: sheet row numbers removed from a tab (Activity rows rolled
       up into History); the remaining rows close up, formatting of the tab kept.
     """

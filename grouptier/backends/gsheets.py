@@ -11,12 +11,15 @@ and only when it writes (a due cycle, new welcome messages, an import):
 3. `spreadsheets:batchUpdate` — append a *claim* row to `Runs`;
 4. `values:batchGet` of `Runs` — verify the claim;
 5. `spreadsheets:batchUpdate` — everything that changes state (Moves, the
-   Members cells, Activity rows rolled up, History, Messages, Runs), which the
-   API applies atomically; the claim row becomes the run's first `Runs` row;
+   Members cells, Activity rows rolled up, History, Messages, Runs, the Status
+   row), which the API applies atomically; the claim row becomes the run's
+   first `Runs` row;
 
 then the Leaderboard rows in `values:batchUpdate` chunks of about 2 MB (RAW
 input: never parsed). A run with nothing to write makes requests 1 and 2 only;
-a run that found the sheet invalid appends its `Runs` row in a third.
+a run that found the sheet invalid appends its `Runs` row (and rewrites the
+`Status` row) in a third. A missing tab is added where the contract puts it
+(`sheet.position_of`: Status first, the others last).
 
 **Concurrency: a claim row with a lease** (`sheets_claims`). The claim is a
 `Runs` row with status `claimed` whose `finished_at` holds the lease's end
@@ -91,6 +94,8 @@ __all__ = ["GoogleSheetsBackend", "sheet_id_of"]
 CHUNK_BYTES = 2_000_000
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 HEADER_ONLY = frozenset(normalise(spec.name) for spec in (sheet.MOVES, sheet.LEADERBOARD))
+# Replaced after the atomic batch, in RAW chunks: too big to send as typed cells.
+AFTER_BATCH = frozenset({normalise(sheet.LEADERBOARD.name)})
 _CONTRACT = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
 _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
@@ -239,7 +244,7 @@ class GoogleSheetsBackend:
         assert snapshot is not None
         runs = changes.appends.get("Runs", [])
         if log_only(changes):
-            self._append_log(snapshot, runs)
+            self._append_log(snapshot, runs, changes.replacements)
             return
         if not runs:  # not a cycle (an import, new welcome messages): the claim row records it
             changes = recorded(changes, uuid.uuid4().hex[:10], self._clock())
@@ -265,14 +270,21 @@ class GoogleSheetsBackend:
             raise
         self._write_board(snapshot, board)
 
-    def _append_log(self, snapshot: _Snapshot, runs: list[Record]) -> None:
-        """Rows of `Runs` only (a run that found the sheet invalid): one appendCells, no claim.
+    def _append_log(
+        self, snapshot: _Snapshot, runs: list[Record], status_rows: dict[str, list[Record]]
+    ) -> None:
+        """Rows of `Runs` and the `Status` row only (a run that found the sheet invalid).
 
-        Appending changes no row another run relies on. A lost answer is
-        retried only when `Runs` shows the rows were not added.
+        One batchUpdate, no claim: appending changes no row another run relies
+        on, and the Status row is rewritten whole. A lost answer is retried only
+        when `Runs` shows the rows were not added.
         """
         token, status = str(runs[0].get("run_id", "")), str(runs[0].get("status", ""))
         requests = self._appends(snapshot, {"Runs": runs})
+        for name, records in status_rows.items():
+            info, rows = self._replacement(snapshot, name, records, requests)
+            if rows:
+                requests.append(set_cells(info.sheet_id, 1, 0, rows))
         with self.http.unsure(lambda: self._has_row(token, status)):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
 
@@ -353,12 +365,11 @@ class GoogleSheetsBackend:
             requests.append(set_cells(info.sheet_id, update.row - 1, column, [[update.value]]))
         board = None
         for name, records in changes.replacements.items():
-            info = self._tab(snapshot, name, requests, create=True)
-            rows = self._rows(info, records, requests)
-            requests.append(clear_below_header(info.sheet_id))
-            if 1 + len(rows) > info.row_count:
-                requests.append(grow(info, "ROWS", 1 + len(rows) - info.row_count))
-            board = (info, [[raw_value(v) for v in row] for row in rows])
+            info, rows = self._replacement(snapshot, name, records, requests)
+            if normalise(name) in AFTER_BATCH:
+                board = (info, [[raw_value(v) for v in row] for row in rows])
+            elif rows:
+                requests.append(set_cells(info.sheet_id, 1, 0, rows))
         for name, gone in changes.deleted_rows.items():
             if gone:
                 requests += delete_rows(self._tab(snapshot, name, requests, create=False), gone)
@@ -370,6 +381,17 @@ class GoogleSheetsBackend:
         appends["Runs"] = runs
         requests += self._appends(snapshot, appends)
         return requests, board
+
+    def _replacement(
+        self, snapshot: _Snapshot, name: str, records: list[Record], requests: list[dict[str, Any]]
+    ) -> tuple[TabInfo, list[list[CellValue]]]:
+        """Clear the data rows of tab `name` (grown to fit); the new rows, laid out by header."""
+        info = self._tab(snapshot, name, requests, create=True)
+        rows = self._rows(info, records, requests)
+        requests.append(clear_below_header(info.sheet_id))
+        if 1 + len(rows) > info.row_count:
+            requests.append(grow(info, "ROWS", 1 + len(rows) - info.row_count))
+        return info, rows
 
     def _appends(
         self, snapshot: _Snapshot, appends: dict[str, list[Record]]
@@ -411,21 +433,19 @@ class GoogleSheetsBackend:
         sheet_id = new_sheet_id(snapshot.sheet_ids, self.spreadsheet_id, name)
         snapshot.sheet_ids.add(sheet_id)
         info = TabInfo(sheet_id, spec.name if spec else name, 1000, max(len(headers), 1), 1)
-        requests.append(
-            {
-                "addSheet": {
-                    "properties": {
-                        "sheetId": sheet_id,
-                        "title": info.title,
-                        "gridProperties": {
-                            "rowCount": info.row_count,
-                            "columnCount": info.column_count,
-                            "frozenRowCount": 1,
-                        },
-                    }
-                }
-            }
-        )
+        properties: dict[str, Any] = {
+            "sheetId": sheet_id,
+            "title": info.title,
+            "gridProperties": {
+                "rowCount": info.row_count,
+                "columnCount": info.column_count,
+                "frozenRowCount": 1,
+            },
+        }
+        position = sheet.position_of(info.title)
+        if position is not None:
+            properties["index"] = position
+        requests.append({"addSheet": {"properties": properties}})
         if headers:
             requests.append(set_cells(sheet_id, 0, 0, [list(headers)]))
         info.read_header(list(headers))
@@ -441,12 +461,13 @@ class GoogleSheetsBackend:
         """
         cells = snapshot.cells
         for name, records in changes.appends.items():
-            info = snapshot.tabs[normalise(name)] if records else None
+            info = snapshot.tabs.get(normalise(name)) if records else None
             if info is not None:
                 cells += max(0, info.last_row + len(records) - info.row_count) * info.column_count
         for name, records in changes.replacements.items():
-            info = snapshot.tabs[normalise(name)]
-            cells += max(0, 1 + len(records) - info.row_count) * info.column_count
+            info = snapshot.tabs.get(normalise(name))
+            if info is not None:
+                cells += max(0, 1 + len(records) - info.row_count) * info.column_count
         if cells > CELL_LIMIT:
             raise SheetLimitError(self.location, cells, CELL_LIMIT)
 

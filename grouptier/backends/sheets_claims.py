@@ -22,6 +22,7 @@ from typing import Any
 from grouptier.backends.base import ChangeSet, Record
 from grouptier.backends.sheets_requests import TabInfo
 from grouptier.cells import CellValue, column_letter, normalise
+from grouptier.sheet import STATUS
 
 __all__ = [
     "CHANGED",
@@ -92,10 +93,11 @@ def runs_rows(rows: list[list[CellValue]]) -> Iterator[tuple[int, RunRow]]:
 
 
 def log_only(changes: ChangeSet) -> bool:
-    """Only `Runs` rows, none a processed cycle: the record of a run that changed nothing."""
+    """Only `Runs` rows (none a processed cycle) and the Status row: a run that changed nothing."""
     runs = changes.appends.get("Runs", [])
     others = any(records for name, records in changes.appends.items() if name != "Runs")
-    touches = changes.cell_updates or changes.replacements or any(changes.deleted_rows.values())
+    replaced = any(normalise(name) != normalise(STATUS.name) for name in changes.replacements)
+    touches = changes.cell_updates or replaced or any(changes.deleted_rows.values())
     return (
         bool(runs) and not others and not touches and all(r.get("status") != "done" for r in runs)
     )

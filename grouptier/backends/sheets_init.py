@@ -60,6 +60,9 @@ def _new_tab(spec: sheet.TabSpec, sheet_id: int, rows: list[Record]) -> list[Req
     }
     if spec.tool_owned:
         properties["tabColor"] = TOOL_TAB_COLOUR
+    position = sheet.position_of(spec.name)
+    if position is not None:
+        properties["index"] = position
     requests: list[Request] = [{"addSheet": {"properties": properties}}]
     header = set_cells(sheet_id, 0, 0, [list[CellValue](spec.headers)])
     for cell in header["updateCells"]["rows"][0]["values"]:

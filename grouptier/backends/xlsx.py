@@ -435,7 +435,12 @@ def _fitted(reference: str, last_row: int) -> str:
 
 
 def _new_tab(workbook: Any, spec: TabSpec) -> Any:
-    worksheet = workbook.create_sheet(spec.name)
+    position = sheet.position_of(spec.name)
+    active = workbook.active if workbook.worksheets else None
+    worksheet = workbook.create_sheet(spec.name, position)
+    if active is not None and position is not None:
+        # The index of the active tab would now point at another tab than the one selected.
+        workbook.active = workbook.worksheets.index(active)
     for index, column in enumerate(spec.columns, start=1):
         header = worksheet.cell(1, index, column.name)
         header.font = Font(bold=True)
