@@ -48,6 +48,11 @@ class TabSpec:
         return [column.name for column in self.columns]
 
 
+def _columns(*names_and_widths: tuple[str, int]) -> tuple[Column, ...]:
+    """Plain text columns of a tool-owned tab, each with its width."""
+    return tuple(Column(name, width=width) for name, width in names_and_widths)
+
+
 SETTINGS = TabSpec(
     "Settings",
     (Column("setting", True, width=26), Column("value", True, width=18), Column("notes", width=60)),
@@ -117,110 +122,92 @@ TEMPLATES = TabSpec(
 )
 MOVES = TabSpec(
     "Moves",
-    tuple(
-        Column(name, width=width)
-        for name, width in (
-            ("cycle", 7),
-            ("run_at", 20),
-            ("member_id", 18),
-            ("name", 22),
-            ("from_group", 16),
-            ("to_group", 16),
-            ("kind", 12),
-            ("score", 8),
-            ("rank", 7),
-            ("reason", 80),
-            ("done", 7),
-        )
+    _columns(
+        ("cycle", 7),
+        ("run_at", 20),
+        ("member_id", 18),
+        ("name", 22),
+        ("from_group", 16),
+        ("to_group", 16),
+        ("kind", 12),
+        ("score", 8),
+        ("rank", 7),
+        ("reason", 80),
+        ("done", 7),
     ),
     tool_owned=True,
 )
 LEADERBOARD = TabSpec(
     "Leaderboard",
-    tuple(
-        Column(name, width=width)
-        for name, width in (
-            ("cycle", 7),
-            ("group", 16),
-            ("rank", 7),
-            ("member_id", 18),
-            ("name", 22),
-            ("score", 8),
-            ("messages", 10),
-            ("messages_counted", 10),
-            ("active_days", 11),
-            ("content", 9),
-            ("invites", 9),
-            ("outcome", 14),
-            ("note", 60),
-        )
+    _columns(
+        ("cycle", 7),
+        ("group", 16),
+        ("rank", 7),
+        ("member_id", 18),
+        ("name", 22),
+        ("score", 8),
+        ("messages", 10),
+        ("messages_counted", 10),
+        ("active_days", 11),
+        ("content", 9),
+        ("invites", 9),
+        ("outcome", 14),
+        ("note", 60),
     ),
     tool_owned=True,
 )
 MESSAGES = TabSpec(
     "Messages",
-    tuple(
-        Column(name, width=width)
-        for name, width in (
-            ("date", 12),
-            ("group", 16),
-            ("kind", 14),
-            ("member_id", 18),
-            ("text", 80),
-            ("posted", 8),
-        )
+    _columns(
+        ("date", 12),
+        ("group", 16),
+        ("kind", 14),
+        ("member_id", 18),
+        ("text", 80),
+        ("posted", 8),
     ),
     tool_owned=True,
 )
 RUNS = TabSpec(
     "Runs",
-    tuple(
-        Column(name, width=width)
-        for name, width in (
-            ("run_id", 14),
-            ("cycle", 7),
-            ("started_at", 20),
-            ("finished_at", 20),
-            ("trigger", 10),
-            ("status", 10),
-            ("summary", 60),
-            ("error", 80),
-        )
+    _columns(
+        ("run_id", 14),
+        ("cycle", 7),
+        ("started_at", 20),
+        ("finished_at", 20),
+        ("trigger", 10),
+        ("status", 10),
+        ("summary", 60),
+        ("error", 80),
     ),
     tool_owned=True,
 )
 HISTORY = TabSpec(
     "History",
-    tuple(
-        Column(name, width=width)
-        for name, width in (
-            ("cycle", 7),
-            ("window_start", 12),
-            ("window_end", 12),
-            ("member_id", 18),
-            ("group", 16),
-            ("messages", 10),
-            ("messages_counted", 10),
-            ("active_days", 11),
-            ("content", 9),
-            ("invites", 9),
-            ("rows", 7),
-        )
+    _columns(
+        ("cycle", 7),
+        ("window_start", 12),
+        ("window_end", 12),
+        ("member_id", 18),
+        ("group", 16),
+        ("messages", 10),
+        ("messages_counted", 10),
+        ("active_days", 11),
+        ("content", 9),
+        ("invites", 9),
+        ("rows", 7),
     ),
     tool_owned=True,
 )
 
 STATUS = TabSpec(
     "Status",
-    tuple(
-        Column(name, width=width)
-        for name, width in (
-            ("updated_at", 20),
-            ("status", 10),
-            ("cycle", 7),
-            ("summary", 70),
-            ("what_to_do", 80),
-        )
+    _columns(
+        ("updated_at", 20),
+        ("status", 10),
+        ("cycle", 7),
+        ("summary", 70),
+        ("what_to_do", 80),
     ),
     tool_owned=True,
 )

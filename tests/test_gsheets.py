@@ -266,29 +266,35 @@ class HeldBackend:
         self.inner.write(changes)
 
 
-def test_two_interleaved_runs_apply_the_cycle_once(fake: SheetsFake, ladder: SheetBuilder) -> None:
-    load_workbook(fake, ladder.workbook())
+def start_held_run(fake: SheetsFake) -> tuple[HeldBackend, threading.Thread, list[Any]]:
+    """A cycle on its own thread, held between its read and its write; its result or error."""
     held = HeldBackend(open_sheet(fake))
-    outcome: dict[str, Any] = {}
+    outcome: list[Any] = []
 
     def first() -> None:
         try:
-            outcome["first"] = cycle(held)  # type: ignore[arg-type]
+            outcome.append(cycle(held))  # type: ignore[arg-type]
         except SheetBusyError as error:
-            outcome["first"] = error
+            outcome.append(error)
 
     thread = threading.Thread(target=first)
     thread.start()
     assert held.read_done.wait(10)
-    outcome["second"] = cycle(open_sheet(fake))  # runs whole while the first is held
+    return held, thread, outcome
+
+
+def test_two_interleaved_runs_apply_the_cycle_once(fake: SheetsFake, ladder: SheetBuilder) -> None:
+    load_workbook(fake, ladder.workbook())
+    held, thread, first = start_held_run(fake)
+    second = cycle(open_sheet(fake))  # runs whole while the first is held
     held.go_on.set()
     thread.join(10)
-    assert outcome["second"].status == "done"
-    assert isinstance(outcome["first"], SheetBusyError)
+    assert second.status == "done"
+    assert isinstance(first[0], SheetBusyError)
     runs = fake.values(SHEET_ID, "Runs")[1:]
     assert [row[5] for row in runs] == ["done", "skipped"]
     moves = fake.values(SHEET_ID, "Moves")
-    assert len(moves) == 1 + len(outcome["second"].plans[0].moves)
+    assert len(moves) == 1 + len(second.plans[0].moves)
 
 
 def test_a_live_claim_blocks_and_an_expired_one_does_not(
@@ -374,18 +380,7 @@ def test_an_import_between_a_runs_read_and_write_makes_the_run_give_way(
     fake: SheetsFake, ladder: SheetBuilder
 ) -> None:
     load_workbook(fake, ladder.workbook())
-    held = HeldBackend(open_sheet(fake))
-    outcome: list[Any] = []
-
-    def first() -> None:
-        try:
-            outcome.append(cycle(held))  # type: ignore[arg-type]
-        except SheetBusyError as error:
-            outcome.append(error)
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert held.read_done.wait(10)
+    held, thread, outcome = start_held_run(fake)
     importer = open_sheet(fake)
     with importer.lock():
         importer.read()
@@ -423,18 +418,7 @@ def test_rows_inserted_by_hand_during_a_run_make_it_give_way(
     fake: SheetsFake, ladder: SheetBuilder
 ) -> None:
     load_workbook(fake, ladder.workbook())
-    held = HeldBackend(open_sheet(fake))
-    outcome: list[Any] = []
-
-    def first() -> None:
-        try:
-            outcome.append(cycle(held))  # type: ignore[arg-type]
-        except SheetBusyError as error:
-            outcome.append(error)
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert held.read_done.wait(10)
+    held, thread, outcome = start_held_run(fake)
     members = fake.books[SHEET_ID].tab("Members")
     members.rows.insert(1, ["+440000000000", "Added by hand", "General"])  # a manager's edit
     before = fake.values(SHEET_ID, "Members")
