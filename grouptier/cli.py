@@ -135,7 +135,10 @@ def demo(out: Path) -> None:
     report = run_demo(out)
     console = stdout()
     show_run(console, report, str(out))
-    console.print(f"Open {out} to see Moves, Leaderboard, Members, Messages and Runs.")
+    console.print(
+        f"Open {out}: the Status tab says what to do next; Moves, Leaderboard, "
+        "Members and Messages hold the rest."
+    )
 
 
 @main.command()
