@@ -154,8 +154,11 @@ def outbox_for(
 
 def overrides_of(community: Community, raw: RawWorkbook) -> list[Override]:
     """The Templates tab's rows as overrides, each knowing the cell of its text."""
+    if community.templates.empty:
+        return []
+    # Read again only for the column letters, so an error can name the text's cell.
     table = read_table(raw, TEMPLATES, [])
-    if table is None or community.templates.empty:
+    if table is None:
         return []
     return [
         Override(
