@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from grouptier.community import Community, load_community
+from grouptier.columns import day_column
+from grouptier.community import Community, load_community, python_text
 from grouptier.cycle import plan_cycles
 from grouptier.schedule import cycle_window
 from grouptier.scoring import score_members
@@ -100,11 +101,12 @@ def build(members: int, rows: int, seed: int) -> Synthetic:
     # The small tabs go through the real loader so their types are the loader's own;
     # Members and Activity are typed here exactly as `_read_tab` types them.
     small = load_community(_workbook(groups, [], []))
-    community = replace(
-        small,
-        members=_typed(member_cells, _MEMBER_COLUMNS, status_default="active"),
-        activity=_typed(activity_cells, ACTIVITY.headers),
-    )
+    with python_text():
+        community = replace(
+            small,
+            members=_typed(member_cells, _MEMBER_COLUMNS, status_default="active"),
+            activity=_typed(activity_cells, ACTIVITY.headers),
+        )
     return Synthetic(community, workbook)
 
 
@@ -208,8 +210,11 @@ def _typed(
 ) -> pd.DataFrame:
     """The frame `community._read_tab` builds: one list per column, then `sheet_row`."""
     data: dict[str, list[Any]] = {name: [r.get(name) for r in records] for name in columns}
+    if "date" in data:
+        data["date"] = day_column(data["date"])
     if "kol" in data:
-        data["extra_groups"] = [tuple(filter(None, [text])) for text in data["extra_groups"]]
+        for name in ("extra_groups", "aliases"):
+            data[name] = [tuple(filter(None, [text])) for text in data[name]]
         data["status"] = [status or status_default for status in data["status"]]
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(records)))
     frame["sheet_row"] = list(range(2, len(records) + 2))

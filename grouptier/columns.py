@@ -8,7 +8,11 @@ second, vectorised set of rules beside the ones in `cells`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TypeVar
+
+import numpy as np
+import pandas as pd
 
 from grouptier.cells import CellError, CellValue
 
@@ -42,3 +46,16 @@ def _attempt(parse: Callable[[CellValue], T], value: CellValue) -> T | CellError
         return parse(value)
     except CellError as error:
         return error
+
+
+def day_column(days: Sequence[date | None]) -> np.ndarray:
+    """Calendar days as a `datetime64[D]` array, NaT where there is none.
+
+    The rules compare and subtract a million Activity dates per cycle; as
+    `datetime64` that is one vectorised step instead of a Python call per row.
+    """
+    # numpy converts date objects one slow call at a time: convert each distinct day once.
+    codes, distinct = pd.factorize(pd.Series(days, dtype=object))
+    stamps = np.array([*distinct, None], dtype="datetime64[D]")  # code -1 (no day): NaT
+    by_row: np.ndarray = stamps[codes]
+    return by_row

@@ -14,6 +14,7 @@ the row number):
             extra_groups (tuple of names), status, aliases (tuple of the names
             the member shows under in chat exports)
 - activity: date, member_id, group, messages, active_days, content, invites, source
+            (date as datetime64: the rules work on a million of them at once)
 - history:  cycle, member_id, group, messages, messages_counted, active_days, content, invites
 - topics:   week_of, group, title, prompt, host
 - runs:     run_id, cycle, status, started_at, finished_at
@@ -22,6 +23,7 @@ the row number):
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 
@@ -41,7 +43,7 @@ from grouptier.cells import (
     parse_text,
     parse_yes_no,
 )
-from grouptier.columns import parse_column
+from grouptier.columns import day_column, parse_column
 from grouptier.errors import InvalidSheetError, Problem
 from grouptier.settings import Settings, read_settings
 from grouptier.sheet import (
@@ -80,6 +82,21 @@ class Community:
 
 def load_community(workbook: RawWorkbook) -> Community:
     """Check every tab and return the typed community, or raise with all problems."""
+    with python_text():
+        return _load(workbook)
+
+
+def python_text() -> AbstractContextManager[None]:
+    """Store the text columns of new tables as Python strings, with or without pyarrow.
+
+    pandas keeps text in pyarrow when it happens to be installed, and the
+    rules' lookups of a million member ids then cost several times more;
+    one storage keeps their speed the same on every machine.
+    """
+    return pd.option_context("mode.string_storage", "python")  # type: ignore[no-any-return]
+
+
+def _load(workbook: RawWorkbook) -> Community:
     problems: list[Problem] = []
     tables = {spec.name: read_table(workbook, spec, problems) for spec in _TABS}
     settings = read_settings(tables["Settings"], problems) if tables["Settings"] else None
@@ -318,6 +335,7 @@ def _read_activity(
     activity = _read_tab(table, parsers, problems, required=("date", "member_id"))
     if activity is None or table is None:
         return None
+    activity["date"] = day_column(activity["date"].tolist())
     if member_ids is not None:
         unknown = ~activity["member_id"].isin(member_ids) & activity["member_id"].notna()
         for member_id, row in zip(

@@ -213,18 +213,18 @@ def plan_cycles(community: Community, cycles: list[int]) -> tuple[list[CyclePlan
 
 def apply_moves(members: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     """Members after a cycle's moves: new groups, rewarded extra groups."""
-    members = members.copy()
-    position = {member_id: i for i, member_id in enumerate(members["member_id"].tolist())}
-    groups, extras = members["group"].tolist(), members["extra_groups"].tolist()
-    for move in moves.itertuples():
-        at = position[str(move.member_id)]
-        if move.kind in {"promote", "demote", "return"}:
-            groups[at] = str(move.to_group)
-            extras[at] = tuple(name for name in extras[at] if name != move.to_group)
-        elif move.kind == "reward":
-            extras[at] = (*extras[at], str(move.to_group))
-    members["group"], members["extra_groups"] = groups, extras
-    return members
+    groups = members["group"].to_numpy(dtype=object, copy=True)
+    extras = members["extra_groups"].to_numpy(dtype=object, copy=True)
+    positions = pd.Index(members["member_id"]).get_indexer(moves["member_id"])
+    for at, kind, to_group in zip(positions, moves["kind"], moves["to_group"], strict=True):
+        if kind in {"promote", "demote", "return"}:
+            groups[at] = to_group
+            extras[at] = tuple(name for name in extras[at] if name != to_group)
+        elif kind == "reward":
+            extras[at] = (*extras[at], to_group)
+    return members.assign(
+        group=pd.Series(groups, members.index, members["group"].dtype), extra_groups=extras
+    )
 
 
 def _dry_run_of(community: Community, run_id: str, cycle: int, today: date) -> RunReport:

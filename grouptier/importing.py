@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from grouptier.backends.base import Backend, ChangeSet, Record
@@ -173,12 +174,13 @@ def _rolled_up_until(community: Community) -> date | None:
 def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> list[int]:
     if not days or activity.empty:
         return []
-    first, last = days[0], days[-1]
+    first, last = np.datetime64(days[0]), np.datetime64(days[-1])
+    dates = activity["date"].to_numpy()
     chosen = activity[
         (activity["group"] == group)
         & activity["source"].astype(str).str.startswith(SOURCE_PREFIX)
-        & (activity["date"] >= first)
-        & (activity["date"] <= last)
+        & (dates >= first)
+        & (dates <= last)
     ]
     return sorted(int(row) for row in chosen["sheet_row"])
 

@@ -1,7 +1,7 @@
 """Activity scores: what each member did in one cycle's window, and the score it earns.
 
-`score_members` returns one row per member (left members included) with the
-columns
+`score_members` returns one row per member (left members included), in the
+order of `members`, with the columns
 
     member_id, messages, messages_counted, active_days, content, invites,
     rows, score
@@ -11,18 +11,28 @@ columns
 A row with several `active_days` (a hand-entered summary) may count up to
 the cap for each of its days. Blank `active_days` counts the row's day as
 active when the row records any activity.
+
+A cycle scores a million Activity rows, so the work is done on numpy arrays:
+each row gets a slot (one member on one day), the slots are summed with
+`bincount`, and the cap is applied per slot.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from grouptier.schedule import Window
 from grouptier.settings import Settings
 
 FIGURES = ["messages", "messages_counted", "active_days", "content", "invites", "rows"]
-_USED = ["member_id", "date", "messages", "active_days", "content", "invites"]
+ONE_DAY = np.timedelta64(1, "D")
+_SUMMED = ("messages", "content", "invites")
+_COUNTS = (*_SUMMED, "active_days")
 
 
 def score_members(
@@ -33,42 +43,69 @@ def score_members(
     settings: Settings,
 ) -> pd.DataFrame:
     """Per-member figures and score for `window` (activity rows plus rolled-up history)."""
-    # Compare the raw object array: pandas' own comparison of object columns costs
-    # several times more, and only the columns the totals use are copied.
-    dates = activity["date"].to_numpy()
-    in_window = activity.loc[(dates >= window.start) & (dates <= window.end), _USED]
-    daily = daily_totals(in_window, settings.daily_message_cap)
-    figures = daily.groupby("member_id", sort=False)[FIGURES].sum()
-    rolled = history[history["cycle"] == window.cycle]
-    if not rolled.empty:
-        rolled = rolled.groupby("member_id", sort=False)[FIGURES].sum()
-        figures = figures.add(rolled, fill_value=0)
-    scores = (
-        pd.DataFrame({"member_id": members["member_id"]})
-        .merge(figures, how="left", left_on="member_id", right_index=True)
-        .fillna(dict.fromkeys(FIGURES, 0))
-        .astype(dict.fromkeys(FIGURES, "int64"))
-    )
+    ids = pd.Index(members["member_id"])
+    inside = _rows_in(activity["date"], window)
+    who = ids.get_indexer(activity["member_id"].to_numpy()[inside])
+    rows = inside[who >= 0]  # rows of ids no longer in Members count for nobody
+    days = (window.end - window.start).days + 1
+    slots = who[who >= 0] * days + day_numbers(activity["date"].to_numpy()[rows], window.start)
+    counts = {name: activity[name].to_numpy()[rows] for name in _COUNTS}
+    daily = daily_totals(slots, len(ids) * days, counts, settings.daily_message_cap)
+    figures = {name: totals.reshape(len(ids), days).sum(axis=1) for name, totals in daily.items()}
+    _add_history(figures, ids, history[history["cycle"] == window.cycle])
+    scores = pd.DataFrame({"member_id": ids, **figures})
     scores["score"] = _weighted(scores, settings)
-    return scores.reset_index(drop=True)
+    return scores
+
+
+def _rows_in(dates: pd.Series, window: Window) -> np.ndarray:
+    days = dates.to_numpy()
+    inside = (days >= np.datetime64(window.start)) & (days <= np.datetime64(window.end))
+    return np.flatnonzero(inside)
 
 
 def daily_totals(
-    rows: pd.DataFrame, cap: int, by: tuple[str, ...] = ("member_id",)
-) -> pd.DataFrame:
-    """One row per `by` and day, the cap applied to the day's messages."""
-    counts = rows[[*by, "date", "messages", "content", "invites"]].copy()
+    slots: np.ndarray, size: int, rows: Mapping[str, ArrayLike], cap: int
+) -> dict[str, np.ndarray]:
+    """The FIGURES of each slot (one member on one day, numbered 0 to `size` - 1), capped.
+
+    `slots` gives each row of `rows` (the Activity columns `_COUNTS`) its
+    slot; every slot gets a total, 0 when no row has it.
+    """
+    counts = {name: np.asarray(rows[name], dtype="int64") for name in _SUMMED}
+    given = np.asarray(rows["active_days"], dtype="float64")  # blank: NaN
     any_activity = (counts["messages"] + counts["content"] + counts["invites"]) > 0
-    given = pd.to_numeric(rows["active_days"], errors="coerce").to_numpy("float64", na_value=np.nan)
-    counts["active_days"] = np.where(np.isnan(given), any_activity, given).astype("int64")
-    counts["rows"] = 1
-    # One grouper for both aggregations: factorising the keys is most of the cost.
-    grouped = counts.groupby([*by, "date"], sort=False)
-    daily = grouped[["messages", "content", "invites", "rows"]].sum()
-    daily.insert(1, "active_days", grouped["active_days"].max())
-    day_cap = cap * np.maximum(daily["active_days"].to_numpy(), 1)
-    daily["messages_counted"] = np.minimum(daily["messages"].to_numpy(), day_cap)
-    return daily.reset_index()
+    active = np.where(np.isnan(given), any_activity, given).astype("int64")
+    totals = {name: _summed(slots, values, size) for name, values in counts.items()}
+    # A day is active once, however many rows record it: the largest claim of its rows.
+    totals["active_days"] = np.zeros(size, dtype="int64")
+    np.maximum.at(totals["active_days"], slots, active)
+    totals["rows"] = np.bincount(slots, minlength=size)
+    day_cap = cap * np.maximum(totals["active_days"], 1)
+    totals["messages_counted"] = np.minimum(totals["messages"], day_cap)
+    return {name: totals[name] for name in FIGURES}
+
+
+def _summed(slots: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    # bincount sums in float64, exact for any count below 2**53.
+    return np.bincount(slots, weights=values, minlength=size).astype("int64")
+
+
+def _add_history(figures: dict[str, np.ndarray], ids: pd.Index, rolled: pd.DataFrame) -> None:
+    """Add the cycle's History rows (activity already rolled up) to each member's figures."""
+    if rolled.empty:
+        return
+    who = ids.get_indexer(rolled["member_id"])
+    known = who >= 0
+    for name in FIGURES:
+        values = rolled[name].to_numpy("int64")[known]
+        figures[name] += _summed(who[known], values, len(ids))
+
+
+def day_numbers(days: ArrayLike, since: date) -> np.ndarray:
+    """Each datetime64 day as its number of days after `since`."""
+    numbers: np.ndarray = (np.asarray(days) - np.datetime64(since)) // ONE_DAY
+    return numbers
 
 
 def _weighted(figures: pd.DataFrame, settings: Settings) -> pd.Series:

@@ -22,14 +22,15 @@ Output tables:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from grouptier.ranking import protections, rank_members, runs_of
 from grouptier.reasons import figures_text, ordinal, plural, score_text, tie_text
 from grouptier.schedule import Window
 from grouptier.settings import Settings
@@ -42,9 +43,14 @@ LEADERBOARD_COLUMNS = [
     "cycle", "group", "rank", "member_id", "name", "score", "messages", "messages_counted",
     "active_days", "content", "invites", "outcome", "note",
 ]  # fmt: skip
-_LAST_JOIN = 10**9  # members without a join date rank after every dated one
 
 Row = Mapping[str, Any]  # one member of the roster, as plain Python values
+# The roster columns the rules read member by member.
+_WALKED = (
+    "member_id", "name", "group", "score", "rank", "group_size", "sheet_row", "messages",
+    "messages_counted", "active_days", "content", "invites", "joined_on", "join_key",
+    "extra_groups", "protected",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,60 +61,6 @@ class CyclePlan:
     moves: pd.DataFrame
     leaderboard: pd.DataFrame
     warnings: tuple[str, ...]
-
-
-def rank_members(members: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """Members still in the community with their figures, ranked within their group.
-
-    The ranking rule: score, then active days, then content posts (higher
-    first), then the earlier join date, then member id.
-    """
-    roster = members[members["status"] != "left"].merge(scores, on="member_id", how="left")
-    roster["join_key"] = _join_keys(roster["joined_on"])
-    roster = roster.sort_values(
-        ["group", "score", "active_days", "content", "join_key", "member_id"],
-        ascending=[True, False, False, False, True, True],
-        kind="stable",
-    )
-    roster["rank"] = roster.groupby("group", sort=False).cumcount() + 1
-    roster["group_size"] = roster.groupby("group", sort=False)["rank"].transform("size")
-    return roster.reset_index(drop=True)
-
-
-def _join_keys(joined_on: pd.Series) -> np.ndarray:
-    """Each join date as a day number, `_LAST_JOIN` where there is none."""
-    # A few hundred distinct dates among tens of thousands of members: convert each once.
-    codes, days = pd.factorize(joined_on)
-    keys = [day.toordinal() if isinstance(day, date) else _LAST_JOIN for day in days]
-    by_member: np.ndarray = np.array([*keys, _LAST_JOIN], dtype="int64")[codes]  # -1: no date
-    return by_member
-
-
-def protections(roster: pd.DataFrame, window: Window, settings: Settings) -> list[str]:
-    """Why each member may not be moved down ('' when nothing protects them).
-
-    Staff first, then KOL, locked, and last a newcomer still in the grace period.
-    """
-    reasons = _newcomer_notes(roster["joined_on"], window, settings)
-    # Few members are protected: find them with whole-column tests, then write their reason.
-    for column, reason in (("locked", "locked"), ("kol", "KOL")):
-        for position in np.flatnonzero(roster[column].to_numpy(dtype=bool)):
-            reasons[position] = reason
-    roles = roster["role"]
-    for position in np.flatnonzero((roles != "").to_numpy(dtype=bool)):
-        reasons[position] = f"staff ({roles.iloc[position]})"
-    return reasons
-
-
-def _newcomer_notes(joined_on: pd.Series, window: Window, settings: Settings) -> list[str]:
-    codes, days = pd.factorize(joined_on)  # each distinct join date is checked once
-    notes = [
-        f"newcomer (joined {day:%Y-%m-%d})"
-        if isinstance(day, date) and (window.end - day).days < settings.newcomer_grace_days
-        else ""
-        for day in days
-    ]
-    return list(np.array([*notes, ""], dtype=object)[codes])  # code -1: no join date
 
 
 def plan_cycle(
@@ -124,7 +76,11 @@ def plan_cycle(
 
 
 class _Planner:
-    """The working state of one cycle's decisions: seats taken, who has moved."""
+    """The working state of one cycle's decisions: seats taken, who has moved.
+
+    Members are known by their position in the roster, which is sorted by
+    group and rank, so each group is one run of positions.
+    """
 
     def __init__(
         self, roster: pd.DataFrame, groups: pd.DataFrame, window: Window, settings: Settings
@@ -132,23 +88,32 @@ class _Planner:
         self.window = window
         self.settings = settings
         self.groups = {str(group["name"]): group for group in groups.to_dict("records")}
+        self.capacity = {name: int(group["capacity"]) for name, group in self.groups.items()}
         self.max_level = int(groups["level"].max())
         self.names_by_level: dict[int, list[str]] = {}
         for name, group in self.groups.items():
             self.names_by_level.setdefault(group["level"], []).append(name)
         roster["protected"] = protections(roster, window, settings)
-        self.roster = roster.reset_index(drop=True)
-        # The rules walk members one by one: plain lists indexed by roster position,
-        # and each group's positions in rank order, instead of one frame per group.
-        self.values = {name: self.roster[name].tolist() for name in self.roster.columns}
-        by_group = self.roster.groupby("group", sort=False)
-        self.positions = {str(n): p.tolist() for n, p in by_group.indices.items()}
-        rows = by_group["rows"].sum()
-        self.active = {str(name) for name in rows.index[rows > 0]}
-        self.seats = self._seats_taken(roster)
+        self.roster = roster
+        # The rules walk members one by one (plain lists) and pick them from whole
+        # groups at a time (numpy arrays), both indexed by roster position.
+        self.values = {name: roster[name].tolist() for name in _WALKED}
+        self.scores = roster["score"].to_numpy()
+        self.unprotected = roster["protected"].to_numpy() == ""
+        self.unlocked = ~roster["locked"].to_numpy(dtype=bool)
+        starts, sizes = runs_of(pd.factorize(roster["group"])[0])
+        rows = roster["rows"].to_numpy()
+        self.bounds = {
+            self.values["group"][start]: (start, start + size)
+            for start, size in zip(starts.tolist(), sizes.tolist(), strict=True)
+        }
+        self.active = {
+            self.values["group"][start] for start in starts[np.add.reduceat(rows, starts) > 0]
+        }
+        self.seats = self._seats_taken()
         self.moves: list[dict[str, object]] = []
-        self.moved: set[str] = set()
-        self.outcomes: dict[str, tuple[str, str]] = {}
+        self.moved: set[int] = set()
+        self.outcomes: dict[int, tuple[str, str]] = {}
         self.warnings: list[str] = []
 
     def plan(self) -> CyclePlan:
@@ -165,11 +130,10 @@ class _Planner:
 
     # -- seats and groups ---------------------------------------------------------------------
 
-    def _seats_taken(self, roster: pd.DataFrame) -> dict[str, int]:
+    def _seats_taken(self) -> dict[str, int]:
         seats = dict.fromkeys(self.groups, 0)
-        for name, count in roster["group"].value_counts().items():
-            seats[str(name)] = int(count)
-        for extra in roster["extra_groups"]:
+        seats.update(Counter(self.values["group"]))
+        for extra in self.values["extra_groups"]:
             for name in extra:
                 seats[name] += 1
         return seats
@@ -178,7 +142,7 @@ class _Planner:
         return self.names_by_level.get(level, [])
 
     def _room(self, name: str) -> int:
-        return int(self.groups[name]["capacity"]) - self.seats[name]
+        return self.capacity[name] - self.seats[name]
 
     def _destination(self, level: int, exclude: Iterable[str] = ()) -> str | None:
         """The group of `level` with the most room left (first in the sheet on a tie)."""
@@ -195,20 +159,31 @@ class _Planner:
     def _has_activity(self, name: str) -> bool:
         return name in self.active
 
+    def _picked(self, name: str, wanted: Callable[[slice], np.ndarray]) -> list[int]:
+        """Positions of group `name` (in rank order) that `wanted` marks and that have not moved.
+
+        `wanted` gets the group's slice of the roster and marks its members.
+        """
+        start, stop = self.bounds.get(name, (0, 0))
+        found = (start + np.flatnonzero(wanted(slice(start, stop)))).tolist()
+        return [position for position in found if position not in self.moved]
+
     def _row(self, position: int) -> dict[str, Any]:
         """One member of the roster as a dict of plain values."""
-        return {name: values[position] for name, values in self.values.items()}
+        row = {name: values[position] for name, values in self.values.items()}
+        row["position"] = position
+        return row
 
     def _warn_about_sizes(self) -> None:
         for name, group in self.groups.items():
-            seats, capacity = self.seats[name], int(group["capacity"])
+            seats, capacity = self.seats[name], self.capacity[name]
             if seats > capacity:
                 self.warnings.append(f"{name} is above its capacity ({seats}/{capacity})")
             if seats < int(group["min_size"]):
                 self.warnings.append(
                     f"{name} is below its minimum size ({seats}/{group['min_size']})"
                 )
-            if name in self.positions and not self._has_activity(name):
+            if name in self.bounds and not self._has_activity(name):
                 self.warnings.append(
                     f"{name}: no activity recorded this cycle — was its export imported? "
                     "Nobody in it was moved down."
@@ -231,9 +206,9 @@ class _Planner:
                 "sheet_row": member["sheet_row"],
             }
         )
-        self.outcomes[str(member["member_id"])] = (kind, reason)
+        self.outcomes[member["position"]] = (kind, reason)
         if kind in {"promote", "demote", "return"}:
-            self.moved.add(str(member["member_id"]))
+            self.moved.add(member["position"])
             self.seats[str(member["group"])] -= 1
             self.seats[to_group] += 1
         elif kind == "reward":
@@ -243,19 +218,14 @@ class _Planner:
         group = self.groups[name]
         if not self._has_activity(name):
             return
-        positions = self.positions[name]
-        protected, score, member_id = (self.values[k] for k in ("protected", "score", "member_id"))
-        eligible = [
-            i
-            for i in reversed(positions)
-            if protected[i] == ""
-            and score[i] <= group["demote_max_score"]
-            and member_id[i] not in self.moved
-        ]
+        start, stop = self.bounds[name]
+        bar = group["demote_max_score"]
+        eligible = self._picked(name, lambda at: self.unprotected[at] & (self.scores[at] <= bar))
+        eligible.reverse()  # the lowest ranked first
         limit = len(eligible) if group["demote_bottom"] is None else int(group["demote_bottom"])
         chosen, staying = eligible[:limit], eligible[limit:]
         first_staying = self._row(staying[0]) if staying else None
-        idle = sum(score[i] == 0 for i in positions)
+        idle = int(np.count_nonzero(self.scores[start:stop] == 0))
         level = int(group["level"]) + 1
         not_made = 0
         for member in map(self._row, chosen):
@@ -310,7 +280,7 @@ class _Planner:
             destination = self._destination(level - 1)
             if destination is None:
                 next_in_line += 1
-                self.outcomes[str(member["member_id"])] = ("next in line", "no room above")
+                self.outcomes[member["position"]] = ("next in line", "no room above")
                 continue
             partner = cut_partners[str(member["group"])]
             reason = self._promotion_reason(member, partner, destination, kind, level - 1)
@@ -324,14 +294,8 @@ class _Planner:
     def _promotion_candidates(self, name: str) -> tuple[list[int], Row | None]:
         """Positions of the group's members up for promotion, and the first one left out."""
         group = self.groups[name]
-        locked, score, member_id = (self.values[k] for k in ("locked", "score", "member_id"))
-        eligible = [
-            i
-            for i in self.positions.get(name, [])
-            if not locked[i]
-            and score[i] > group["promote_min_score"]
-            and member_id[i] not in self.moved
-        ]
+        bar = group["promote_min_score"]
+        eligible = self._picked(name, lambda at: self.unlocked[at] & (self.scores[at] > bar))
         limit = len(eligible) if group["promote_top"] is None else int(group["promote_top"])
         partner = self._row(eligible[limit]) if limit < len(eligible) else None
         return eligible[:limit], partner
@@ -376,16 +340,15 @@ class _Planner:
 
     def _reward_producers(self) -> None:
         settings = self.settings
-        producers = self.roster[
-            (self.roster["content"] >= settings.reward_min_content)
-            & ~self.roster["member_id"].isin(self.moved)
-        ].sort_values(
-            ["content", "score", "active_days", "join_key", "member_id"],
-            ascending=[False, False, False, True, True],
-            kind="stable",
-        )
+        content = self.roster["content"].to_numpy()
+        producers = [
+            position
+            for position in np.flatnonzero(content >= settings.reward_min_content).tolist()
+            if position not in self.moved
+        ]
+        producers.sort(key=self._reward_order)
         given = 0
-        for position in producers.index:
+        for position in producers:
             if given >= settings.reward_count:
                 break
             level = int(self.groups[str(self.values["group"][position])]["level"]) - 1
@@ -398,6 +361,10 @@ class _Planner:
             member = self._row(position)
             self._move(member, target, "reward", self._reward_reason(member, target, given))
 
+    def _reward_order(self, position: int) -> tuple[Any, ...]:
+        """Most content first, then the ranking rule."""
+        return (-self.values["content"][position], *self._promotion_order(position))
+
     def _reward_reason(self, member: Row, target: str, place: int) -> str:
         link = str(self.groups[target]["invite_link"])
         reason = (
@@ -409,12 +376,13 @@ class _Planner:
 
     def _suggest_kols(self) -> None:
         settings = self.settings
-        strong = self.roster[
-            ~self.roster["kol"]
-            & (self.roster["content"] >= settings.kol_min_content)
-            & (self.roster["invites"] >= settings.kol_min_invites)
-        ]
-        for member in map(self._row, strong.index):
+        roster = self.roster
+        strong = (
+            ~roster["kol"].to_numpy(dtype=bool)
+            & (roster["content"].to_numpy() >= settings.kol_min_content)
+            & (roster["invites"].to_numpy() >= settings.kol_min_invites)
+        )
+        for member in map(self._row, np.flatnonzero(strong).tolist()):
             reason = (
                 f"{plural(int(member['content']), 'content post')} and "
                 f"{plural(int(member['invites']), 'invite')} this cycle (thresholds "
@@ -425,20 +393,19 @@ class _Planner:
     # -- leaderboard ---------------------------------------------------------------------------
 
     def _leaderboard(self) -> pd.DataFrame:
-        board = self.roster.copy()
-        board["cycle"] = self.window.cycle
-        board["outcome"], board["note"] = self._outcomes_and_notes()
-        board = board.sort_values(["group", "rank"], kind="stable")
-        return board[LEADERBOARD_COLUMNS].reset_index(drop=True)
+        board = self.roster[[name for name in LEADERBOARD_COLUMNS if name in self.roster]]
+        outcomes, notes = self._outcomes_and_notes()
+        board = board.assign(cycle=self.window.cycle, outcome=outcomes, note=notes)
+        return board[LEADERBOARD_COLUMNS]  # the roster's order: by group, then rank
 
     def _outcomes_and_notes(self) -> tuple[list[str], list[str]]:
         """Each member's outcome ('stays' unless decided) and its note, in roster order."""
         outcomes, notes = ["stays"] * len(self.roster), [""] * len(self.roster)
         group, score, protected = (self.values[k] for k in ("group", "score", "protected"))
-        for i in np.flatnonzero((self.roster["protected"] != "").to_numpy(dtype=bool)):
+        for i in np.flatnonzero(~self.unprotected).tolist():
             idle_bar = self.groups.get(group[i], {}).get("demote_max_score")
             if idle_bar is not None and score[i] <= idle_bar:
                 notes[i] = f"not moved down: {protected[i]}"
-        for i in np.flatnonzero(self.roster["member_id"].isin(list(self.outcomes)).to_numpy()):
-            outcomes[i], notes[i] = self.outcomes[self.values["member_id"][i]]
+        for i, (outcome, note) in self.outcomes.items():
+            outcomes[i], notes[i] = outcome, note
         return outcomes, notes
