@@ -32,9 +32,9 @@ def silent_members_warning(community: Community) -> list[str]:
 
 def idle_staff_warning(members: pd.DataFrame, scores: pd.DataFrame) -> list[str]:
     """Staff with no activity in the scored cycle: the playbook's first sign of a leaving helper."""
-    idle = set(scores.loc[scores["rows"] == 0, "member_id"].tolist())
-    staff = members[(members["role"] != "") & (members["status"] != "left")]
-    idle_staff = staff[_mask(member_id in idle for member_id in staff["member_id"].tolist())]
+    staff = members[(members["role"].to_numpy() != "") & (members["status"].to_numpy() != "left")]
+    idle = scores.loc[(scores["rows"] == 0) & scores["member_id"].isin(staff["member_id"])]
+    idle_staff = staff[staff["member_id"].isin(idle["member_id"])]
     if idle_staff.empty:
         return []
     return [
