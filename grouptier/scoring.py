@@ -48,10 +48,14 @@ def score_members(
     who = ids.get_indexer(activity["member_id"].to_numpy()[inside])
     rows = inside[who >= 0]  # rows of ids no longer in Members count for nobody
     days = (window.end - window.start).days + 1
-    slots = who[who >= 0] * days + day_numbers(activity["date"].to_numpy()[rows], window.start)
+    member_days = who[who >= 0] * days + day_numbers(
+        activity["date"].to_numpy()[rows], window.start
+    )
+    slots, occupied = _numbered(member_days, len(ids) * days)
     counts = {name: activity[name].to_numpy()[rows] for name in _COUNTS}
-    daily = daily_totals(slots, len(ids) * days, counts, settings.daily_message_cap)
-    figures = {name: totals.reshape(len(ids), days).sum(axis=1) for name, totals in daily.items()}
+    daily = daily_totals(slots, len(occupied), counts, settings.daily_message_cap)
+    members_of = occupied // days
+    figures = {name: _summed(members_of, totals, len(ids)) for name, totals in daily.items()}
     _add_history(figures, ids, history[history["cycle"] == window.cycle])
     scores = pd.DataFrame({"member_id": ids, **figures})
     scores["score"] = _weighted(scores, settings)
@@ -62,6 +66,18 @@ def _rows_in(dates: pd.Series, window: Window) -> np.ndarray:
     days = dates.to_numpy()
     inside = (days >= np.datetime64(window.start)) & (days <= np.datetime64(window.end))
     return np.flatnonzero(inside)
+
+
+def _numbered(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each key's slot among the keys that occur (0, 1, ...), and the key of each slot.
+
+    Keys are below `size`; marking them in a flag array numbers them without a sort,
+    and the slot arrays stay as small as the member-days that have activity.
+    """
+    occurs = np.zeros(size, dtype=bool)
+    occurs[keys] = True
+    slot_of_key = np.cumsum(occurs) - 1
+    return slot_of_key[keys], np.flatnonzero(occurs)
 
 
 def daily_totals(
