@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import numpy as np
 import pytest
 from conftest import ANCHOR, LONG_AGO, WINDOW, SheetBuilder
 
@@ -794,3 +795,18 @@ def test_a_settings_problem_does_not_hide_other_tabs(sheet: SheetBuilder) -> Non
         'Members!C2: group "Genral" is not in Groups (did you mean "General"?)',
         'Settings!B2: cycle_anchor: "soon" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05',
     ]
+
+
+def test_activity_dates_are_datetime64_days_and_text_is_python_strings(
+    sheet: SheetBuilder,
+) -> None:
+    two_members(sheet)
+    sheet.activity[0]["date"] = "2026-10-03"
+
+    community = load_community(sheet.workbook())
+
+    dates = community.activity["date"]
+    assert str(dates.dtype).startswith("datetime64")
+    assert dates.iloc[0] == np.datetime64("2026-10-03")
+    # Python strings whether or not pyarrow is installed: the rules' speed depends on it.
+    assert getattr(community.activity["member_id"].dtype, "storage", "python") == "python"
