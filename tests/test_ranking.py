@@ -19,7 +19,11 @@ def rosters(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Members with few distinct figures, so that most of them tie on everything but the id."""
     ids = draw(
         st.lists(
-            st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1),
+            # Any text a cell can hold (XML allows no NUL and no lone surrogate).
+            st.text(
+                st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\0"),
+                min_size=1,
+            ),
             max_size=60,
             unique=True,
         )
