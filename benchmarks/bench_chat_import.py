@@ -6,10 +6,12 @@ a year, with multi-line messages, links, `<Media omitted>`, deleted messages
 and system lines (added, left, joined using the invite link).
 
 Each contender runs in its own Python process so that peak memory is its own
-(`ru_maxrss` minus the memory of the process before reading):
+(its peak resident memory, `VmHWM`, minus the memory it had before reading):
 
 - grouptier: `read_chat(path)` (counts per sender and day, content rule on);
-  also on a quarter of the file, to show that its memory does not grow with it;
+  also on a quarter of the file, and on that quarter written four times over (as
+  many lines as the whole file, but the days and senders of the quarter): its
+  memory holds one entry per sender and day, so it should follow the quarter;
 - whatstk, with format detection and with the header format given;
 - chat-miner's `WhatsAppParser`;
 - the floor: a bare loop of one compiled header regex over the file's lines.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,10 +43,14 @@ SENTENCE = (
 WORDS = SENTENCE.split()
 
 CHILD = r"""
-import json, re, resource, sys, time
-def rss():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+import json, re, sys, time
+def peak_kb():
+    # VmHWM starts afresh at exec; ru_maxrss would carry the parent's peak over
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+def rss_kb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 which, path = sys.argv[1], sys.argv[2]
 if which == "grouptier":
     from pathlib import Path
@@ -72,12 +79,11 @@ else:
         parser = WhatsAppParser(path)
         parser.parse_file()
         return len(parser.parsed_messages.get_df())
-before = rss()
+before = rss_kb()
 start = time.perf_counter()
 found = run()
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "found": found, "memory_kb": max(peak - before, 0)}))
+print(json.dumps({"seconds": seconds, "found": found, "memory_kb": max(peak_kb() - before, 0)}))
 """
 
 
@@ -136,61 +142,129 @@ def measure(which: str, path: Path) -> dict[str, float] | str:
     return figures
 
 
+def repeat_export(source: Path, path: Path, times: int) -> None:
+    """`source` written `times` times over: more lines, the same days and senders."""
+    with path.open("wb") as out:
+        for _ in range(times):
+            with source.open("rb") as chunk:
+                shutil.copyfileobj(chunk, out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
     args = parser.parse_args()
+    quarter = args.lines // 4
     with tempfile.TemporaryDirectory() as folder:
         big, small = Path(folder, "chat.txt"), Path(folder, "quarter.txt")
         write_export(big, args.lines)
-        write_export(small, args.lines // 4)
+        write_export(small, quarter)
+        repeated = Path(folder, "quarter_x4.txt")
+        repeat_export(small, repeated, 4)
         size = big.stat().st_size / 1e6
         print(f"export: {args.lines:,} lines, {size:.0f} MB (Android, US English, 12-hour)\n")
         rows = [
-            ("grouptier", "grouptier", big),
-            (f"grouptier on {args.lines // 4:,} lines", "grouptier", small),
-            ("whatstk (format detected)", "whatstk", big),
-            ("whatstk (format given)", "whatstk-format", big),
-            ("chat-miner", "chatminer", big),
-            ("floor: one regex per line", "floor", big),
+            ("grouptier", "grouptier", big, args.lines),
+            (f"grouptier on {quarter:,} lines", "grouptier", small, quarter),
+            (REPEATED, "grouptier", repeated, 4 * quarter),
+            ("whatstk (format detected)", "whatstk", big, args.lines),
+            ("whatstk (format given)", "whatstk-format", big, args.lines),
+            ("chat-miner", "chatminer", big, args.lines),
+            (FLOOR, "floor", big, args.lines),
         ]
         results: dict[str, dict[str, float] | str] = {}
-        print(f"{'contender':<32}{'seconds':>9}{'lines/s':>13}{'peak MB':>10}{'found':>11}")
-        for label, which, path in rows:
-            if any(skip in which for skip in args.skip):
-                continue
-            figures = measure(which, path)
-            results[label] = figures
-            if isinstance(figures, str):
-                print(f"{label:<32}{figures}")
-                continue
-            lines = args.lines if path is big else args.lines // 4
-            print(
-                f"{label:<32}{figures['seconds']:>9.2f}{lines / figures['seconds']:>13,.0f}"
-                f"{figures['memory_kb'] / 1024:>10.1f}{int(figures['found']):>11,}"
-            )
-        verdict(results)
+        speeds: dict[str, float] = {}
+        for label, which, path, lines in rows:
+            if not any(skip in which for skip in args.skip):
+                figures = measure(which, path)
+                results[label] = figures
+                if isinstance(figures, dict):
+                    speeds[label] = lines / figures["seconds"]
+        show_table(results, speeds, rows)
+        verdict(results, speeds, f"grouptier on {quarter:,} lines")
 
 
-def verdict(results: dict[str, dict[str, float] | str]) -> None:
-    """grouptier against the targets: >= 10x the faster published parser, <= 2x the floor."""
-    ours = results.get("grouptier")
-    if not isinstance(ours, dict):
+FLOOR = "floor: one regex per line"
+REPEATED = "grouptier on that quarter x4"
+PUBLISHED = ("whatstk (format detected)", "whatstk (format given)", "chat-miner")
+
+
+def fastest_published(speeds: dict[str, float]) -> tuple[str, float] | None:
+    found = [(speeds[label], label) for label in PUBLISHED if label in speeds]
+    return (max(found)[1], max(found)[0]) if found else None
+
+
+def show_table(
+    results: dict[str, dict[str, float] | str],
+    speeds: dict[str, float],
+    rows: list[tuple[str, str, Path, int]],
+) -> None:
+    """One row a contender: time, lines/s, peak memory, what it found, and the two ratios."""
+    best = fastest_published(speeds)
+    floor = speeds.get(FLOOR)
+    print(
+        f"{'contender':<32}{'seconds':>9}{'lines/s':>12}{'peak MB':>9}{'found':>11}"
+        f"{'x published':>13}{'x floor':>9}"
+    )
+    for label, *_ in rows:
+        figures = results.get(label)
+        if figures is None:
+            continue
+        if isinstance(figures, str):
+            print(f"{label:<32}{figures}")
+            continue
+        speed = speeds[label]
+        versus = f"{speed / best[1]:.2f}" if best else "-"
+        of_floor = f"{speed / floor:.2f}" if floor else "-"
+        print(
+            f"{label:<32}{figures['seconds']:>9.2f}{speed:>12,.0f}"
+            f"{figures['memory_kb'] / 1024:>9.1f}{int(figures['found']):>11,}"
+            f"{versus:>13}{of_floor:>9}"
+        )
+    print("(x published: lines/s over the faster published parser's; x floor: over the floor's)")
+
+
+def verdict(
+    results: dict[str, dict[str, float] | str], speeds: dict[str, float], quarter: str
+) -> None:
+    """grouptier against the targets: >= 10x the faster published parser, <= 2x the floor's
+    time, and memory that does not grow with the number of lines."""
+    ours = speeds.get("grouptier")
+    if ours is None:
         return
-    published = [
-        figures["seconds"]
-        for label, figures in results.items()
-        if isinstance(figures, dict) and ("whatstk" in label or "chat-miner" in label)
-    ]
-    floor = results.get("floor: one regex per line")
+    checks: list[tuple[str, bool]] = []
     print()
-    if published:
-        speedup = min(published) / ours["seconds"]
-        print(f"vs the faster published parser: {speedup:.1f}x faster (target >= 10x)")
-    if isinstance(floor, dict):
-        ratio = ours["seconds"] / floor["seconds"]
-        print(f"vs the floor: {ratio:.2f}x its time (target <= 2x)")
+    best = fastest_published(speeds)
+    if best:
+        speedup = ours / best[1]
+        checks.append(("speed vs published", speedup >= 10))
+        print(f"vs the faster published parser ({best[0]}): {speedup:.1f}x faster (target >= 10x)")
+    if FLOOR in speeds:
+        slower = speeds[FLOOR] / ours
+        checks.append(("speed vs floor", slower <= 2))
+        print(f"vs the floor: {slower:.2f}x its time (target <= 2x)")
+    flat = memory_check(results.get(quarter), results.get(REPEATED))
+    if flat is not None:
+        checks.append(("flat memory", flat))
+    failed = [name for name, ok in checks if not ok]
+    targets = ", ".join(name for name, _ in checks)
+    if failed:
+        print(f"verdict: NOT MET ({', '.join(failed)}) [checked: {targets}]")
+    else:
+        print(f"verdict: all targets met [checked: {targets}]")
+
+
+def memory_check(
+    quarter: dict[str, float] | str | None, repeated: dict[str, float] | str | None
+) -> bool | None:
+    """The quarter written four times over needs no more memory than the quarter (+10%, +2 MB)."""
+    if not isinstance(quarter, dict) or not isinstance(repeated, dict):
+        return None
+    once, four = quarter["memory_kb"] / 1024, repeated["memory_kb"] / 1024
+    flat = four <= once * 1.1 + 2
+    print(f"memory: {four:.1f} MB for 4x the lines of the quarter's {once:.1f} MB (target: flat)")
+    return flat
 
 
 if __name__ == "__main__":

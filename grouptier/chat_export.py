@@ -1,11 +1,14 @@
 """Read a WhatsApp chat export (`.txt` or the exported `.zip`) into per-sender daily counts.
 
-The file is read as a stream, line by line, and only counts are kept (one
-entry per sender and day, one per system event), so memory does not grow
-with the number of messages. Dates stay as written until the end: whether
-`03/04/24` is the 3rd of April or the 4th of March is decided once for the
-whole file, from the evidence in it (a day above 12, else the order the days
-follow each other), unless the caller says which.
+The file is read as a stream, in blocks of lines, and only counts are kept
+(one entry per sender and day, one per system event), so memory does not
+grow with the number of messages. One regular expression cuts a whole block
+into lines, and the common message lines into date, sender and text; every
+other line is read on its own, in its place, the general way.
+
+Dates stay as written until the end, when `chat_dates` decides once for the
+whole file whether `03/04/24` is the 3rd of April or the 4th of March, unless
+the caller says which.
 
 Nothing in an export stops the reading: lines that look like a message but
 cannot be read, system lines in an unknown language and dates that do not
@@ -22,20 +25,18 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from grouptier.chat_dates import date_key, decide_order, to_date
 from grouptier.chat_formats import (
-    BUDDHIST_ERA_FROM,
-    BUDDHIST_ERA_OFFSET,
-    DATE_PARTS,
     DELETED_TEXTS,
-    ERA_OFFSETS,
     FAST_HEADER,
     HEADER,
+    HEADER_FIRST_CHARS,
     INVISIBLE,
     LOOKS_LIKE_HEADER,
+    MESSAGE_LINE,
     attachment_kind,
     is_deleted,
     meridiem,
@@ -46,7 +47,6 @@ from grouptier.errors import ChatExportError
 Progress = Callable[[int, int], None]
 """Called now and then with (bytes read, total bytes) while a file is read."""
 
-DayKey = tuple[str | None, str, str, str]  # era, first, second, last: as written
 SAMPLE_SIZE = 5
 _LONGEST_NAME = 40  # characters of a sender name before a "Name: " looks like a system line
 _MARKS = INVISIBLE + " \u00a0\u202f"
@@ -128,18 +128,18 @@ def read_chat(
     progress: Progress | None = None,
 ) -> ChatExport:
     """Count a `.txt` or `.zip` export; `day_first` forces the date order."""
+    tally = _Tally(rule or ContentRule())
     with open_export(path) as (text, binary, total):
-
-        def report(_line: int) -> None:
-            if progress is not None:
-                progress(binary.tell(), total)
-
         try:
-            export = tally_lines(text, rule or ContentRule(), day_first, path.name, report)
+            for block, ended in _text_blocks(text):
+                tally.read_block(block, ended)
+                if progress is not None:
+                    progress(binary.tell(), total)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise ChatExportError(path, "the zip file is damaged and cannot be read") from exc
     if progress is not None:
         progress(total, total)
+    export = tally.result(path.name, day_first)
     if not export.sender_days and not export.events:
         raise ChatExportError(path, _not_a_chat(export))
     return export
@@ -200,101 +200,195 @@ def tally_lines(
 ) -> ChatExport:
     """Count an export given as lines (with or without their line ends)."""
     tally = _Tally(rule or ContentRule())
-    tally.run(lines, progress)
+    batch: list[str] = []
+    for line in lines:
+        whole = line.find("\n") == len(line) - 1 >= 0  # one line with its line end
+        if whole:
+            batch.append(line)
+        if batch and (not whole or len(batch) == _BLOCK_LINES):
+            tally.read_block("\n" + "".join(batch)[:-1], ended=True)
+            batch = []
+            if progress is not None:
+                progress(tally.lines)
+        if not whole:  # read as given, one line, the way the general path reads any line
+            tally.read_line(tally.lines + 1, line)
+            tally.lines += 1
+    if batch:
+        tally.read_block("\n" + "".join(batch)[:-1], ended=True)
     return tally.result(name, day_first)
 
 
+_BLOCK_CHARS = 1 << 18  # big enough that the work per block vanishes, small enough to stay flat
+_BLOCK_LINES = 2_500
+
+
+def _text_blocks(text: IO[str]) -> Iterator[tuple[str, bool]]:
+    """Blocks of whole lines, each after a "\n", and whether the last one had a line end.
+
+    A block is cut after its last line end; the rest waits for the next block.
+    """
+    carry = "\n"
+    while chunk := text.read(_BLOCK_CHARS):
+        joined = carry + chunk
+        cut = joined.rfind("\n")
+        if cut > 0:
+            yield joined[:cut], True
+        carry = joined[cut:]
+    if len(carry) > 1:
+        yield carry, False
+
+
 class _Tally:
-    """The counting pass; the loop is one method so that it stays tight."""
+    """The counting pass, one block of lines at a time.
+
+    MESSAGE_LINE cuts every line of a block in one call. The common message
+    lines come out cut into date, sender and text, and a plain text message
+    is counted right in `read_block`'s loop. Every other line goes to
+    `read_line`, the general path, in its place; so the result is the one a
+    line-by-line reading with FAST_HEADER and HEADER gives.
+    """
 
     def __init__(self, rule: ContentRule) -> None:
         self.rule = rule
+        self.min_chars = rule.min_chars if rule.min_chars > 0 else 1 << 62
         # date as written -> sender as written -> [messages, content, media, documents, deleted]
         self.days: dict[str, dict[str, list[int]]] = {}
+        self.senders: dict[str, list[int]] = {}  # the day of the last message line
+        self.last = ""  # its date as written
+        self.names: dict[str, str] = {}
+        self.meridiems: dict[str, str | None] = {"": ""}
         self.events: list[tuple[str, tuple[str, str, str]]] = []  # date as written, event
         self.skipped: list[Skipped] = []
         self.skipped_count = 0
         self.lines = 0
         self.ios = 0
         self.runs = 0
+        self.pending: list[int] | None = None  # the counts of a text message that may go on
+        self.length = 0
+        self.linked = False
+
+    def read_block(self, block: str, ended: bool) -> None:
+        """Count a block: a "\n" before each line, `ended` if its last line had a line end.
+
+        The loop is one method, with the state in local variables, so that it stays tight.
+        """
+        min_chars, links = self.min_chars, self.rule.links
+        senders, pending, length, linked = self.senders, self.pending, self.length, self.linked
+        entered: str | None = None  # the date (with its "[") of the last common line
+        number = self.lines
+        unended = -1 if ended else number + block.count("\n")
+        for head, sender, text, line in MESSAGE_LINE.findall(block):
+            number += 1
+            if head != entered:
+                if not head:  # any other line: the general path
+                    self.pending, self.length, self.linked = pending, length, linked
+                    self.read_line(number, line if number == unended else line + "\n")
+                    pending, length, linked = self.pending, self.length, self.linked
+                    senders, entered = self.senders, None
+                    continue
+                self.enter_day(head.removeprefix("["), ios=head[0] == "[")
+                senders, entered = self.senders, head
+            if text in _DELETED_EXACT or text[:1] in "<\u200e\u200f" or text[-1:] == ")":
+                self.message(number, head.removeprefix("["), sender, text, ios=head[0] == "[")
+                pending, length, linked = self.pending, self.length, self.linked
+                continue
+            counts = senders.get(sender)
+            if counts is None:
+                counts = self.counts(senders, sender)
+            counts[0] += 1
+            size = len(text)
+            if size >= min_chars or (links and ("://" in text or "www." in text)):
+                counts[1] += 1
+                pending = None
+            else:
+                pending, length, linked = counts, size, False
+        self.pending, self.length, self.linked = pending, length, linked
+        self.lines = number
+
+    def is_content(self, text: str) -> bool:
+        return len(text) >= self.min_chars or (
+            self.rule.links and ("://" in text or "www." in text)
+        )
+
+    def counts(self, senders: dict[str, list[int]], sender: str) -> list[int]:
+        counts = senders.get(sender)
+        if counts is None:  # one copy of each name for all days: memory stays small
+            sender = self.names.setdefault(sender, sender)
+            counts = senders[sender] = [0, 0, 0, 0, 0]
+        return counts
+
+    def enter_day(self, written: str, ios: bool) -> None:
+        if written != self.last:
+            self.last = written
+            self.senders = self.days.setdefault(written, {})
+            self.runs += 1  # runs of lines with one date: counted for the platform
+            self.ios += ios
 
     def skip(self, line: int, text: str, why: str) -> None:
         self.skipped_count += 1
         if len(self.skipped) < SAMPLE_SIZE:
             self.skipped.append(Skipped(line, text.strip()[:120], why))
 
-    def run(self, lines: Iterable[str], progress: Callable[[int], None] | None) -> None:  # noqa: PLR0912, PLR0915
-        fast, full = FAST_HEADER.match, HEADER.match
-        days, rule = self.days, self.rule
-        min_chars = rule.min_chars if rule.min_chars > 0 else 1 << 62
-        links = rule.links
-        meridiems: dict[str, str | None] = {"": ""}
-        last = ""
-        senders: dict[str, list[int]] = {}
-        names: dict[str, str] = {}
-        pending: list[int] | None = None  # the counts of the text message still open
-        length, linked = 0, False
-        number = 0
-        for number, line in enumerate(lines, 1):
-            found = fast(line)
-            if found is not None:
+    def read_line(self, number: int, line: str) -> None:
+        """The general path: one line with its line end, read the way every line once was."""
+        first = line[:1]
+        if first.isdecimal() or first in HEADER_FIRST_CHARS:  # else it cannot be a header
+            if (found := FAST_HEADER.match(line)) is not None:
                 bracket, written, _, rest = found.groups()
-            elif (found := full(line)) is not None:
+                self.header(number, written, rest, ios=bracket is not None)
+                return
+            if (found := HEADER.match(line)) is not None:
                 bracket, written, _, before, after, rest = found.groups()
                 word = before or after
-                if word not in meridiems:
-                    meridiems[word] = meridiem(word)
-                    if meridiems[word] is None:
+                if word not in self.meridiems:
+                    self.meridiems[word] = meridiem(word)
+                    if self.meridiems[word] is None:
                         self.skip(number, line, f'unknown AM/PM word "{word.strip()}" (counted)')
-            else:
-                if LOOKS_LIKE_HEADER.match(line):
-                    self.skip(number, line, "starts like a message but cannot be read")
-                elif pending is not None:
-                    length += len(line)
-                    linked = linked or "://" in line or "www." in line
-                elif not last and line.strip():
-                    self.skip(number, line, "not a message line")
-                continue
-            if pending is not None and (length >= min_chars or linked):
-                pending[1] += 1
-            pending = None
-            if written != last:
-                last = written
-                senders = days.setdefault(written, {})
-                self.runs += 1  # runs of lines with one date: counted for the platform
-                self.ios += bracket is not None
-                if progress is not None:
-                    progress(number)
-            split = rest.find(": ")
-            # A long "sender" on Android is a system line quoting a colon (a new subject).
-            if split < 0 or (split > _LONGEST_NAME and not bracket and self.is_system(rest)):
-                self.system(written, number, rest)
-                continue
-            text = rest[split + 2 :]
-            kind = 0
-            if text in _DELETED_EXACT:
-                kind = 4
-            elif text[:1] in "<\u200e\u200f" or text.endswith(")"):
-                kind = self.classify(text, bool(bracket))
-                if kind < 0:
-                    self.system(written, number, text)
-                    continue
-            sender = rest[:split]
-            counts = senders.get(sender)
-            if counts is None:  # one copy of each name for all days: memory stays small
-                sender = names.setdefault(sender, sender)
-                counts = senders[sender] = [0, 0, 0, 0, 0]
-            counts[0] += 1
-            if kind == 0:
-                pending, length = counts, len(text)
-                linked = links and ("://" in text or "www." in text)
-            else:
-                counts[kind] += 1
-                if (kind == 2 and rule.media) or (kind == 3 and rule.documents):
-                    counts[1] += 1
-        if pending is not None and (length >= min_chars or linked):
-            pending[1] += 1
-        self.lines = number
+                self.header(number, written, rest, ios=bracket is not None)
+                return
+            if LOOKS_LIKE_HEADER.match(line):
+                self.skip(number, line, "starts like a message but cannot be read")
+                return
+        if self.pending is not None:
+            self.length += len(line)
+            self.linked = self.linked or "://" in line or "www." in line
+            if self.length >= self.min_chars or self.linked:
+                self.pending[1] += 1
+                self.pending = None
+        elif not self.last and line.strip():
+            self.skip(number, line, "not a message line")
+
+    def header(self, number: int, written: str, rest: str, ios: bool) -> None:
+        """A message or system line: `rest` is what follows its date and time."""
+        self.pending = None
+        self.enter_day(written, ios)
+        split = rest.find(": ")
+        # A long "sender" on Android is a system line quoting a colon (a new subject).
+        if split < 0 or (split > _LONGEST_NAME and not ios and self.is_system(rest)):
+            self.system(written, number, rest)
+            return
+        self.message(number, written, rest[:split], rest[split + 2 :], ios)
+
+    def message(self, number: int, written: str, sender: str, text: str, ios: bool) -> None:
+        """A message line of the day `written`, already entered."""
+        self.pending = None
+        kind = 0
+        if text in _DELETED_EXACT:
+            kind = 4
+        elif text[:1] in "<\u200e\u200f" or text.endswith(")"):
+            kind = self.classify(text, ios)
+            if kind < 0:
+                self.system(written, number, text)
+                return
+        counts = self.counts(self.senders, sender)
+        counts[0] += 1
+        if kind:
+            counts[kind] += 1
+            counts[1] += (kind == 2 and self.rule.media) or (kind == 3 and self.rule.documents)
+        elif self.is_content(text):
+            counts[1] += 1
+        else:
+            self.pending, self.length, self.linked = counts, len(text), False
 
     def classify(self, text: str, ios: bool) -> int:
         """0 text, 2 media, 3 document, 4 deleted, -1 a system line (iOS writes them so)."""
@@ -319,29 +413,14 @@ class _Tally:
             self.skip(number, text, "a system line grouptier does not know")
 
     def result(self, name: str, day_first: bool | None) -> ChatExport:
-        keys = {written: _date_key(written) for written in self.days}
-        keys.update((written, _date_key(written)) for written, _ in self.events)
+        keys = {written: date_key(written) for written in self.days}
+        keys.update((written, date_key(written)) for written, _ in self.events)
         order, reason, ambiguous = decide_order(list(keys.values()), day_first)
         dates: dict[str, date | None] = {}
         for written, key in keys.items():
             dates[written] = to_date(key, order)
             if dates[written] is None:
                 self.skip(0, written, f"not a real date ({order})")
-        merged: dict[tuple[date, str], list[int]] = {}
-        names: dict[str, str] = {}
-        for written, senders in self.days.items():
-            day = dates[written]
-            if day is None:
-                continue
-            for sender, counts in senders.items():
-                if sender not in names:
-                    names[sender] = " ".join(sender.strip(_MARKS).split())
-                shown = names[sender]
-                total = merged.get((day, shown))
-                if total is None:
-                    merged[(day, shown)] = counts
-                else:  # the same day written twice ("1/2/24" and "01/02/24"), or a name's marks
-                    total[:] = [a + b for a, b in zip(total, counts, strict=True)]
         events = [
             ChatEvent(day, *event)
             for written, event in self.events
@@ -354,91 +433,40 @@ class _Tally:
             order_reason=reason,
             ambiguous=ambiguous,
             lines=self.lines,
-            sender_days=tuple(
-                SenderDay(day, sender, *counts) for (day, sender), counts in sorted(merged.items())
-            ),
+            sender_days=_sender_days(self.days, dates),
             events=tuple(events),
             skipped=self.skipped_count,
             skipped_sample=tuple(self.skipped),
         )
 
 
+def _sender_days(
+    days: dict[str, dict[str, list[int]]], dates: dict[str, date | None]
+) -> tuple[SenderDay, ...]:
+    """One entry a day and sender, in order; a day written twice and a name's marks merged."""
+    by_day: dict[date, dict[str, list[int]]] = {}
+    shown: dict[str, str] = {}
+    for written, senders in days.items():
+        day = dates[written]
+        if day is None:
+            continue
+        merged = by_day.setdefault(day, {})
+        for sender, counts in senders.items():
+            name = shown.get(sender)
+            if name is None:
+                name = shown[sender] = " ".join(sender.strip(_MARKS).split())
+            total = merged.get(name)
+            merged[name] = (
+                counts if total is None else [a + b for a, b in zip(total, counts, strict=True)]
+            )
+    return tuple(
+        SenderDay._make((day, sender, *counts))
+        for day in sorted(by_day)
+        for sender, counts in sorted(by_day[day].items())
+    )
+
+
 def _platform(ios: int, runs: int) -> str:
     if not ios:
         return "android"
     return "ios" if ios >= runs else "android and ios"
-
-
-def _date_key(written: str) -> DayKey:
-    found = DATE_PARTS.match(written)
-    if found is None:  # HEADER and DATE_PARTS read dates alike; kept total for safety
-        return (None, "0", "0", "0")
-    era, first, second, last = found.groups()
-    return (era, first, second, last)
-
-
-def decide_order(keys: list[DayKey], day_first: bool | None) -> tuple[str, str, bool]:
-    """(order, the evidence for it, ambiguous?) for the dates of one file, in file order."""
-    if keys and all(_year_first(key) for key in keys):
-        return "year-first", "the dates start with the year", False
-    if day_first is not None:
-        order = "day-first" if day_first else "month-first"
-        return order, "as asked", False
-    days_above = [key for key in keys if not _year_first(key) and int(key[1]) > 12]
-    months_above = [key for key in keys if not _year_first(key) and int(key[2]) > 12]
-    if days_above and not months_above:
-        return "day-first", f"{_shown(days_above[0])} can only be day-first", False
-    if months_above and not days_above:
-        return "month-first", f"{_shown(months_above[0])} can only be month-first", False
-    if days_above and months_above:
-        order = "day-first" if len(days_above) >= len(months_above) else "month-first"
-        reason = (
-            f"the dates disagree ({_shown(days_above[0])} and {_shown(months_above[0])}); "
-            f"most read {order}"
-        )
-        return order, reason, True
-    in_order = {o: _chronological(keys, o) for o in ("day-first", "month-first")}
-    if in_order["day-first"] != in_order["month-first"]:
-        order = "day-first" if in_order["day-first"] else "month-first"
-        return order, "only this order keeps the days in sequence", False
-    return "day-first", "no day above 12 settles it", True
-
-
-def _year_first(key: DayKey) -> bool:
-    return key[0] is not None or len(key[1]) == 4 or int(key[1]) > 31
-
-
-def _shown(key: DayKey) -> str:
-    return "/".join(part for part in key[1:])
-
-
-def _chronological(keys: list[DayKey], order: str) -> bool:
-    dates = [to_date(key, order) for key in keys]
-    known = [day for day in dates if day is not None]
-    return len(known) == len(dates) and all(a <= b for a, b in pairwise(known))
-
-
-def to_date(key: DayKey, order: str) -> date | None:
-    """The calendar date of a date as written, or None if it does not exist."""
-    era, first, second, last = key
-    if era is not None or _year_first(key):
-        year, month, day = int(first), int(second), int(last)
-    elif order == "month-first":
-        month, day, year = int(first), int(second), int(last)
-    else:
-        day, month, year = int(first), int(second), int(last)
-    year = _gregorian(year, era)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _gregorian(year: int, era: str | None) -> int:
-    if era is not None:
-        return ERA_OFFSETS[era] + year
-    if year < 100:
-        return 2000 + year
-    if year >= BUDDHIST_ERA_FROM:
-        return year - BUDDHIST_ERA_OFFSET
-    return year

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grouptier.chat_export import ChatExport, ContentRule, read_chat, tally_lines
+from grouptier import chat_export
+from grouptier.chat_export import (
+    ChatExport,
+    ContentRule,
+    _Tally,
+    open_export,
+    read_chat,
+    tally_lines,
+)
 from grouptier.errors import ChatExportError
 
 CHATS = Path(__file__).resolve().parent / "data" / "chats"
@@ -386,3 +396,115 @@ def test_no_line_ever_stops_the_reading(pieces: list[tuple[str, str]]) -> None:
     assert export.messages + len(export.events) + export.skipped <= 2 * len(lines) + len(
         export.days
     )
+
+
+# --- blocks: the fast path reads blocks of lines, the general path one line at a time ----
+
+
+def line_by_line(lines: Iterable[str], rule: ContentRule, name: str = "chat") -> ChatExport:
+    """The general path alone, one line at a time: what the block reader must agree with."""
+    tally = _Tally(rule)
+    for number, line in enumerate(lines, 1):
+        tally.read_line(number, line)
+        tally.lines = number
+    return tally.result(name, None)
+
+
+def read_line_by_line(path: Path, rule: ContentRule) -> ChatExport:
+    with open_export(path) as (text, _, _):
+        return line_by_line(text, rule, path.name)
+
+
+@pytest.mark.parametrize("block", [1, 2, 7, 64, 4096], ids=lambda size: f"{size} chars")
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_any_block_size_reads_as_line_by_line(
+    name: str, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headers, CRLF and multi-line messages cut between blocks read as if never cut."""
+    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", block)
+    rule = ContentRule(min_chars=30)
+    assert read_chat(CHATS / name, rule) == read_line_by_line(CHATS / name, rule)
+
+
+def test_a_text_going_on_in_the_next_block_is_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "1/13/24, 9:00 AM - Amira: the start\n"
+        + "and more of it\n" * 20
+        + "1/13/24, 9:05 AM - Ben: ok\n"
+    )
+    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", 16)
+    content = {day.sender: day.content for day in read_chat(path).sender_days}
+    assert content == {"Amira": 1, "Ben": 0}
+
+
+@pytest.mark.parametrize(("end", "content"), [("", 0), ("\n", 1), ("\r\n", 1)])
+def test_the_last_line_end_counts_in_a_text_length(tmp_path: Path, end: str, content: int) -> None:
+    """Line ends of a text's later lines count as characters; a missing last one does not."""
+    path = tmp_path / "chat.txt"
+    path.write_bytes(f"1/13/24, 9:00 AM - Amira: {'x' * 9}\n{'y' * 9}{end}".encode())
+    (day,) = read_chat(path, ContentRule(min_chars=19, links=False)).sender_days
+    assert (day.messages, day.content) == (1, content)
+
+
+def test_lines_given_without_line_ends_are_read_as_given() -> None:
+    lines = ["1/13/24, 9:00 AM - Amira: " + "x" * 9, "y" * 9]
+    export = tally_lines(lines, ContentRule(min_chars=19, links=False))
+    assert export.lines == 2 and export.sender_days[0].content == 0
+    with_ends = tally_lines([line + "\n" for line in lines], ContentRule(min_chars=19))
+    assert with_ends.sender_days[0].content == 1
+
+
+export_lines = st.lists(
+    st.one_of(
+        st.builds(
+            lambda head, sender, text: f"{head}{sender}: {text}",
+            header_like,
+            st.sampled_from(["Amira", "\u202aBen\u202c", "Dr:X", "", "A" * 45]),
+            st.sampled_from(
+                [
+                    "hi",
+                    "<Media omitted>",
+                    "This message was deleted",
+                    "\u200eimage omitted",
+                    "Report.pdf (file attached)",
+                    "see https://x.org",
+                    "x" * 40,
+                    "",
+                    "ok)",
+                ]
+            ),
+        ),
+        st.builds(lambda head, text: head + text, header_like, st.text(max_size=40)),
+        st.sampled_from(["more text", "", "www.x.org", "12/31/24 is a date", "[1/2/24 x 3"]),
+        st.text(max_size=30),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=export_lines, end=st.sampled_from(["", "\n", "\r\n"]), block=st.integers(1, 300))
+def test_blocks_and_the_general_path_agree(lines: list[str], end: str, block: int) -> None:
+    text = "\n".join(lines) + end
+    rule = ContentRule(min_chars=30, media=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "chat.txt")
+        path.write_bytes(text.encode())
+        expected = read_line_by_line(path, rule)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(chat_export, "_BLOCK_CHARS", block)
+            assert _read_or_none(path, rule) == (
+                expected if expected.sender_days or expected.events else None
+            )
+    given = text.splitlines(keepends=True)
+    assert tally_lines(given, rule) == line_by_line(given, rule)
+
+
+def _read_or_none(path: Path, rule: ContentRule) -> ChatExport | None:
+    try:
+        return read_chat(path, rule)
+    except ChatExportError:  # not a chat at all: fine, as long as both say so
+        return None
