@@ -216,6 +216,8 @@ def apply_moves(members: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     groups = members["group"].to_numpy(dtype=object, copy=True)
     extras = members["extra_groups"].to_numpy(dtype=object, copy=True)
     positions = pd.Index(members["member_id"]).get_indexer(moves["member_id"])
+    if (positions < 0).any():  # -1 would quietly change the last member instead
+        raise ValueError("a move names a member who is not in the members table")
     for at, kind, to_group in zip(positions, moves["kind"], moves["to_group"], strict=True):
         if kind in {"promote", "demote", "return"}:
             groups[at] = to_group

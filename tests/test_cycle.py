@@ -6,12 +6,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 from conftest import ANCHOR, TODAY, WINDOW, SheetBuilder
 
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
 from grouptier.community import load_community
-from grouptier.cycle import RunOptions, plan_cycles, run
+from grouptier.cycle import RunOptions, apply_moves, plan_cycles, run
 from grouptier.errors import UsageError
 from grouptier.schedule import cycle_window
 from grouptier.sheet import RawWorkbook
@@ -211,3 +212,28 @@ def test_the_date_defaults_to_today_in_the_community_time_zone(
     )  # already the 16th there
     report = run(backend, RunOptions(dry_run=True), clock=lambda: late_evening_utc)
     assert report.today == date(2026, 10, 16) and report.plans[0].window.cycle == 3
+
+
+def test_applying_moves_changes_only_the_members_they_name() -> None:
+    members = pd.DataFrame(
+        {
+            "member_id": ["a", "b", "c"],
+            "group": ["General", "General", "Core"],
+            "extra_groups": [(), ("Core",), ()],
+        }
+    )
+    moves = pd.DataFrame(
+        {
+            "member_id": ["b", "a", "c"],
+            "kind": ["promote", "reward", "suggest_kol"],
+            "to_group": ["Core", "Core", ""],
+        }
+    )
+
+    after = apply_moves(members, moves)
+
+    assert after["group"].tolist() == ["General", "Core", "Core"]
+    assert after["extra_groups"].tolist() == [("Core",), (), ()]
+    assert members["group"].tolist() == ["General", "General", "Core"]  # the input is kept
+    with pytest.raises(ValueError, match="not in the members table"):
+        apply_moves(members, moves.assign(member_id=["b", "z", "c"]))
