@@ -32,8 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from bench_sheets import ANCHOR, community
 from sheets_fake import SheetsFake
+from sheets_support import write_service_account_key
 
 from grouptier.schedule import latest_completed
 
@@ -59,6 +58,7 @@ IMPORTS = {
         "grouptier.backends.choose, grouptier.importing"
     ),
 }
+ACCOUNT = "bench@bench.iam.gserviceaccount.com"  # the function's service account, faked
 
 
 def import_ms(code: str, repeat: int) -> float:
@@ -88,27 +88,6 @@ def due_now(tabs: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
     }
 
 
-def key_file(fake: SheetsFake, folder: Path) -> Path:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    path = folder / "key.json"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "private_key": pem,
-                "private_key_id": "1",
-                "client_email": "bench@bench.iam.gserviceaccount.com",
-                "client_id": "1",
-                "token_uri": f"{fake.url}/token",
-            }
-        )
-    )
-    return path
-
-
 def start_server(fake: SheetsFake, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -116,7 +95,9 @@ def start_server(fake: SheetsFake, folder: Path) -> tuple[subprocess.Popen[bytes
     binary = Path(sys.executable).parent / "functions-framework"
     env = {
         **os.environ,
-        "GOOGLE_APPLICATION_CREDENTIALS": str(key_file(fake, folder)),
+        "GOOGLE_APPLICATION_CREDENTIALS": str(
+            write_service_account_key(folder / "key.json", fake, ACCOUNT)
+        ),
         "GROUPTIER_SHEETS_ENDPOINT": fake.url,
     }
     process = subprocess.Popen(

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SheetBuilder
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sheets_fake import Fault, SheetsFake
-from sheets_support import SHEET_ID, load_workbook
+from sheets_support import SHEET_ID, load_workbook, write_service_account_key
 
 from grouptier.backends.sheets_http import RetryPolicy
 from grouptier.errors import Problem
@@ -29,23 +27,7 @@ ACCOUNT = "grouptier-fn@community-project.iam.gserviceaccount.com"
 def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SheetsFake]:
     """The fake, with Application Default Credentials and the endpoint pointing at it."""
     service = SheetsFake().start()
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    key_file = tmp_path / "key.json"
-    key_file.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "private_key": pem,
-                "private_key_id": "1",
-                "client_email": ACCOUNT,
-                "client_id": "1",
-                "token_uri": f"{service.url}/token",
-            }
-        )
-    )
+    key_file = write_service_account_key(tmp_path / "key.json", service, ACCOUNT)
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
     monkeypatch.setenv("GROUPTIER_SHEETS_ENDPOINT", service.url)
     monkeypatch.setenv(RETRY_DEADLINE_ENV, "0.5")
