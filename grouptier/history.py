@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from grouptier.schedule import cycle_window
+from grouptier.schedule import cycle_of_day_number, cycle_window
 from grouptier.scoring import FIGURES, daily_totals, day_numbers
 from grouptier.settings import Settings
 
@@ -59,14 +59,15 @@ def _member_days(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     # Only the member-days that occur get a slot: old rows may span years.
     occurring, slots = np.unique(who * span + (day - first), return_inverse=True)
     totals = daily_totals(slots, len(occurring), rows, settings.daily_message_cap)
-    cycles = (occurring % span + first) // settings.cycle_days + 1
+    cycles = cycle_of_day_number(occurring % span + first, settings.cycle_days)
     return pd.DataFrame({"cycle": cycles, "member_id": member_ids[occurring // span], **totals})
 
 
 def _groups_of(rows: pd.DataFrame, settings: Settings) -> pd.Series:
     """The groups each member's rows of a cycle were counted in, e.g. `General A, General B`."""
     named = rows[rows["group"].fillna("") != ""]
-    cycles = day_numbers(named["date"], settings.cycle_anchor) // settings.cycle_days + 1
+    days = day_numbers(named["date"], settings.cycle_anchor)
+    cycles = cycle_of_day_number(days, settings.cycle_days)
     return (
         named.assign(cycle=cycles)
         .groupby(["cycle", "member_id"])["group"]

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
+
+import numpy as np
+
+DayNumber = TypeVar("DayNumber", int, np.ndarray)
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,12 @@ def cycle_window(anchor: date, days: int, cycle: int) -> Window:
 
 def cycle_of(day: date, anchor: date, days: int) -> int:
     """The number of the cycle `day` falls in (0 or less before the anchor)."""
-    return (day - anchor).days // days + 1
+    return cycle_of_day_number((day - anchor).days, days)
+
+
+def cycle_of_day_number(day_number: DayNumber, days: int) -> DayNumber:
+    """The cycle of the day `day_number` days after the anchor; for a number or an array."""
+    return day_number // days + 1
 
 
 def latest_completed(today: date, anchor: date, days: int) -> int:

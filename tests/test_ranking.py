@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grouptier.ranking import rank_members
+from grouptier.scoring import FIGURES
 
-FIGURES = ["messages", "messages_counted", "active_days", "content", "invites", "rows"]
 NO_DATE = date.max  # sorts after every join date, as the rule wants
 
 
