@@ -1,33 +1,62 @@
-"""grouptier: run a WhatsApp community's ladder of groups from a spreadsheet."""
+"""grouptier: run a WhatsApp community's ladder of groups from a spreadsheet.
+
+Every name below is loaded on first use, so importing one module of the
+package (`grouptier.chat_export` in a chat-reading worker process, say)
+does not load pandas and the whole cycle with it.
+"""
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from grouptier.community import Community, load_community
-from grouptier.cycle import CheckReport, RunOptions, RunReport, check, run
-from grouptier.errors import (
-    ChatExportError,
-    GrouptierError,
-    InvalidSheetError,
-    Problem,
-    SheetAccessError,
-    SheetBusyError,
-    SheetError,
-    SheetLimitError,
-    SheetUnavailableError,
-    TemplateError,
-    UnsafeWriteError,
-    UsageError,
-    WorkbookBusyError,
-    WorkbookError,
-)
-from grouptier.settings import Settings
-from grouptier.tiers import CyclePlan, plan_cycle
-
 if TYPE_CHECKING:
+    from grouptier.community import Community, load_community
+    from grouptier.cycle import CheckReport, RunOptions, RunReport, check, run
+    from grouptier.errors import (
+        ChatExportError,
+        GrouptierError,
+        InvalidSheetError,
+        Problem,
+        SheetAccessError,
+        SheetBusyError,
+        SheetError,
+        SheetLimitError,
+        SheetUnavailableError,
+        TemplateError,
+        UnsafeWriteError,
+        UsageError,
+        WorkbookBusyError,
+        WorkbookError,
+    )
     from grouptier.importing import ImportOptions, ImportReport, import_chat
+    from grouptier.settings import Settings
+    from grouptier.tiers import CyclePlan, plan_cycle
+
+_HOMES = {
+    "grouptier.community": ("Community", "load_community"),
+    "grouptier.cycle": ("CheckReport", "RunOptions", "RunReport", "check", "run"),
+    "grouptier.errors": (
+        "ChatExportError",
+        "GrouptierError",
+        "InvalidSheetError",
+        "Problem",
+        "SheetAccessError",
+        "SheetBusyError",
+        "SheetError",
+        "SheetLimitError",
+        "SheetUnavailableError",
+        "TemplateError",
+        "UnsafeWriteError",
+        "UsageError",
+        "WorkbookBusyError",
+        "WorkbookError",
+    ),
+    "grouptier.importing": ("ImportOptions", "ImportReport", "import_chat"),
+    "grouptier.settings": ("Settings",),
+    "grouptier.tiers": ("CyclePlan", "plan_cycle"),
+}
+_LAZY = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "ChatExportError",
@@ -59,15 +88,12 @@ __all__ = [
     "run",
 ]
 
-# Chat import is loaded on first use: the Cloud Function never needs it at start.
-_LAZY = {
-    "ImportOptions": "grouptier.importing",
-    "ImportReport": "grouptier.importing",
-    "import_chat": "grouptier.importing",
-}
-
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

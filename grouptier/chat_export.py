@@ -2,9 +2,9 @@
 
 The file is read as a stream, in blocks of lines, and only counts are kept
 (one entry per sender and day, one per system event), so memory does not
-grow with the number of messages. One regular expression cuts a whole block
-into lines, and the common message lines into date, sender and text; every
-other line is read on its own, in its place, the general way.
+grow with the number of messages; `chat_tally` holds that counting pass. A
+big plain-text export is counted in ranges on all the machine's cores
+(`chat_ranges`), with the same result.
 
 Dates stay as written until the end, when `chat_dates` decides once for the
 whole file whether `03/04/24` is the 3rd of April or the 4th of March, unless
@@ -28,39 +28,31 @@ from datetime import date
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from grouptier import chat_ranges
 from grouptier.chat_dates import date_key, decide_order, to_date
-from grouptier.chat_formats import (
-    DELETED_TEXTS,
-    FAST_HEADER,
-    HEADER,
-    HEADER_FIRST_CHARS,
-    INVISIBLE,
-    LOOKS_LIKE_HEADER,
-    MESSAGE_LINE,
-    attachment_kind,
-    is_deleted,
-    meridiem,
-    system_event,
-)
+from grouptier.chat_formats import INVISIBLE
+from grouptier.chat_tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
 from grouptier.errors import ChatExportError
+from grouptier.gc_pause import gc_paused
+
+__all__ = [
+    "SAMPLE_SIZE",
+    "ChatEvent",
+    "ChatExport",
+    "ContentRule",
+    "Progress",
+    "SenderDay",
+    "Skipped",
+    "open_export",
+    "read_chat",
+    "summarise",
+    "tally_lines",
+]
 
 Progress = Callable[[int, int], None]
 """Called now and then with (bytes read, total bytes) while a file is read."""
 
-SAMPLE_SIZE = 5
-_LONGEST_NAME = 40  # characters of a sender name before a "Name: " looks like a system line
 _MARKS = INVISIBLE + " \u00a0\u202f"
-_DELETED_EXACT = frozenset(variant for text in DELETED_TEXTS for variant in (text, "\u200e" + text))
-
-
-@dataclass(frozen=True)
-class ContentRule:
-    """Which messages count as content posts (each message counts once at most)."""
-
-    min_chars: int = 200  # a text of at least this many characters; 0 turns it off
-    links: bool = True
-    documents: bool = True
-    media: bool = False
 
 
 class SenderDay(NamedTuple):
@@ -83,15 +75,6 @@ class ChatEvent:
     kind: str
     actor: str
     target: str
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A line that was not counted, with its line number and why."""
-
-    line: int
-    text: str
-    why: str
 
 
 @dataclass(frozen=True)
@@ -126,12 +109,28 @@ def read_chat(
     rule: ContentRule | None = None,
     day_first: bool | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ChatExport:
-    """Count a `.txt` or `.zip` export; `day_first` forces the date order."""
-    tally = _Tally(rule or ContentRule())
+    """Count a `.txt` or `.zip` export; `day_first` forces the date order.
+
+    A big plain-text export is counted on up to `workers` processes (by
+    default every core this process may use; 1 counts it here alone).
+    """
+    rule = rule or ContentRule()
+    with gc_paused():
+        tally = _count_in_ranges(path, rule, workers, progress) or _count(path, rule, progress)
+    export = summarise(tally, path.name, day_first)
+    if not export.sender_days and not export.events:
+        raise ChatExportError(path, _not_a_chat(export))
+    return export
+
+
+def _count(path: Path, rule: ContentRule, progress: Progress | None) -> Tally:
+    """One pass over the export, in this process."""
+    tally = Tally(rule)
     with open_export(path) as (text, binary, total):
         try:
-            for block, ended in _text_blocks(text):
+            for block, ended in text_blocks(text):
                 tally.read_block(block, ended)
                 if progress is not None:
                     progress(binary.tell(), total)
@@ -139,10 +138,34 @@ def read_chat(
             raise ChatExportError(path, "the zip file is damaged and cannot be read") from exc
     if progress is not None:
         progress(total, total)
-    export = tally.result(path.name, day_first)
-    if not export.sender_days and not export.events:
-        raise ChatExportError(path, _not_a_chat(export))
-    return export
+    return tally
+
+
+def _count_in_ranges(
+    path: Path, rule: ContentRule, workers: int | None, progress: Progress | None
+) -> Tally | None:
+    """The counts of a big UTF-8 text export, made on several processes; else None."""
+    workers = workers or chat_ranges.available_cores()
+    try:
+        size = path.stat().st_size
+        if workers < 2 or size < chat_ranges.PARALLEL_FROM or not _plain_utf8(path):
+            return None
+        starts = chat_ranges.message_starts(path, size)
+        if len(starts) < 3:
+            return None
+        shown = None if progress is None else (lambda done: progress(done, size))
+        return chat_ranges.count_in_ranges(path, starts, rule, workers, shown)
+    except (OSError, RuntimeError, NotImplementedError):
+        # No processes here (a sandbox without semaphores, a broken pool) or the file
+        # moved: the single pass reads it, or says clearly why it cannot.
+        return None
+
+
+def _plain_utf8(path: Path) -> bool:
+    """Not a zip, and not UTF-16 (whose ranges would not start on a character)."""
+    with path.open("rb") as raw:
+        start = raw.read(4)
+    return start[:2] not in (b"\xff\xfe", b"\xfe\xff") and not zipfile.is_zipfile(path)
 
 
 def _not_a_chat(export: ChatExport) -> str:
@@ -199,7 +222,7 @@ def tally_lines(
     progress: Callable[[int], None] | None = None,
 ) -> ChatExport:
     """Count an export given as lines (with or without their line ends)."""
-    tally = _Tally(rule or ContentRule())
+    tally = Tally(rule or ContentRule())
     batch: list[str] = []
     for line in lines:
         whole = line.find("\n") == len(line) - 1 >= 0  # one line with its line end
@@ -215,229 +238,42 @@ def tally_lines(
             tally.lines += 1
     if batch:
         tally.read_block("\n" + "".join(batch)[:-1], ended=True)
-    return tally.result(name, day_first)
+    return summarise(tally, name, day_first)
 
 
-_BLOCK_CHARS = 1 << 18  # big enough that the work per block vanishes, small enough to stay flat
 _BLOCK_LINES = 2_500
 
 
-def _text_blocks(text: IO[str]) -> Iterator[tuple[str, bool]]:
-    """Blocks of whole lines, each after a "\n", and whether the last one had a line end.
+def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
+    """The export a tally of the whole file counted.
 
-    A block is cut after its last line end; the rest waits for the next block.
+    The dates are read here, all at once; one that does not exist is a skipped line.
     """
-    carry = "\n"
-    while chunk := text.read(_BLOCK_CHARS):
-        joined = carry + chunk
-        cut = joined.rfind("\n")
-        if cut > 0:
-            yield joined[:cut], True
-        carry = joined[cut:]
-    if len(carry) > 1:
-        yield carry, False
-
-
-class _Tally:
-    """The counting pass, one block of lines at a time.
-
-    MESSAGE_LINE cuts every line of a block in one call. The common message
-    lines come out cut into date, sender and text, and a plain text message
-    is counted right in `read_block`'s loop. Every other line goes to
-    `read_line`, the general path, in its place; so the result is the one a
-    line-by-line reading with FAST_HEADER and HEADER gives.
-    """
-
-    def __init__(self, rule: ContentRule) -> None:
-        self.rule = rule
-        self.min_chars = rule.min_chars if rule.min_chars > 0 else 1 << 62
-        # date as written -> sender as written -> [messages, content, media, documents, deleted]
-        self.days: dict[str, dict[str, list[int]]] = {}
-        self.senders: dict[str, list[int]] = {}  # the day of the last message line
-        self.last = ""  # its date as written
-        self.names: dict[str, str] = {}
-        self.meridiems: dict[str, str | None] = {"": ""}
-        self.events: list[tuple[str, tuple[str, str, str]]] = []  # date as written, event
-        self.skipped: list[Skipped] = []
-        self.skipped_count = 0
-        self.lines = 0
-        self.ios = 0
-        self.runs = 0
-        self.pending: list[int] | None = None  # the counts of a text message that may go on
-        self.length = 0
-        self.linked = False
-
-    def read_block(self, block: str, ended: bool) -> None:
-        """Count a block: a "\n" before each line, `ended` if its last line had a line end.
-
-        The loop is one method, with the state in local variables, so that it stays tight.
-        """
-        min_chars, links = self.min_chars, self.rule.links
-        senders, pending, length, linked = self.senders, self.pending, self.length, self.linked
-        entered: str | None = None  # the date (with its "[") of the last common line
-        number = self.lines
-        unended = -1 if ended else number + block.count("\n")
-        for head, sender, text, line in MESSAGE_LINE.findall(block):
-            number += 1
-            if head != entered:
-                if not head:  # any other line: the general path
-                    self.pending, self.length, self.linked = pending, length, linked
-                    self.read_line(number, line if number == unended else line + "\n")
-                    pending, length, linked = self.pending, self.length, self.linked
-                    senders, entered = self.senders, None
-                    continue
-                self.enter_day(head.removeprefix("["), ios=head[0] == "[")
-                senders, entered = self.senders, head
-            if text in _DELETED_EXACT or text[:1] in "<\u200e\u200f" or text[-1:] == ")":
-                self.message(number, head.removeprefix("["), sender, text, ios=head[0] == "[")
-                pending, length, linked = self.pending, self.length, self.linked
-                continue
-            counts = senders.get(sender)
-            if counts is None:
-                counts = self.counts(senders, sender)
-            counts[0] += 1
-            size = len(text)
-            if size >= min_chars or (links and ("://" in text or "www." in text)):
-                counts[1] += 1
-                pending = None
-            else:
-                pending, length, linked = counts, size, False
-        self.pending, self.length, self.linked = pending, length, linked
-        self.lines = number
-
-    def is_content(self, text: str) -> bool:
-        return len(text) >= self.min_chars or (
-            self.rule.links and ("://" in text or "www." in text)
-        )
-
-    def counts(self, senders: dict[str, list[int]], sender: str) -> list[int]:
-        counts = senders.get(sender)
-        if counts is None:  # one copy of each name for all days: memory stays small
-            sender = self.names.setdefault(sender, sender)
-            counts = senders[sender] = [0, 0, 0, 0, 0]
-        return counts
-
-    def enter_day(self, written: str, ios: bool) -> None:
-        if written != self.last:
-            self.last = written
-            self.senders = self.days.setdefault(written, {})
-            self.runs += 1  # runs of lines with one date: counted for the platform
-            self.ios += ios
-
-    def skip(self, line: int, text: str, why: str) -> None:
-        self.skipped_count += 1
-        if len(self.skipped) < SAMPLE_SIZE:
-            self.skipped.append(Skipped(line, text.strip()[:120], why))
-
-    def read_line(self, number: int, line: str) -> None:
-        """The general path: one line with its line end, read the way every line once was."""
-        first = line[:1]
-        if first.isdecimal() or first in HEADER_FIRST_CHARS:  # else it cannot be a header
-            if (found := FAST_HEADER.match(line)) is not None:
-                bracket, written, _, rest = found.groups()
-                self.header(number, written, rest, ios=bracket is not None)
-                return
-            if (found := HEADER.match(line)) is not None:
-                bracket, written, _, before, after, rest = found.groups()
-                word = before or after
-                if word not in self.meridiems:
-                    self.meridiems[word] = meridiem(word)
-                    if self.meridiems[word] is None:
-                        self.skip(number, line, f'unknown AM/PM word "{word.strip()}" (counted)')
-                self.header(number, written, rest, ios=bracket is not None)
-                return
-            if LOOKS_LIKE_HEADER.match(line):
-                self.skip(number, line, "starts like a message but cannot be read")
-                return
-        if self.pending is not None:
-            self.length += len(line)
-            self.linked = self.linked or "://" in line or "www." in line
-            if self.length >= self.min_chars or self.linked:
-                self.pending[1] += 1
-                self.pending = None
-        elif not self.last and line.strip():
-            self.skip(number, line, "not a message line")
-
-    def header(self, number: int, written: str, rest: str, ios: bool) -> None:
-        """A message or system line: `rest` is what follows its date and time."""
-        self.pending = None
-        self.enter_day(written, ios)
-        split = rest.find(": ")
-        # A long "sender" on Android is a system line quoting a colon (a new subject).
-        if split < 0 or (split > _LONGEST_NAME and not ios and self.is_system(rest)):
-            self.system(written, number, rest)
-            return
-        self.message(number, written, rest[:split], rest[split + 2 :], ios)
-
-    def message(self, number: int, written: str, sender: str, text: str, ios: bool) -> None:
-        """A message line of the day `written`, already entered."""
-        self.pending = None
-        kind = 0
-        if text in _DELETED_EXACT:
-            kind = 4
-        elif text[:1] in "<\u200e\u200f" or text.endswith(")"):
-            kind = self.classify(text, ios)
-            if kind < 0:
-                self.system(written, number, text)
-                return
-        counts = self.counts(self.senders, sender)
-        counts[0] += 1
-        if kind:
-            counts[kind] += 1
-            counts[1] += (kind == 2 and self.rule.media) or (kind == 3 and self.rule.documents)
-        elif self.is_content(text):
-            counts[1] += 1
-        else:
-            self.pending, self.length, self.linked = counts, len(text), False
-
-    def classify(self, text: str, ios: bool) -> int:
-        """0 text, 2 media, 3 document, 4 deleted, -1 a system line (iOS writes them so)."""
-        clean = text.strip(_MARKS)
-        kind = attachment_kind(clean)
-        if kind:
-            return 2 if kind == "media" else 3
-        if is_deleted(clean):
-            return 4
-        if ios and text.startswith("\u200e") and system_event(clean)[0]:
-            return -1
-        return 0
-
-    def is_system(self, text: str) -> bool:
-        return bool(system_event(text.strip(_MARKS))[0])
-
-    def system(self, written: str, number: int, text: str) -> None:
-        event = system_event(text.strip(_MARKS))
-        if event[0]:
-            self.events.append((written, event))
-        else:
-            self.skip(number, text, "a system line grouptier does not know")
-
-    def result(self, name: str, day_first: bool | None) -> ChatExport:
-        keys = {written: date_key(written) for written in self.days}
-        keys.update((written, date_key(written)) for written, _ in self.events)
-        order, reason, ambiguous = decide_order(list(keys.values()), day_first)
-        dates: dict[str, date | None] = {}
-        for written, key in keys.items():
-            dates[written] = to_date(key, order)
-            if dates[written] is None:
-                self.skip(0, written, f"not a real date ({order})")
-        events = [
-            ChatEvent(day, *event)
-            for written, event in self.events
-            if (day := dates[written]) is not None
-        ]
-        return ChatExport(
-            name=name,
-            platform=_platform(self.ios, self.runs),
-            order=order,
-            order_reason=reason,
-            ambiguous=ambiguous,
-            lines=self.lines,
-            sender_days=_sender_days(self.days, dates),
-            events=tuple(events),
-            skipped=self.skipped_count,
-            skipped_sample=tuple(self.skipped),
-        )
+    keys = {written: date_key(written) for written in tally.days}
+    keys.update((written, date_key(written)) for written, _ in tally.events)
+    order, reason, ambiguous = decide_order(list(keys.values()), day_first)
+    dates: dict[str, date | None] = {}
+    for written, key in keys.items():
+        dates[written] = to_date(key, order)
+        if dates[written] is None:
+            tally.skip(0, written, f"not a real date ({order})")
+    events = [
+        ChatEvent(day, *event)
+        for written, event in tally.events
+        if (day := dates[written]) is not None
+    ]
+    return ChatExport(
+        name=name,
+        platform=_platform(tally.ios, tally.runs),
+        order=order,
+        order_reason=reason,
+        ambiguous=ambiguous,
+        lines=tally.lines,
+        sender_days=_sender_days(tally.days, dates),
+        events=tuple(events),
+        skipped=tally.skipped_count,
+        skipped_sample=tuple(tally.skipped[:SAMPLE_SIZE]),
+    )
 
 
 def _sender_days(

@@ -53,21 +53,6 @@ FAST_HEADER = re.compile(
 )
 """The most common headers only, without marks: tried first, as it is about twice as fast.
 Groups: bracket, date as written, its separator, the rest."""
-MESSAGE_LINE = re.compile(
-    r"\n(?:"
-    r"(\[?(?:\d{1,4}/\d{1,2}/|\d{1,4}\.\d{1,2}\.|\d{1,4}-\d{1,2}-)\d{1,4})"  # 1: [ and date
-    r",? \d{1,2}:\d\d(?::\d\d|)(?:[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?|)(?:\]| -) "
-    r"([^:\n]{0,40}): (.*)"  # 2: a sender without a colon (the first ": " ends it), 3: text
-    r"|(.*))"  # 4: any other line
-)
-"""One match for every line of a block of text in which each line follows a "\n".
-
-The most common message lines (a subset of FAST_HEADER's: no marks, the
-usual clocks, a sender of up to 40 characters without a colon) give the date
-with its `[` (iOS), the sender and the text, each as FAST_HEADER and the first
-": " would cut them. Any other line gives only itself (group 4), to be read
-the general way, with FAST_HEADER, HEADER and LOOKS_LIKE_HEADER.
-"""
 DATE_PARTS = re.compile(
     rf"(R|H|令和|平成)?(\d{{1,4}}){_M}[/.\-]\s?{_M}(\d{{1,2}}){_M}[/.\-]\s?{_M}(\d{{1,4}})"
 )
@@ -187,6 +172,29 @@ DELETED_TEXTS = (
 )
 """'This message was deleted' as phones write it, in several languages."""
 DELETED = frozenset(text.casefold() for text in DELETED_TEXTS)
+
+MESSAGE_LINE = re.compile(
+    r"\n(?:"
+    r"(\[?(?:\d{1,4}/\d{1,2}/|\d{1,4}\.\d{1,2}\.|\d{1,4}-\d{1,2}-)\d{1,4})"  # 1: [ and date
+    r",? \d{1,2}:\d\d(?::\d\d|)(?:[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?|)(?:\]| -) "
+    r"([^:\n]{0,40}): "  # 2: a sender without a colon (the first ": " ends it)
+    r"(?:(?![<\u200e\u200f]|(?:" + "|".join(map(re.escape, DELETED_TEXTS)) + r")(?:\n|\Z))"
+    r"([^\n]*+)(?<!\))"  # 3: a plain text: no attachment, no deleted message
+    r"|([^\n]*))"  # 4: any other text, to be classified
+    r"|(.*))"  # 5: any other line
+)
+"""One match for every line of a block of text in which each line follows a "\n".
+
+The most common message lines give the date with its `[` (iOS), the sender
+and the text, each as FAST_HEADER and the first ": " would cut them: they
+are a subset of FAST_HEADER's lines, with no marks, the usual clocks and a
+sender of up to 40 characters without a colon. A text that `message` would
+read as plain text (it does not start with "<" or a mark, does not end
+with ")" and is not a deleted message) comes in group 3; any other text, an
+attachment, a deleted message or an iOS system line, in group 4. Any other
+line gives only itself (group 5), to be read the general way, with
+FAST_HEADER, HEADER and LOOKS_LIKE_HEADER.
+"""
 
 
 def attachment_kind(text: str) -> str:

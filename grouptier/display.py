@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -198,7 +199,11 @@ def unmatched_table(report: ImportReport) -> Table:
 
 @contextmanager
 def reading_progress(console: Console, large: int = 5_000_000) -> Iterator[Progress]:
-    """A progress callback that shows a rich bar once a file of `large` bytes or more is read."""
+    """A progress callback that shows a rich bar once a file of `large` bytes or more is read.
+
+    The bar is redrawn by the callback, not by a thread of its own: a process
+    with one thread may fork the workers that read a big export.
+    """
     bar = RichProgress(
         TextColumn("reading"),
         BarColumn(),
@@ -206,8 +211,10 @@ def reading_progress(console: Console, large: int = 5_000_000) -> Iterator[Progr
         TimeRemainingColumn(),
         console=console,
         transient=True,
+        auto_refresh=False,
     )
     task: list[TaskID] = []
+    drawn = [0.0]
 
     def advance(done: int, total: int) -> None:
         if total < large:
@@ -216,8 +223,14 @@ def reading_progress(console: Console, large: int = 5_000_000) -> Iterator[Progr
             bar.start()
             task.append(bar.add_task("read", total=total))
         bar.update(task[0], completed=done)
+        if done == total or time.monotonic() - drawn[0] >= _REDRAW_SECONDS:
+            bar.refresh()
+            drawn[0] = time.monotonic()
 
     try:
         yield advance
     finally:
         bar.stop()
+
+
+_REDRAW_SECONDS = 0.1

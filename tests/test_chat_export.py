@@ -15,15 +15,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grouptier import chat_export
+from grouptier import chat_tally
 from grouptier.chat_export import (
     ChatExport,
     ContentRule,
-    _Tally,
     open_export,
     read_chat,
+    summarise,
     tally_lines,
 )
+from grouptier.chat_tally import Tally
 from grouptier.errors import ChatExportError
 
 CHATS = Path(__file__).resolve().parent / "data" / "chats"
@@ -403,11 +404,11 @@ def test_no_line_ever_stops_the_reading(pieces: list[tuple[str, str]]) -> None:
 
 def line_by_line(lines: Iterable[str], rule: ContentRule, name: str = "chat") -> ChatExport:
     """The general path alone, one line at a time: what the block reader must agree with."""
-    tally = _Tally(rule)
+    tally = Tally(rule)
     for number, line in enumerate(lines, 1):
         tally.read_line(number, line)
         tally.lines = number
-    return tally.result(name, None)
+    return summarise(tally, name, None)
 
 
 def read_line_by_line(path: Path, rule: ContentRule) -> ChatExport:
@@ -421,7 +422,7 @@ def test_any_block_size_reads_as_line_by_line(
     name: str, block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Headers, CRLF and multi-line messages cut between blocks read as if never cut."""
-    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", block)
+    monkeypatch.setattr(chat_tally, "BLOCK_CHARS", block)
     rule = ContentRule(min_chars=30)
     assert read_chat(CHATS / name, rule) == read_line_by_line(CHATS / name, rule)
 
@@ -435,7 +436,7 @@ def test_a_text_going_on_in_the_next_block_is_content(
         + "and more of it\n" * 20
         + "1/13/24, 9:05 AM - Ben: ok\n"
     )
-    monkeypatch.setattr(chat_export, "_BLOCK_CHARS", 16)
+    monkeypatch.setattr(chat_tally, "BLOCK_CHARS", 16)
     content = {day.sender: day.content for day in read_chat(path).sender_days}
     assert content == {"Amira": 1, "Ben": 0}
 
@@ -495,7 +496,7 @@ def test_blocks_and_the_general_path_agree(lines: list[str], end: str, block: in
         path.write_bytes(text.encode())
         expected = read_line_by_line(path, rule)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(chat_export, "_BLOCK_CHARS", block)
+            patch.setattr(chat_tally, "BLOCK_CHARS", block)
             assert _read_or_none(path, rule) == (
                 expected if expected.sender_days or expected.events else None
             )

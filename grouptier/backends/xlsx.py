@@ -15,7 +15,6 @@ replaces it, so a crash leaves the old file or the new one, never half of one.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import warnings
@@ -51,6 +50,7 @@ from grouptier.backends.xlsx_safety import (
 )
 from grouptier.cells import CellValue, normalise
 from grouptier.errors import UnsafeWriteError, WorkbookBusyError, WorkbookError
+from grouptier.gc_pause import gc_paused
 from grouptier.sheet import RawTab, RawWorkbook, TabSpec
 
 __all__ = ["XlsxBackend", "create_workbook"]
@@ -174,7 +174,7 @@ def _contract_tab_names(book: Any) -> list[str]:
 
 def _tab_rows(path: str, book: Any, name: str) -> list[list[CellValue]]:
     try:
-        with _gc_paused():
+        with gc_paused():
             return _plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
     except (python_calamine.CalamineError, OSError) as exc:
         raise _damaged(path) from exc
@@ -196,18 +196,6 @@ def _plain_rows(raw: list[list[Any]]) -> list[list[CellValue]]:
         ]
         for row in raw
     ]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Millions of new lists would set off the cycle collector over and over, for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --- writing -----------------------------------------------------------------

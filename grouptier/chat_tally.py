@@ -1,0 +1,330 @@
+"""The counting pass over the lines of a chat export, and the merging of passes.
+
+A `Tally` reads blocks of lines in file order and keeps only counts: one
+entry per sender and day as written, one per system event, and a sample of
+the lines it could not count. One regular expression cuts a whole block
+into lines, and the common message lines into date, sender and text; every
+other line is read on its own, in its place, the general way (`read_line`).
+
+A big file can be counted in ranges, each starting at a message line, by
+separate tallies (in separate processes); `absorb` merges them, in file
+order, into the tally one pass over the whole file gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import IO
+
+from grouptier.chat_formats import (
+    DELETED_TEXTS,
+    FAST_HEADER,
+    HEADER,
+    HEADER_FIRST_CHARS,
+    INVISIBLE,
+    LOOKS_LIKE_HEADER,
+    MESSAGE_LINE,
+    attachment_kind,
+    is_deleted,
+    meridiem,
+    system_event,
+)
+
+SAMPLE_SIZE = 5
+BLOCK_CHARS = 1 << 18  # big enough that the work per block vanishes, small enough to stay flat
+_LONGEST_NAME = 40  # characters of a sender name before a "Name: " looks like a system line
+_MARKS = INVISIBLE + " \u00a0\u202f"
+_DELETED_EXACT = frozenset(variant for text in DELETED_TEXTS for variant in (text, "\u200e" + text))
+
+
+@dataclass(frozen=True)
+class ContentRule:
+    """Which messages count as content posts (each message counts once at most)."""
+
+    min_chars: int = 200  # a text of at least this many characters; 0 turns it off
+    links: bool = True
+    documents: bool = True
+    media: bool = False
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A line that was not counted, with its line number and why."""
+
+    line: int
+    text: str
+    why: str
+
+
+def header_match(line: str) -> re.Match[str] | None:
+    """The header of a message or system line (FAST_HEADER's or HEADER's groups), or None."""
+    first = line[:1]
+    if not (first.isdecimal() or first in HEADER_FIRST_CHARS):
+        return None  # it cannot be a header: the patterns need not look
+    return FAST_HEADER.match(line) or HEADER.match(line)
+
+
+def text_blocks(text: IO[str]) -> Iterator[tuple[str, bool]]:
+    """Blocks of whole lines, each after a "\\n", and whether the last one had a line end.
+
+    A block is cut after its last line end; the rest waits for the next block.
+    """
+    carry = "\n"
+    while chunk := text.read(BLOCK_CHARS):
+        joined = carry + chunk
+        cut = joined.rfind("\n")
+        if cut > 0:
+            yield joined[:cut], True
+        carry = joined[cut:]
+    if len(carry) > 1:
+        yield carry, False
+
+
+class Tally:
+    """The counting pass, one block of lines at a time.
+
+    MESSAGE_LINE cuts every line of a block in one call. The common message
+    lines come out cut into date, sender and text, and a plain text message
+    is counted right in `read_block`'s loop. Every other line goes to
+    `read_line`, the general path, in its place; so the result is the one a
+    line-by-line reading with FAST_HEADER and HEADER gives.
+    """
+
+    def __init__(self, rule: ContentRule) -> None:
+        self.rule = rule
+        self.min_chars = rule.min_chars if rule.min_chars > 0 else 1 << 62
+        # date as written -> sender as written -> [messages, content, media, documents, deleted]
+        self.days: dict[str, dict[str, list[int]]] = {}
+        self.senders: dict[str, list[int]] = {}  # the day of the last message line
+        self.first: tuple[str, bool] | None = None  # the first date as written, and if iOS
+        self.last = ""  # the date as written of the last message line
+        self.names: dict[str, str] = {}
+        self.meridiems: dict[str, str | None] = {"": ""}
+        self.events: list[tuple[str, tuple[str, str, str]]] = []  # date as written, event
+        self.skipped: list[Skipped] = []  # a sample, in line order; see `skip`
+        self.skipped_count = 0
+        self.sampled = 0  # samples taken, not counting unknown AM/PM words
+        self.unknown_words: dict[str, Skipped] = {}  # each reported once, with its line
+        self.lines = 0
+        self.ios = 0
+        self.runs = 0
+        self.pending: list[int] | None = None  # the counts of a text message that may go on
+        self.length = 0  # its characters so far
+
+    def read_block(self, block: str, ended: bool) -> None:
+        """Count a block: a "\n" before each line, `ended` if its last line had a line end.
+
+        The loop is one method, with the state in local variables, so that it
+        stays tight: plain text messages and the lines that continue a text
+        are counted right here, everything else by `message` and `read_line`.
+        """
+        min_chars, links = self.min_chars, self.rule.links
+        senders, pending, length = self.senders, self.pending, self.length
+        entered: str | None = None  # the date (with its "[") of the last common line
+        number = self.lines
+        unended = -1 if ended else number + block.count("\n")
+        for head, sender, text, other_text, line in MESSAGE_LINE.findall(block):
+            number += 1
+            if head != entered:
+                if not head:  # not a common message line
+                    first = line[:1]
+                    if pending is not None and not (
+                        first.isdecimal() or first in HEADER_FIRST_CHARS
+                    ):  # a text going on, as `read_line` reads it
+                        length += len(line) + (number != unended)
+                        if length >= min_chars or (links and ("://" in line or "www." in line)):
+                            pending[1] += 1
+                            pending = None
+                        continue
+                    self.pending, self.length = pending, length
+                    self.read_line(number, line if number == unended else line + "\n")
+                    pending, length = self.pending, self.length
+                    senders, entered = self.senders, None
+                    continue
+                self.enter_day(head.removeprefix("["), ios=head[0] == "[")
+                senders, entered = self.senders, head
+            if other_text:
+                self.message(number, head.removeprefix("["), sender, other_text, head[0] == "[")
+                pending, length = self.pending, self.length
+                continue
+            counts = senders.get(sender)
+            if counts is None:
+                counts = self.counts(senders, sender)
+            counts[0] += 1
+            size = len(text)
+            if size >= min_chars or (links and ("://" in text or "www." in text)):
+                counts[1] += 1
+                pending = None
+            else:
+                pending, length = counts, size
+        self.pending, self.length = pending, length
+        self.lines = number
+
+    def is_content(self, text: str) -> bool:
+        return len(text) >= self.min_chars or (
+            self.rule.links and ("://" in text or "www." in text)
+        )
+
+    def counts(self, senders: dict[str, list[int]], sender: str) -> list[int]:
+        counts = senders.get(sender)
+        if counts is None:  # one copy of each name for all days: memory stays small
+            sender = self.names.setdefault(sender, sender)
+            counts = senders[sender] = [0, 0, 0, 0, 0]
+        return counts
+
+    def enter_day(self, written: str, ios: bool) -> None:
+        if written != self.last:
+            if self.first is None:
+                self.first = (written, ios)
+            self.last = written
+            self.senders = self.days.setdefault(written, {})
+            self.runs += 1  # runs of lines with one date: counted for the platform
+            self.ios += ios
+
+    def skip(self, line: int, text: str, why: str, word: str | None = None) -> None:
+        """Count a line not counted; sample the first SAMPLE_SIZE, and every unknown AM/PM word.
+
+        The words are all kept so that merged ranges can report each word once
+        and still have the first SAMPLE_SIZE lines of the whole file.
+        """
+        self.skipped_count += 1
+        if word is None and self.sampled == SAMPLE_SIZE:
+            return
+        sample = Skipped(line, text.strip()[:120], why)
+        self.skipped.append(sample)
+        if word is None:
+            self.sampled += 1
+        else:
+            self.unknown_words[word] = sample
+
+    def read_line(self, number: int, line: str) -> None:
+        """The general path: one line with its line end, read the way every line once was."""
+        found = header_match(line)
+        if found is not None:
+            if found.re is FAST_HEADER:
+                bracket, written, _, rest = found.groups()
+            else:
+                bracket, written, _, before, after, rest = found.groups()
+                self.check_meridiem(number, line, before or after)
+            self.header(number, written, rest, ios=bracket is not None)
+            return
+        if LOOKS_LIKE_HEADER.match(line):
+            self.skip(number, line, "starts like a message but cannot be read")
+        elif self.pending is not None:
+            self.length += len(line)
+            if self.length >= self.min_chars or (
+                self.rule.links and ("://" in line or "www." in line)
+            ):
+                self.pending[1] += 1
+                self.pending = None
+        elif not self.last and line.strip():
+            self.skip(number, line, "not a message line")
+
+    def check_meridiem(self, number: int, line: str, word: str) -> None:
+        """Read an AM/PM word once; an unknown one is reported once (its line still counts)."""
+        if word not in self.meridiems:
+            self.meridiems[word] = meridiem(word)
+            if self.meridiems[word] is None:
+                self.skip(number, line, f'unknown AM/PM word "{word.strip()}" (counted)', word)
+
+    def header(self, number: int, written: str, rest: str, ios: bool) -> None:
+        """A message or system line: `rest` is what follows its date and time."""
+        self.pending = None
+        self.enter_day(written, ios)
+        split = rest.find(": ")
+        # A long "sender" on Android is a system line quoting a colon (a new subject).
+        if split < 0 or (split > _LONGEST_NAME and not ios and self.is_system(rest)):
+            self.system(written, number, rest)
+            return
+        self.message(number, written, rest[:split], rest[split + 2 :], ios)
+
+    def message(self, number: int, written: str, sender: str, text: str, ios: bool) -> None:
+        """A message line of the day `written`, already entered."""
+        self.pending = None
+        kind = 0
+        if text in _DELETED_EXACT:
+            kind = 4
+        elif text[:1] in "<\u200e\u200f" or text.endswith(")"):
+            kind = self.classify(text, ios)
+            if kind < 0:
+                self.system(written, number, text)
+                return
+        counts = self.counts(self.senders, sender)
+        counts[0] += 1
+        if kind:
+            counts[kind] += 1
+            counts[1] += (kind == 2 and self.rule.media) or (kind == 3 and self.rule.documents)
+        elif self.is_content(text):
+            counts[1] += 1
+        else:
+            self.pending, self.length = counts, len(text)
+
+    def classify(self, text: str, ios: bool) -> int:
+        """0 text, 2 media, 3 document, 4 deleted, -1 a system line (iOS writes them so)."""
+        clean = text.strip(_MARKS)
+        kind = attachment_kind(clean)
+        if kind:
+            return 2 if kind == "media" else 3
+        if is_deleted(clean):
+            return 4
+        if ios and text.startswith("\u200e") and system_event(clean)[0]:
+            return -1
+        return 0
+
+    def is_system(self, text: str) -> bool:
+        return bool(system_event(text.strip(_MARKS))[0])
+
+    def system(self, written: str, number: int, text: str) -> None:
+        event = system_event(text.strip(_MARKS))
+        if event[0]:
+            self.events.append((written, event))
+        else:
+            self.skip(number, text, "a system line grouptier does not know")
+
+    def absorb(self, later: Tally) -> None:
+        """Add the counts of the range of lines that follows this tally's, read on its own.
+
+        `later` must start at a message line: the state a line carries to the
+        next (a text that may go on, the day) starts afresh at a message line,
+        so its counts are the ones a single pass would have made there.
+        """
+        self.merge_days(later.days)
+        self.events.extend(later.events)
+        self.merge_skipped(later)
+        if later.first is not None:
+            written, ios = later.first
+            same_day = written == self.last  # the run of that day goes on over the cut
+            self.runs += later.runs - same_day
+            self.ios += later.ios - (same_day and ios)
+            self.first = self.first or later.first
+            self.last = later.last
+        self.lines += later.lines
+        self.pending = None
+
+    def merge_days(self, days: dict[str, dict[str, list[int]]]) -> None:
+        for written, senders in days.items():
+            into = self.days.setdefault(written, {})
+            for sender, counts in senders.items():
+                total = into.get(sender)
+                if total is None:
+                    into[self.names.setdefault(sender, sender)] = counts
+                else:
+                    total[:] = map(sum, zip(total, counts, strict=True))
+
+    def merge_skipped(self, later: Tally) -> None:
+        """Line numbers move on by this tally's lines; an AM/PM word is reported once."""
+        repeated = {
+            id(sample)
+            for word, sample in later.unknown_words.items()
+            if self.meridiems.get(word, "") is None
+        }
+        for word, known in later.meridiems.items():
+            self.meridiems.setdefault(word, known)
+        self.skipped_count += later.skipped_count - len(repeated)
+        for sample in later.skipped:
+            if id(sample) not in repeated:
+                self.skipped.append(replace(sample, line=sample.line + self.lines))
+        del self.skipped[SAMPLE_SIZE:]
+        self.sampled = min(self.sampled + later.sampled, SAMPLE_SIZE)
