@@ -8,10 +8,14 @@ and system lines (added, left, joined using the invite link).
 Each contender runs in its own Python process so that peak memory is its own
 (its peak resident memory, `VmHWM`, minus the memory it had before reading):
 
-- grouptier: `read_chat(path)` (counts per sender and day, content rule on);
-  also on a quarter of the file, and on that quarter written four times over (as
-  many lines as the whole file, but the days and senders of the quarter): its
-  memory holds one entry per sender and day, so it should follow the quarter;
+- grouptier: `read_chat(path)` (counts per sender and day, content rule on) on
+  all the cores this process may use, and on one process (`workers=1`). Its
+  memory is the reading process's plus each worker's own growth (a worker is
+  a fork: its peak less what it started with);
+- grouptier on one process, on a quarter of the file and on that quarter
+  written four times over (as many lines as the whole file, but the days and
+  senders of the quarter): its memory holds one entry per sender and day, so
+  it should follow the quarter;
 - whatstk, with format detection and with the header format given;
 - chat-miner's `WhatsAppParser`;
 - the floor: a bare loop of one compiled header regex over the file's lines.
@@ -21,7 +25,7 @@ listed as not installed. Like every benchmark here it prints figures and never
 fails on time.
 
     python benchmarks/bench_chat_import.py                 # 1,000,000 lines
-    python benchmarks/bench_chat_import.py --lines 200000 --skip whatstk
+    python benchmarks/bench_chat_import.py --lines 200000 --skip whatstk chatminer
 """
 
 from __future__ import annotations
@@ -52,10 +56,13 @@ def rss_kb():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 which, path = sys.argv[1], sys.argv[2]
-if which == "grouptier":
+workers = 0
+if which.startswith("grouptier"):
     from pathlib import Path
     from grouptier.chat_export import read_chat
-    run = lambda: read_chat(Path(path)).messages
+    from grouptier.chat_ranges import available_cores
+    workers = 1 if which == "grouptier-1" else available_cores()
+    run = lambda: read_chat(Path(path), workers=workers).messages
 elif which == "floor":
     header = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}), (\d{1,2}):(\d{2}) ([AP]M) - ")
     def run():
@@ -83,7 +90,11 @@ before = rss_kb()
 start = time.perf_counter()
 found = run()
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "found": found, "memory_kb": max(peak_kb() - before, 0)}))
+# A worker is a fork of this process: its own memory is its peak less what it started with.
+import resource
+worker_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss - before, 0)
+memory_kb = max(peak_kb() - before, 0) + (workers * worker_kb if workers > 1 else 0)
+print(json.dumps({"seconds": seconds, "found": found, "memory_kb": memory_kb}))
 """
 
 
@@ -165,9 +176,10 @@ def main() -> None:
         size = big.stat().st_size / 1e6
         print(f"export: {args.lines:,} lines, {size:.0f} MB (Android, US English, 12-hour)\n")
         rows = [
-            ("grouptier", "grouptier", big, args.lines),
-            (f"grouptier on {quarter:,} lines", "grouptier", small, quarter),
-            (REPEATED, "grouptier", repeated, 4 * quarter),
+            (OURS, "grouptier", big, args.lines),
+            (ONE_PROCESS, "grouptier-1", big, args.lines),
+            (QUARTER.format(quarter=quarter), "grouptier-1", small, quarter),
+            (REPEATED, "grouptier-1", repeated, 4 * quarter),
             ("whatstk (format detected)", "whatstk", big, args.lines),
             ("whatstk (format given)", "whatstk-format", big, args.lines),
             ("chat-miner", "chatminer", big, args.lines),
@@ -182,11 +194,14 @@ def main() -> None:
                 if isinstance(figures, dict):
                     speeds[label] = lines / figures["seconds"]
         show_table(results, speeds, rows)
-        verdict(results, speeds, f"grouptier on {quarter:,} lines")
+        verdict(results, speeds, QUARTER.format(quarter=quarter))
 
 
 FLOOR = "floor: one regex per line"
-REPEATED = "grouptier on that quarter x4"
+OURS = "grouptier (all cores)"
+ONE_PROCESS = "grouptier, one process"
+QUARTER = "grouptier, one process, {quarter:,} lines"
+REPEATED = "grouptier, one process, that x4"
 PUBLISHED = ("whatstk (format detected)", "whatstk (format given)", "chat-miner")
 
 
@@ -204,7 +219,7 @@ def show_table(
     best = fastest_published(speeds)
     floor = speeds.get(FLOOR)
     print(
-        f"{'contender':<32}{'seconds':>9}{'lines/s':>12}{'peak MB':>9}{'found':>11}"
+        f"{'contender':<40}{'seconds':>9}{'lines/s':>12}{'peak MB':>9}{'found':>11}"
         f"{'x published':>13}{'x floor':>9}"
     )
     for label, *_ in rows:
@@ -212,13 +227,13 @@ def show_table(
         if figures is None:
             continue
         if isinstance(figures, str):
-            print(f"{label:<32}{figures}")
+            print(f"{label:<40}{figures}")
             continue
         speed = speeds[label]
         versus = f"{speed / best[1]:.2f}" if best else "-"
         of_floor = f"{speed / floor:.2f}" if floor else "-"
         print(
-            f"{label:<32}{figures['seconds']:>9.2f}{speed:>12,.0f}"
+            f"{label:<40}{figures['seconds']:>9.2f}{speed:>12,.0f}"
             f"{figures['memory_kb'] / 1024:>9.1f}{int(figures['found']):>11,}"
             f"{versus:>13}{of_floor:>9}"
         )
@@ -230,20 +245,25 @@ def verdict(
 ) -> None:
     """grouptier against the targets: >= 10x the faster published parser, <= 2x the floor's
     time, and memory that does not grow with the number of lines."""
-    ours = speeds.get("grouptier")
+    ours = speeds.get(OURS)
     if ours is None:
         return
     checks: list[tuple[str, bool]] = []
     print()
+    alone = speeds.get(ONE_PROCESS)
     best = fastest_published(speeds)
     if best:
         speedup = ours / best[1]
         checks.append(("speed vs published", speedup >= 10))
         print(f"vs the faster published parser ({best[0]}): {speedup:.1f}x faster (target >= 10x)")
+        if alone:
+            print(f"  one process: {alone / best[1]:.1f}x faster")
     if FLOOR in speeds:
         slower = speeds[FLOOR] / ours
         checks.append(("speed vs floor", slower <= 2))
         print(f"vs the floor: {slower:.2f}x its time (target <= 2x)")
+        if alone:
+            print(f"  one process: {speeds[FLOOR] / alone:.2f}x its time")
     flat = memory_check(results.get(quarter), results.get(REPEATED))
     if flat is not None:
         checks.append(("flat memory", flat))

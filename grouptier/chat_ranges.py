@@ -47,21 +47,25 @@ def available_cores() -> int:
     return os.cpu_count() or 1  # pragma: no cover - macOS and Windows
 
 
-def message_starts(path: Path, size: int, step: int | None = None) -> list[int]:
-    """Offsets that cut the file into ranges of about `step` bytes (RANGE_BYTES), each at a
-    message line.
+def message_starts(path: Path, size: int, step: int) -> list[int]:
+    """Offsets that cut the file into ranges of about `step` bytes, each at a message line.
 
     The first is 0 and the last is `size`. A cut goes to the first message
     line after its mark; where none follows within `_SEARCH_BYTES`, the
     ranges on either side stay one.
     """
-    step = step or RANGE_BYTES
     starts = [0]
     with path.open("rb") as raw:
         for mark in range(step, size, step):
             if mark > starts[-1] and (found := _next_message(raw, mark)) is not None:
                 starts.append(found)
     return [*starts, size] if starts[-1] < size else starts
+
+
+def range_step(size: int, workers: int) -> int:
+    """About RANGE_BYTES, so that every worker gets as many ranges: none waits on the last."""
+    pieces = workers * max(1, round(size / (workers * RANGE_BYTES)))
+    return -(-size // pieces)
 
 
 def _next_message(raw: io.BufferedReader, mark: int) -> int | None:

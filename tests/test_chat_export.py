@@ -441,6 +441,18 @@ def test_a_text_going_on_in_the_next_block_is_content(
     assert content == {"Amira": 1, "Ben": 0}
 
 
+@pytest.mark.parametrize(("links", "content"), [(True, 1), (False, 0)])
+def test_a_link_on_a_later_line_counts_only_when_links_do(
+    tmp_path: Path, links: bool, content: int
+) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("1/13/24, 9:00 AM - Amira: the deck\nat https://x.org/deck\n")
+    rule = ContentRule(min_chars=0, links=links)
+    (day,) = read_chat(path, rule).sender_days
+    assert (day.messages, day.content) == (1, content)
+    assert read_line_by_line(path, rule).sender_days == (day,)
+
+
 @pytest.mark.parametrize(("end", "content"), [("", 0), ("\n", 1), ("\r\n", 1)])
 def test_the_last_line_end_counts_in_a_text_length(tmp_path: Path, end: str, content: int) -> None:
     """Line ends of a text's later lines count as characters; a missing last one does not."""
