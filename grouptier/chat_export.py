@@ -284,27 +284,29 @@ def _sender_days(
     days: dict[str, dict[str, list[int]]], dates: dict[str, date | None]
 ) -> tuple[SenderDay, ...]:
     """One entry a day and sender, in order; a day written twice and a name's marks merged."""
+    names = set().union(*days.values())
+    shown = {sender: " ".join(sender.strip(_MARKS).split()) for sender in names}
+    renamed = any(sender != name for sender, name in shown.items())
     by_day: dict[date, dict[str, list[int]]] = {}
-    shown: dict[str, str] = {}
     for written, senders in days.items():
         day = dates[written]
         if day is None:
             continue
-        merged = by_day.setdefault(day, {})
-        for sender, counts in senders.items():
-            name = shown.get(sender)
-            if name is None:
-                name = shown[sender] = " ".join(sender.strip(_MARKS).split())
-            total = merged.get(name)
-            merged[name] = (
-                counts if total is None else [a + b for a, b in zip(total, counts, strict=True)]
-            )
+        if day in by_day or renamed:  # the rare case: counts to merge, in a copy
+            merged = by_day[day] = dict(by_day.get(day, {}))
+            for sender, counts in senders.items():
+                total = merged.get(shown[sender])
+                merged[shown[sender]] = (
+                    counts if total is None else [a + b for a, b in zip(total, counts, strict=True)]
+                )
+        else:
+            by_day[day] = senders
     new = tuple.__new__  # a third faster than SenderDay._make, on 100,000 entries
     return tuple(
         [
-            new(SenderDay, (day, sender, *by_day[day][sender]))
+            new(SenderDay, (day, sender, *counts))
             for day in sorted(by_day)
-            for sender in sorted(by_day[day])
+            for sender, counts in sorted(by_day[day].items())
         ]
     )
 

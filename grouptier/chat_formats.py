@@ -173,15 +173,28 @@ DELETED_TEXTS = (
 """'This message was deleted' as phones write it, in several languages."""
 DELETED = frozenset(text.casefold() for text in DELETED_TEXTS)
 
-MESSAGE_LINE = re.compile(
-    r"\n(?:"
-    r"(\[?(?:\d{1,4}/\d{1,2}/|\d{1,4}\.\d{1,2}\.|\d{1,4}-\d{1,2}-)\d{1,4})"  # 1: [ and date
-    r",? \d{1,2}:\d\d(?::\d\d|)(?:[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?|)(?:\]| -) "
+_CLOCK_WORD = r"[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?"  # AM, p.m., ...
+_SENDER_AND_TEXT = (
     r"([^:\n]{0,40}): "  # 2: a sender without a colon (the first ": " ends it)
-    r"(?:(?![<\u200e\u200f]|(?:" + "|".join(map(re.escape, DELETED_TEXTS)) + r")(?:\n|\Z))"
+    r"(?:(?![<\u200e\u200f]|"
+    + "(?=["  # the first letters: most texts fail here, before the list
+    + "".join(sorted({re.escape(text[0]) for text in DELETED_TEXTS}))
+    + "])(?:"
+    + "|".join(map(re.escape, DELETED_TEXTS))
+    + r")(?:\n|\Z))"
     r"([^\n]*+)(?<!\))"  # 3: a plain text: no attachment, no deleted message
     r"|([^\n]*))"  # 4: any other text, to be classified
-    r"|(.*))"  # 5: any other line
+)
+
+
+def _message_line(date: str, clock: str, closer: str) -> re.Pattern[str]:
+    return re.compile(rf"\n(?:({date}),? {clock}{closer} " + _SENDER_AND_TEXT + r"|(.*))")
+
+
+MESSAGE_LINE = _message_line(
+    r"\[?(?:\d{1,4}/\d{1,2}/|\d{1,4}\.\d{1,2}\.|\d{1,4}-\d{1,2}-)\d{1,4}",  # 1: [ and date
+    rf"\d{{1,2}}:\d\d(?::\d\d|)(?:{_CLOCK_WORD}|)",
+    r"(?:\]| -)",
 )
 """One match for every line of a block of text in which each line follows a "\n".
 
@@ -195,6 +208,40 @@ attachment, a deleted message or an iOS system line, in group 4. Any other
 line gives only itself (group 5), to be read the general way, with
 FAST_HEADER, HEADER and LOOKS_LIKE_HEADER.
 """
+
+_SHAPE = re.compile(
+    r"\n(\[?)\d{1,4}([/.\-])\d{1,2}\2\d{1,4},? \d{1,2}:\d\d(:\d\d)?(" + _CLOCK_WORD + r")?"
+    r"(\]| -) [^:\n]{0,40}: "
+)
+
+
+def message_line_for(block: str) -> re.Pattern[str] | None:
+    """MESSAGE_LINE for the header shape of the first common message line of `block`, if any.
+
+    A file is written by one phone, so its lines share one shape: one date
+    separator, seconds or not, an AM/PM word or not, iOS or Android. The
+    pattern for that shape alone runs about a sixth faster. It matches a
+    subset of MESSAGE_LINE's message lines, with the same groups; a line of
+    another shape falls to group 5 and is read the general way, so the
+    counts are the same whichever pattern reads a block.
+    """
+    found = _SHAPE.search(block)
+    if found is None:
+        return None
+    bracket, separator, seconds, clock_word, closer = found.groups()
+    return _shaped(bracket, separator, seconds is not None, clock_word is not None, closer)
+
+
+@lru_cache(maxsize=32)
+def _shaped(
+    bracket: str, separator: str, seconds: bool, clock_word: bool, closer: str
+) -> re.Pattern[str]:
+    between = re.escape(separator)
+    return _message_line(
+        re.escape(bracket) + rf"\d{{1,4}}{between}\d{{1,2}}{between}\d{{1,4}}",
+        r"\d{1,2}:\d\d" + (r":\d\d" if seconds else "") + (_CLOCK_WORD if clock_word else ""),
+        re.escape(closer),
+    )
 
 
 def attachment_kind(text: str) -> str:

@@ -29,6 +29,7 @@ from grouptier.chat_formats import (
     attachment_kind,
     is_deleted,
     meridiem,
+    message_line_for,
     system_event,
 )
 
@@ -112,6 +113,8 @@ class Tally:
         self.runs = 0
         self.pending: list[int] | None = None  # the counts of a text message that may go on
         self.length = 0  # its characters so far
+        self.lines_pattern = MESSAGE_LINE  # until a block shows the file's shape of lines
+        self.shaped = False
 
     def read_block(self, block: str, ended: bool) -> None:
         """Count a block: a "\n" before each line, `ended` if its last line had a line end.
@@ -120,12 +123,14 @@ class Tally:
         stays tight: plain text messages and the lines that continue a text
         are counted right here, everything else by `message` and `read_line`.
         """
+        if not self.shaped and (shaped := message_line_for(block)) is not None:
+            self.lines_pattern, self.shaped = shaped, True
         min_chars, links = self.min_chars, self.rule.links
         senders, pending, length = self.senders, self.pending, self.length
         entered: str | None = None  # the date (with its "[") of the last common line
         number = self.lines
         unended = -1 if ended else number + block.count("\n")
-        for head, sender, text, other_text, line in MESSAGE_LINE.findall(block):
+        for head, sender, text, other_text, line in self.lines_pattern.findall(block):
             number += 1
             if head != entered:
                 if not head:  # not a common message line
