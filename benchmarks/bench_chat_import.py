@@ -153,7 +153,7 @@ def measure(which: str, path: Path) -> dict[str, float] | str:
     return figures
 
 
-QUICK = 5.0  # seconds: a contender quicker than this runs every round, the others once
+QUICK = 20.0  # seconds: a contender quicker than this runs every round, the others once
 
 
 def measure_rounds(

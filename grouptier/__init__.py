@@ -1,8 +1,9 @@
 """grouptier: run a WhatsApp community's ladder of groups from a spreadsheet.
 
-Every name below is loaded on first use, so importing one module of the
-package (`grouptier.chat_export` in a chat-reading worker process, say)
-does not load pandas and the whole cycle with it.
+The errors are light and load at once; every other name loads on first
+use, so importing one module of the package (`grouptier.chat_export` in a
+chat-reading worker process, say) does not load pandas and the whole cycle
+with it.
 """
 
 from __future__ import annotations
@@ -10,25 +11,26 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from grouptier.errors import (
+    ChatExportError,
+    GrouptierError,
+    InvalidSheetError,
+    Problem,
+    SheetAccessError,
+    SheetBusyError,
+    SheetError,
+    SheetLimitError,
+    SheetUnavailableError,
+    TemplateError,
+    UnsafeWriteError,
+    UsageError,
+    WorkbookBusyError,
+    WorkbookError,
+)
+
 if TYPE_CHECKING:
     from grouptier.community import Community, load_community
     from grouptier.cycle import CheckReport, RunOptions, RunReport, check, run
-    from grouptier.errors import (
-        ChatExportError,
-        GrouptierError,
-        InvalidSheetError,
-        Problem,
-        SheetAccessError,
-        SheetBusyError,
-        SheetError,
-        SheetLimitError,
-        SheetUnavailableError,
-        TemplateError,
-        UnsafeWriteError,
-        UsageError,
-        WorkbookBusyError,
-        WorkbookError,
-    )
     from grouptier.importing import ImportOptions, ImportReport, import_chat
     from grouptier.settings import Settings
     from grouptier.tiers import CyclePlan, plan_cycle
@@ -36,22 +38,6 @@ if TYPE_CHECKING:
 _HOMES = {
     "grouptier.community": ("Community", "load_community"),
     "grouptier.cycle": ("CheckReport", "RunOptions", "RunReport", "check", "run"),
-    "grouptier.errors": (
-        "ChatExportError",
-        "GrouptierError",
-        "InvalidSheetError",
-        "Problem",
-        "SheetAccessError",
-        "SheetBusyError",
-        "SheetError",
-        "SheetLimitError",
-        "SheetUnavailableError",
-        "TemplateError",
-        "UnsafeWriteError",
-        "UsageError",
-        "WorkbookBusyError",
-        "WorkbookError",
-    ),
     "grouptier.importing": ("ImportOptions", "ImportReport", "import_chat"),
     "grouptier.settings": ("Settings",),
     "grouptier.tiers": ("CyclePlan", "plan_cycle"),

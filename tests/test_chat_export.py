@@ -441,6 +441,24 @@ def test_a_text_going_on_in_the_next_block_is_content(
     assert content == {"Amira": 1, "Ben": 0}
 
 
+def test_lines_of_another_shape_than_the_first_read_the_same(tmp_path: Path) -> None:
+    """The pattern made for the first line's shape leaves other shapes to the general path."""
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "1/13/24, 9:00 AM - Amira: hi\n"
+        "1/13/24, 9:01\u202fpm - Ben: hello\n"
+        "[1/13/2024, 21:02:03] Chen: hey\n"
+        "1.13.24, 21:03 - Amira: ok\n"
+        "1/13/2024 9:04 PM - Ben: fine\n"
+        "1/13/24, 9:05 AM - Amira: <Media omitted>\n",
+        encoding="utf-8",
+    )
+    rule = ContentRule(min_chars=30, media=True)
+    export = read_chat(path, rule)
+    assert export == read_line_by_line(path, rule)
+    assert export.messages == 6
+
+
 @pytest.mark.parametrize(("links", "content"), [(True, 1), (False, 0)])
 def test_a_link_on_a_later_line_counts_only_when_links_do(
     tmp_path: Path, links: bool, content: int
