@@ -302,112 +302,119 @@ def is_deleted(text: str) -> bool:
 
 _N = r"(?P<actor>.+?)"
 _T = r"(?P<target>.+?)"
+_SYSTEM_SOURCES: tuple[tuple[str, str], ...] = (
+    (
+        "encryption",
+        r"(?:end-to-end encrypted|cifrado de extremo a extremo|"
+        r"criptografia de ponta a ponta|chiffrés de bout en bout|Ende-zu-Ende-verschlüsselt|"
+        r"crittografia end-to-end|مشفرة تمامًا|مشفّرة|uçtan uca şifreli)",
+    ),
+    (
+        "joined_by_link",
+        r"^" + _N + r" (?:joined using this group's invite link|"
+        r"joined using an invite link|se unió usando el enlace de invitación de este grupo|"
+        r"se unió con el enlace de invitación|entrou usando o link de convite deste grupo|"
+        r"entrou usando o link de convite|a rejoint ce groupe via le lien d'invitation|"
+        r"a rejoint le groupe via un lien d'invitation|"
+        r"ist dieser Gruppe über den Einladungslink beigetreten|"
+        r"ist über den Einladungslink beigetreten|"
+        r"si è unito/a tramite il link d'invito|انضم باستخدام رابط الدعوة)\.?$",
+    ),
+    (
+        "joined",
+        r"^" + _N + r" (?:joined|se unió|entrou|a rejoint le groupe|"
+        r"ist beigetreten|si è unito/a|انضم)\.?$",
+    ),
+    (
+        "created",
+        r"(?:created group|created this group|creó el grupo|criou o grupo|"
+        r"a créé le groupe|hat die Gruppe .* erstellt|hat die Gruppe erstellt|"
+        r"ha creato il gruppo|أنشأ المجموعة|أنشأت المجموعة)",
+    ),
+    (
+        "added",
+        r"^" + _N + r" (?:added|añadió a|agregó a|adicionou|a ajouté|ha aggiunto|"
+        r"أضاف) " + _T + r"\.?$",
+    ),
+    ("added", r"^" + _N + r" hat " + _T + r" hinzugefügt\.?$"),
+    (
+        "added",
+        r"^(?P<actor>You|Du|Vous|Você|Tú) (?:added|hast|avez ajouté|adicionou|"
+        r"añadiste a) " + _T + r"(?: hinzugefügt)?\.?$",
+    ),
+    ("added", r"^(?P<actor>)(?:Añadiste a|Agregaste a) " + _T + r"\.?$"),
+    (
+        "removed",
+        r"^" + _N + r" (?:removed|eliminó a|removeu|a retiré|ha rimosso|أزال) " + _T + r"\.?$",
+    ),
+    ("removed", r"^" + _N + r" hat " + _T + r" entfernt\.?$"),
+    (
+        "left",
+        r"^" + _N + r" (?:left|salió|saiu|est parti\(e\)|est parti|a quitté|"
+        r"hat die Gruppe verlassen|ha abbandonato|غادر|غادرت)\.?$",
+    ),
+    (
+        "subject",
+        r"(?:changed the subject|changed the group name|cambió el asunto|"
+        r"cambió el nombre|mudou o assunto|mudou o nome|a modifié le sujet|a changé le sujet|"
+        r"hat den Betreff|ha cambiato l'oggetto|غيّر اسم المجموعة|غير الموضوع)",
+    ),
+    (
+        "icon",
+        r"(?:changed this group's icon|changed the group icon|deleted this group's icon|"
+        r"cambió el ícono|cambió la imagen|mudou a imagem|a changé l'icône|"
+        r"a modifié l'icône|hat das Gruppenbild|ha cambiato l'immagine|غيّر صورة المجموعة)",
+    ),
+    (
+        "description",
+        r"(?:changed the group description|deleted the group description|"
+        r"cambió la descripción|mudou a descrição|a modifié la description|"
+        r"hat die Gruppenbeschreibung|ha cambiato la descrizione|غيّر وصف المجموعة)",
+    ),
+    (
+        "settings",
+        r"(?:changed (?:this group's|the group) settings|changed the settings|"
+        r"cambió la configuración|mudou as configurações|a modifié les paramètres|"
+        r"hat die Gruppeneinstellungen|ha modificato le impostazioni)",
+    ),
+    (
+        "security_code",
+        r"(?:security code (?:with .* )?changed|código de seguridad|"
+        r"código de segurança|code de sécurité|Sicherheitsnummer|codice di sicurezza|"
+        r"رمز الأمان)",
+    ),
+    (
+        "number_changed",
+        r"(?:changed (?:their|his|her) phone number|changed to \+?\d|"
+        r"changed their number|cambió su número|mudou seu número|a changé de numéro|"
+        r"hat (?:seine|ihre) Telefonnummer|ha cambiato il suo numero|غيّر رقم هاتفه)",
+    ),
+    (
+        "admin",
+        r"(?:now an admin|no longer an admin|ahora es admin|agora é admin|"
+        r"est maintenant admin|ist jetzt Admin|ora è amministratore)",
+    ),
+    (
+        "disappearing",
+        r"(?:disappearing messages|mensajes temporales|mensagens temporárias|"
+        r"messages éphémères|selbstlöschende Nachrichten|messaggi effimeri)",
+    ),
+    ("pinned", r"(?:pinned a message|fijó un mensaje|fixou uma mensagem|a épinglé)"),
+    (
+        "community",
+        r"(?:this group was added to the community|added this group to the community|"
+        r"community)",
+    ),
+)
+
+# The patterns of a whole line ("Ana added Bob", "Ana left") come first: they
+# fail fast, at the spaces of a line, while a phrase to find anywhere in the line
+# ("end-to-end encrypted") is tried at every character. Tried in the other order
+# a line such as "Ana added Bob" cost more than twice as much. No line matches both
+# kinds, short of a name or a subject that holds one of the phrases.
 SYSTEM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        (
-            "encryption",
-            r"(?:end-to-end encrypted|cifrado de extremo a extremo|"
-            r"criptografia de ponta a ponta|chiffrés de bout en bout|Ende-zu-Ende-verschlüsselt|"
-            r"crittografia end-to-end|مشفرة تمامًا|مشفّرة|uçtan uca şifreli)",
-        ),
-        (
-            "joined_by_link",
-            r"^" + _N + r" (?:joined using this group's invite link|"
-            r"joined using an invite link|se unió usando el enlace de invitación de este grupo|"
-            r"se unió con el enlace de invitación|entrou usando o link de convite deste grupo|"
-            r"entrou usando o link de convite|a rejoint ce groupe via le lien d'invitation|"
-            r"a rejoint le groupe via un lien d'invitation|"
-            r"ist dieser Gruppe über den Einladungslink beigetreten|"
-            r"ist über den Einladungslink beigetreten|"
-            r"si è unito/a tramite il link d'invito|انضم باستخدام رابط الدعوة)\.?$",
-        ),
-        (
-            "joined",
-            r"^" + _N + r" (?:joined|se unió|entrou|a rejoint le groupe|"
-            r"ist beigetreten|si è unito/a|انضم)\.?$",
-        ),
-        (
-            "created",
-            r"(?:created group|created this group|creó el grupo|criou o grupo|"
-            r"a créé le groupe|hat die Gruppe .* erstellt|hat die Gruppe erstellt|"
-            r"ha creato il gruppo|أنشأ المجموعة|أنشأت المجموعة)",
-        ),
-        (
-            "added",
-            r"^" + _N + r" (?:added|añadió a|agregó a|adicionou|a ajouté|ha aggiunto|"
-            r"أضاف) " + _T + r"\.?$",
-        ),
-        ("added", r"^" + _N + r" hat " + _T + r" hinzugefügt\.?$"),
-        (
-            "added",
-            r"^(?P<actor>You|Du|Vous|Você|Tú) (?:added|hast|avez ajouté|adicionou|"
-            r"añadiste a) " + _T + r"(?: hinzugefügt)?\.?$",
-        ),
-        ("added", r"^(?P<actor>)(?:Añadiste a|Agregaste a) " + _T + r"\.?$"),
-        (
-            "removed",
-            r"^" + _N + r" (?:removed|eliminó a|removeu|a retiré|ha rimosso|أزال) " + _T + r"\.?$",
-        ),
-        ("removed", r"^" + _N + r" hat " + _T + r" entfernt\.?$"),
-        (
-            "left",
-            r"^" + _N + r" (?:left|salió|saiu|est parti\(e\)|est parti|a quitté|"
-            r"hat die Gruppe verlassen|ha abbandonato|غادر|غادرت)\.?$",
-        ),
-        (
-            "subject",
-            r"(?:changed the subject|changed the group name|cambió el asunto|"
-            r"cambió el nombre|mudou o assunto|mudou o nome|a modifié le sujet|a changé le sujet|"
-            r"hat den Betreff|ha cambiato l'oggetto|غيّر اسم المجموعة|غير الموضوع)",
-        ),
-        (
-            "icon",
-            r"(?:changed this group's icon|changed the group icon|deleted this group's icon|"
-            r"cambió el ícono|cambió la imagen|mudou a imagem|a changé l'icône|"
-            r"a modifié l'icône|hat das Gruppenbild|ha cambiato l'immagine|غيّر صورة المجموعة)",
-        ),
-        (
-            "description",
-            r"(?:changed the group description|deleted the group description|"
-            r"cambió la descripción|mudou a descrição|a modifié la description|"
-            r"hat die Gruppenbeschreibung|ha cambiato la descrizione|غيّر وصف المجموعة)",
-        ),
-        (
-            "settings",
-            r"(?:changed (?:this group's|the group) settings|changed the settings|"
-            r"cambió la configuración|mudou as configurações|a modifié les paramètres|"
-            r"hat die Gruppeneinstellungen|ha modificato le impostazioni)",
-        ),
-        (
-            "security_code",
-            r"(?:security code (?:with .* )?changed|código de seguridad|"
-            r"código de segurança|code de sécurité|Sicherheitsnummer|codice di sicurezza|"
-            r"رمز الأمان)",
-        ),
-        (
-            "number_changed",
-            r"(?:changed (?:their|his|her) phone number|changed to \+?\d|"
-            r"changed their number|cambió su número|mudou seu número|a changé de numéro|"
-            r"hat (?:seine|ihre) Telefonnummer|ha cambiato il suo numero|غيّر رقم هاتفه)",
-        ),
-        (
-            "admin",
-            r"(?:now an admin|no longer an admin|ahora es admin|agora é admin|"
-            r"est maintenant admin|ist jetzt Admin|ora è amministratore)",
-        ),
-        (
-            "disappearing",
-            r"(?:disappearing messages|mensajes temporales|mensagens temporárias|"
-            r"messages éphémères|selbstlöschende Nachrichten|messaggi effimeri)",
-        ),
-        ("pinned", r"(?:pinned a message|fijó un mensaje|fixou uma mensagem|a épinglé)"),
-        (
-            "community",
-            r"(?:this group was added to the community|added this group to the community|"
-            r"community)",
-        ),
-    )
+    for kind, pattern in sorted(_SYSTEM_SOURCES, key=lambda source: not source[1].startswith("^"))
 )
 
 
