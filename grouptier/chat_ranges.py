@@ -1,6 +1,6 @@
 """Count a big chat export in ranges of lines, on several processes at once.
 
-One Python process reads about 60 MB of export a second; a machine has more
+One Python process reads about 70 MB of export a second; a machine has more
 cores than one. A plain-text export of `PARALLEL_FROM` bytes or more is cut
 into ranges of about `RANGE_BYTES`, each starting at a message line, and the
 ranges are counted in worker processes and merged in file order by
