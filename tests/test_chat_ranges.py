@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -11,12 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 from test_chat_export import CHATS, export_lines, read_line_by_line
 
 from grouptier import chat_ranges
 from grouptier.chat_export import ChatExport, ContentRule, read_chat, summarise
 from grouptier.chat_ranges import count_range, merge_in_order, message_starts
 from grouptier.chat_tally import header_match
+from grouptier.display import reading_progress
 from grouptier.errors import ChatExportError
 
 TEXT_FIXTURES = sorted(path.name for path in CHATS.glob("*.txt") if path.name != "not_a_chat.txt")
@@ -141,7 +144,8 @@ def read_on_workers(path: Path) -> ChatExport:
 
 @pytest.mark.usefixtures("small_ranges")
 def test_worker_processes_count_as_one_pass() -> None:
-    assert chat_ranges._context().get_start_method() == "fork"
+    alone = threading.active_count() == 1  # unless a thread of another test lingers
+    assert chat_ranges._context().get_start_method() == ("fork" if alone else "forkserver")
     for name in TEXT_FIXTURES:
         path = CHATS / name
         assert read_on_workers(path) == read_chat(path, RULE, workers=1), name
@@ -181,3 +185,14 @@ def test_zip_and_utf16_exports_are_read_in_one_pass(tmp_path: Path) -> None:
 def test_a_non_chat_file_read_in_ranges_says_so() -> None:
     with pytest.raises(ChatExportError, match="no line looks like a WhatsApp message"):
         read_chat(CHATS / "not_a_chat.txt", workers=2)
+
+
+def test_the_progress_bar_draws_without_a_thread_of_its_own() -> None:
+    """So that `grouptier import-chat`, with its bar, may still fork its workers."""
+    out = io.StringIO()
+    threads = threading.active_count()
+    with reading_progress(Console(file=out, force_terminal=True, width=80), large=10) as advance:
+        advance(5, 100)
+        assert threading.active_count() == threads
+        advance(100, 100)
+    assert "100/100 bytes" in out.getvalue()
