@@ -1,11 +1,12 @@
 """Count a big chat export in ranges of lines, on several processes at once.
 
 One Python process reads about 70 MB of export a second; a machine has more
-cores than one. A plain-text export of `PARALLEL_FROM` bytes or more is cut
-into ranges of about `RANGE_BYTES`, each starting at a message line, and the
-ranges are counted in worker processes and merged in file order by
-`Tally.absorb`. Because a message line starts every range, the counts are
-the ones a single pass makes; the tests compare the two on every fixture.
+cores than one. A UTF-8 text of `PARALLEL_FROM` bytes or more (an export, or
+the chat of a zip unpacked) is cut into ranges of about `RANGE_BYTES`, each
+starting at a message line; the ranges are counted in worker processes and
+merged in file order by `Tally.absorb`. Because a message line starts every
+range, the counts are the ones a single pass makes; the tests compare the
+two on every fixture.
 
 On Linux a process with a single thread forks its workers, which costs a
 millisecond each. A process with more threads (a progress bar's, a server's)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import tempfile
 import threading
+import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -131,11 +133,14 @@ def another_thread() -> Iterator[None]:
     waiting.join()
 
 
-def read_on_workers(path: Path) -> ChatExport:
-    """Read with two workers, and check that the ranges were shared out and merged in order."""
+def read_on_workers(path: Path, size: int | None = None) -> ChatExport:
+    """Read with two workers, and check that the ranges were shared out and merged in order.
+
+    `size` is that of the text: the file's own, unless it is a zip.
+    """
     seen: list[tuple[int, int]] = []
     export = read_chat(path, RULE, progress=lambda *done: seen.append(done), workers=2)
-    size = path.stat().st_size
+    size = size or path.stat().st_size
     assert len(seen) > 1, "not read in ranges"
     assert seen[-1] == (size, size)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
@@ -173,12 +178,37 @@ def test_without_processes_the_export_is_read_in_one_pass(
 
 
 @pytest.mark.usefixtures("small_ranges")
-def test_zip_and_utf16_exports_are_read_in_one_pass(tmp_path: Path) -> None:
-    """Their bytes cannot be cut into ranges that decode alone; they still read right."""
+def test_a_zip_is_unpacked_then_shared_out(tmp_path: Path) -> None:
+    text = (CHATS / "android_en_us_12h.txt").read_bytes()
+    path = tmp_path / "WhatsApp Chat with Team.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("WhatsApp Chat with Team.txt", text)
+    export = read_on_workers(path, size=len(text))
+    assert export == replace(
+        read_line_by_line(CHATS / "android_en_us_12h.txt", RULE), name=path.name
+    )
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_a_damaged_zip_read_in_ranges_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "chat.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("_chat.txt", (CHATS / "android_de.txt").read_bytes() * 20)
+    data = bytearray(path.read_bytes())
+    data[60:90] = bytes(30)  # inside the compressed chat
+    path.write_bytes(bytes(data))
+    with pytest.raises(ChatExportError, match="damaged"):
+        read_chat(path, workers=2)
+
+
+@pytest.mark.usefixtures("small_ranges")
+def test_utf16_exports_are_read_in_one_pass(tmp_path: Path) -> None:
+    """Their bytes cannot be cut into ranges at a line end; they still read right."""
     utf16 = tmp_path / "utf16.txt"
     utf16.write_bytes(("13/01/2024, 09:00 - Amira: hi\n" * 40).encode("utf-16"))
-    assert read_chat(utf16, workers=2).messages == 40
-    assert read_chat(CHATS / "ios_24h.zip", workers=2).messages > 0
+    seen: list[tuple[int, int]] = []
+    assert read_chat(utf16, progress=lambda *done: seen.append(done), workers=2).messages == 40
+    assert len(seen) == 2  # one block, then the end: no ranges
 
 
 @pytest.mark.usefixtures("small_ranges")
