@@ -20,6 +20,10 @@ Each contender runs in its own Python process so that peak memory is its own
 - chat-miner's `WhatsAppParser`;
 - the floor: a bare loop of one compiled header regex over the file's lines.
 
+Every contender quicker than 20 s runs five rounds (`--repeat`), the
+contenders taking turns, and keeps its best: this machine's speed drifts by
+up to 2x from minute to minute, and taking turns exposes them all to it.
+
 Install the published parsers with `pip install '.[bench]'`; a missing one is
 listed as not installed. Like every benchmark here it prints figures and never
 fails on time.
