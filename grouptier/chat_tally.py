@@ -59,6 +59,11 @@ class Skipped:
     why: str
 
 
+def has_link(text: str) -> bool:
+    """Whether a text holds a link; `read_block` writes this test out in its loop."""
+    return "://" in text or "www." in text
+
+
 def header_match(line: str) -> re.Match[str] | None:
     """The header of a message or system line (FAST_HEADER's or HEADER's groups), or None."""
     first = line[:1]
@@ -114,7 +119,6 @@ class Tally:
         self.pending: list[int] | None = None  # the counts of a text message that may go on
         self.length = 0  # its characters so far
         self.lines_pattern = MESSAGE_LINE  # until a block shows the file's shape of lines
-        self.shaped = False
 
     def read_block(self, block: str, ended: bool) -> None:
         """Count a block: a "\n" before each line, `ended` if its last line had a line end.
@@ -123,8 +127,8 @@ class Tally:
         stays tight: plain text messages and the lines that continue a text
         are counted right here, everything else by `message` and `read_line`.
         """
-        if not self.shaped and (shaped := message_line_for(block)) is not None:
-            self.lines_pattern, self.shaped = shaped, True
+        if self.lines_pattern is MESSAGE_LINE and (shaped := message_line_for(block)):
+            self.lines_pattern = shaped
         min_chars, links = self.min_chars, self.rule.links
         senders, pending, length = self.senders, self.pending, self.length
         entered: str | None = None  # the date (with its "[") of the last common line
@@ -139,6 +143,7 @@ class Tally:
                         first.isdecimal() or first in HEADER_FIRST_CHARS
                     ):  # a text going on, as `read_line` reads it
                         length += len(line) + (number != unended)
+                        # has_link, written out: a call per line costs more here
                         if length >= min_chars or (links and ("://" in line or "www." in line)):
                             pending[1] += 1
                             pending = None
@@ -159,7 +164,7 @@ class Tally:
                 counts = self.counts(senders, sender)
             counts[0] += 1
             size = len(text)
-            if size >= min_chars or (links and ("://" in text or "www." in text)):
+            if size >= min_chars or (links and ("://" in text or "www." in text)):  # has_link
                 counts[1] += 1
                 pending = None
             else:
@@ -168,9 +173,7 @@ class Tally:
         self.lines = number
 
     def is_content(self, text: str) -> bool:
-        return len(text) >= self.min_chars or (
-            self.rule.links and ("://" in text or "www." in text)
-        )
+        return len(text) >= self.min_chars or (self.rule.links and has_link(text))
 
     def counts(self, senders: dict[str, list[int]], sender: str) -> list[int]:
         counts = senders.get(sender)
@@ -219,9 +222,7 @@ class Tally:
             self.skip(number, line, "starts like a message but cannot be read")
         elif self.pending is not None:
             self.length += len(line)
-            if self.length >= self.min_chars or (
-                self.rule.links and ("://" in line or "www." in line)
-            ):
+            if self.length >= self.min_chars or (self.rule.links and has_link(line)):
                 self.pending[1] += 1
                 self.pending = None
         elif not self.last and line.strip():
