@@ -302,7 +302,7 @@ def _time_core(community: Community, runs: int) -> None:
     )
     seconds = best_of(
         {
-            "core": lambda: plan_cycles(community, [CYCLE]),
+            "core": lambda: plan_cycles(community, [cycle_window(ANCHOR, CYCLE_DAYS, CYCLE)]),
             "floor": lambda: floor(community.activity),
             "scoring": lambda: score_members(
                 community.members, community.activity, community.history, window, settings
@@ -313,7 +313,9 @@ def _time_core(community: Community, runs: int) -> None:
         },
         runs,
     )
-    core_peak = peak_bytes(lambda: plan_cycles(community, [CYCLE]))
+    core_peak = peak_bytes(
+        lambda: plan_cycles(community, [cycle_window(ANCHOR, CYCLE_DAYS, CYCLE)])
+    )
     floor_peak = peak_bytes(lambda: floor(community.activity))
     core, bare = min(seconds["core"]), min(seconds["floor"])
     scoring, tiers = min(seconds["scoring"]), min(seconds["tiers"])
@@ -357,7 +359,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_load:
         _time_validation(synthetic)
     del synthetic  # the raw cells: keep them out of the heap the timed runs use
-    plans, warnings = plan_cycles(community, [CYCLE])
+    plans, warnings = plan_cycles(community, [cycle_window(ANCHOR, CYCLE_DAYS, CYCLE)])
     kinds = plans[0].moves["kind"].value_counts().to_dict()
     print(f"cycle {CYCLE}: moves {kinds}, {len(warnings)} warnings")
     _time_core(community, args.runs)

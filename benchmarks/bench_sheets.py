@@ -140,7 +140,7 @@ def naive_cycle(fake: SheetsFake) -> None:
     members = load_community(raw)
     settings = members.settings
     due = due_cycles(TODAY, settings.cycle_anchor, settings.cycle_days, None)
-    plans, warnings = plan_cycles(members, due)
+    plans, warnings = plan_cycles(members, [cycle_window(ANCHOR, 15, n) for n in due])
     report = RunReport("naive", "done", TODAY, tuple(plans), tuple(warnings))
     changes = changes_for(members, report, "manual", NOW, NOW)
     add_messages(changes, outbox_for(members, raw, plans, TODAY))

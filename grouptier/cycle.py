@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -29,7 +29,7 @@ from grouptier.health import idle_staff_warning, silent_members_warning
 from grouptier.history import roll_up
 from grouptier.messages import Override, Renderer
 from grouptier.outbox import Outbox, compose_outbox, read_messages
-from grouptier.schedule import cycle_window, due_cycles, latest_completed
+from grouptier.schedule import Window, cycle_window, due_cycles, latest_completed
 from grouptier.scoring import score_members
 from grouptier.settings import read_settings
 from grouptier.sheet import MESSAGES, RUNS, SETTINGS, STATUS, TEMPLATES, RawWorkbook, read_table
@@ -100,7 +100,8 @@ def check(backend: Backend, today: date | None = None, clock: Clock = utc_now) -
     settings = community.settings
     today = today or _local_today(clock(), settings.time_zone)
     latest = latest_completed(today, settings.cycle_anchor, settings.cycle_days)
-    plans, warnings = plan_cycles(community, [latest]) if latest else ([], [])
+    windows = [cycle_window(settings.cycle_anchor, settings.cycle_days, latest)] if latest else []
+    plans, warnings = plan_cycles(community, windows)
     warnings = silent_members_warning(community) + warnings
     warnings += outbox_for(community, raw, plans, today).warnings
     sizes = (len(community.members), len(community.groups), len(community.activity))
@@ -188,19 +189,22 @@ def _decide(community: Community, run_id: str, options: RunOptions, started: dat
         return RunReport(
             run_id, "nothing_due", today, note=_nothing_due(community, today, last_done)
         )
-    plans, warnings = plan_cycles(community, due)
+    windows = [cycle_window(settings.cycle_anchor, settings.cycle_days, n) for n in due]
+    plans, warnings = plan_cycles(community, windows)
     warnings = silent_members_warning(community) + warnings
     status = "dry_run" if options.dry_run else "done"
     return RunReport(run_id, status, today, tuple(plans), tuple(warnings))
 
 
-def plan_cycles(community: Community, cycles: list[int]) -> tuple[list[CyclePlan], list[str]]:
-    """Plan `cycles` in order, each starting from the members as the previous one left them."""
+def plan_cycles(
+    community: Community, windows: Sequence[Window]
+) -> tuple[list[CyclePlan], list[str]]:
+    """Plan the cycles of `windows` in order, each from the members the previous one left."""
     settings = community.settings
     members = community.members
     plans, warnings = [], []
-    for number in cycles:
-        window = cycle_window(settings.cycle_anchor, settings.cycle_days, number)
+    for window in windows:
+        number = window.cycle
         scores = score_members(members, community.activity, community.history, window, settings)
         plan = plan_cycle(members, community.groups, scores, window, settings)
         plans.append(plan)
@@ -239,7 +243,8 @@ def _dry_run_of(community: Community, run_id: str, cycle: int, today: date) -> R
             if cycle > latest
             else "cycles are numbered from 1"
         )
-    plans, warnings = plan_cycles(community, [cycle])
+    window = cycle_window(settings.cycle_anchor, settings.cycle_days, cycle)
+    plans, warnings = plan_cycles(community, [window])
     warnings = silent_members_warning(community) + warnings
     return RunReport(run_id, "dry_run", today, tuple(plans), tuple(warnings))
 

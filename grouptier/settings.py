@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from zoneinfo import available_timezones
 
+import phonenumbers
+
 from grouptier.cells import (
     CellError,
     CellValue,
@@ -54,6 +56,10 @@ class Settings:
     content_links: bool = True
     content_documents: bool = True
     content_media: bool = False
+    coverage_slack_days: int = 2
+    settle_cycles: int = 1
+    max_catch_up_cycles: int = 6
+    phone_region: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,16 @@ def _zone_hint(name: str, zones: Iterable[str]) -> str:
     city = normalise(name)
     matches = sorted(zone for zone in zones if normalise(zone.rsplit("/", 1)[-1]) == city)
     return f' (did you mean "{matches[0]}"?)' if matches else ""
+
+
+def _phone_region(value: CellValue) -> str:
+    code = parse_text(value).upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise CellError(
+            f'"{parse_text(value)}" is not a country code; use the two letters of the country '
+            "whose numbers are written without +, e.g. BR, IN, GB (blank: every number has +)"
+        )
+    return code
 
 
 def _weight(value: CellValue) -> float:
@@ -191,6 +207,30 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         parse_yes_no,
         "no",
         "Chat imports: a photo, video or voice note is a content post.",
+    ),
+    SettingRow(
+        "coverage_slack_days",
+        parse_count,
+        2,
+        "A group whose imports leave more days of a cycle uncovered has nobody moved down.",
+    ),
+    SettingRow(
+        "settle_cycles",
+        parse_count,
+        1,
+        "Cycles after a move up or a return in which a member is not moved down.",
+    ),
+    SettingRow(
+        "max_catch_up_cycles",
+        _positive_count,
+        6,
+        "At most this many overdue cycles are processed in one run; more are refused.",
+    ),
+    SettingRow(
+        "phone_region",
+        _phone_region,
+        None,
+        "Country of numbers written without +, e.g. BR; blank: every number carries its +.",
     ),
 )
 _BY_KEY = {normalise(row.key): row for row in SETTING_ROWS}

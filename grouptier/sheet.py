@@ -86,6 +86,7 @@ MEMBERS = TabSpec(
         Column("status", kind="choice", choices=STATUSES, width=9),
         Column("notes", width=30),
         Column("aliases", kind="list", width=24),
+        Column("paused_until", kind="date", width=12),
     ),
 )
 ACTIVITY = TabSpec(
@@ -179,6 +180,24 @@ RUNS = TabSpec(
         ("status", 10),
         ("summary", 60),
         ("error", 80),
+        ("window_start", 12),
+        ("window_end", 12),
+    ),
+    tool_owned=True,
+)
+# Which days each group's activity covers: one row per chat import, and rows managers add
+# with source "manual" for activity typed by hand (see coverage.py).
+IMPORTS = TabSpec(
+    "Imports",
+    _columns(
+        ("imported_at", 20),
+        ("group", 16),
+        ("first_day", 12),
+        ("last_day", 12),
+        ("source", 36),
+        ("messages", 10),
+        ("senders", 9),
+        ("unmatched", 10),
     ),
     tool_owned=True,
 )
@@ -213,7 +232,7 @@ STATUS = TabSpec(
 )
 
 MANAGER_TABS = (SETTINGS, GROUPS, MEMBERS, ACTIVITY, TOPICS, TEMPLATES)
-TOOL_TABS = (STATUS, MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY)
+TOOL_TABS = (STATUS, MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY, IMPORTS)
 # Tabs that lead the workbook, in this order: where managers look first when they open it.
 FIRST_TABS = (STATUS,)
 ALL_TABS = FIRST_TABS + MANAGER_TABS + tuple(spec for spec in TOOL_TABS if spec not in FIRST_TABS)

@@ -179,8 +179,10 @@ def test_old_activity_is_rolled_up_without_changing_any_total(
     history = after.history
     assert list(history["cycle"]) == [1] and list(history["group"]) == ["General"]
     assert history["messages"].sum() == 79 and history["messages_counted"].sum() == 54
-    old = plan_cycles(before, [1])[0][0].leaderboard.set_index("member_id")
-    new = plan_cycles(after, [1])[0][0].leaderboard.set_index("member_id")
+    old = plan_cycles(before, [cycle_window(ANCHOR, 15, 1)])[0][0].leaderboard.set_index(
+        "member_id"
+    )
+    new = plan_cycles(after, [cycle_window(ANCHOR, 15, 1)])[0][0].leaderboard.set_index("member_id")
     figures = ["score", "messages", "messages_counted", "active_days", "content", "invites"]
     assert old.loc[member_id, figures].tolist() == new.loc[member_id, figures].tolist()
 

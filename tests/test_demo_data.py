@@ -21,6 +21,7 @@ import pytest
 
 from grouptier.community import load_community
 from grouptier.cycle import plan_cycles
+from grouptier.schedule import cycle_window
 from grouptier.sheet import ALL_TABS, MOTIVATIONS, ROLES, RawTab, RawWorkbook
 
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "make_demo.py"
@@ -371,7 +372,9 @@ def raw_workbook(rows: dict[str, list[Row]]) -> RawWorkbook:
 
 def test_grouptier_plays_cycle_three_as_cast(rows: dict[str, list[Row]]) -> None:
     community = load_community(raw_workbook(rows))
-    [plan], _ = plan_cycles(community, [3])
+    [plan], _ = plan_cycles(
+        community, [cycle_window(community.settings.cycle_anchor, community.settings.cycle_days, 3)]
+    )
     moves = plan.moves
     kinds = moves.groupby(["kind", "from_group"]).size().to_dict()
     assert kinds == {

@@ -471,7 +471,7 @@ def add_member(path: Path, member_id: str, name: str, group: str, joined_on: dat
 
 def test_composing_is_deterministic_and_idempotent(sheet: SheetBuilder) -> None:
     community = small_community(sheet).community()
-    plans, _ = plan_cycles(community, [WINDOW.cycle])
+    plans, _ = plan_cycles(community, [WINDOW])
     first = compose_outbox(community, read_messages(None), plans, TODAY, Renderer())
     again = compose_outbox(community, read_messages(None), plans, TODAY, Renderer())
     assert first.rows == again.rows and first.rows

@@ -57,7 +57,7 @@ def communities(draw: st.DrawFn) -> SheetBuilder:
 
 
 def decide(community: Community) -> CyclePlan:
-    return plan_cycles(community, [WINDOW.cycle])[0][0]
+    return plan_cycles(community, [WINDOW])[0][0]
 
 
 def seats(members: pd.DataFrame) -> pd.Series:

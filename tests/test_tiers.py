@@ -13,7 +13,7 @@ from grouptier.tiers import CyclePlan
 
 
 def plan(sheet: SheetBuilder) -> CyclePlan:
-    return plan_cycles(sheet.community(), [WINDOW.cycle])[0][0]
+    return plan_cycles(sheet.community(), [WINDOW])[0][0]
 
 
 def moves_of(result: CyclePlan, kind: str) -> pd.DataFrame:
