@@ -41,8 +41,6 @@ from bench_sheets import ANCHOR, community
 from sheets_fake import SheetsFake
 from sheets_support import write_service_account_key
 
-from grouptier.schedule import latest_completed
-
 ROOT = Path(__file__).resolve().parent.parent
 
 IMPORTS = {
@@ -81,7 +79,8 @@ def import_ms(code: str, repeat: int) -> float:
 def due_now(tabs: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
     """The community moved in time by whole cycles so that its cycle 3 is the latest closed."""
     today = datetime.now(UTC).date()
-    shift = timedelta(days=15 * (latest_completed(today, ANCHOR, 15) - 3))
+    closed = (today - ANCHOR).days // 15  # the latest closed cycle of 15-day cycles
+    shift = timedelta(days=15 * (closed - 3))
     return {
         name: [[c + shift if isinstance(c, date) else c for c in row] for row in rows]
         for name, rows in tabs.items()

@@ -49,7 +49,7 @@ from grouptier.cycle import (
     plan_cycles,
     run,
 )
-from grouptier.schedule import cycle_window, due_cycles
+from grouptier.schedule import calendar_of, cycle_window
 from grouptier.settings import starter_settings
 from grouptier.sheet import RawTab, RawWorkbook
 
@@ -139,8 +139,8 @@ def naive_cycle(fake: SheetsFake) -> None:
     raw = RawWorkbook(tabs)
     members = load_community(raw)
     settings = members.settings
-    due = due_cycles(TODAY, settings.cycle_anchor, settings.cycle_days, None)
-    plans, warnings = plan_cycles(members, [cycle_window(ANCHOR, 15, n) for n in due])
+    calendar = calendar_of(members.runs, settings)
+    plans, warnings = plan_cycles(members, [calendar.window(n) for n in calendar.due(TODAY)])
     report = RunReport("naive", "done", TODAY, tuple(plans), tuple(warnings))
     changes = changes_for(members, report, "manual", NOW, NOW)
     add_messages(changes, outbox_for(members, raw, plans, TODAY))

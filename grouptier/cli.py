@@ -92,7 +92,8 @@ date_option = click.option(
     "today",
     type=click.DateTime(["%Y-%m-%d"]),
     callback=_as_date,
-    help="Act as if today were this date (YYYY-MM-DD); default: today in the sheet's time zone.",
+    help="Act as if today were this date (YYYY-MM-DD), at most one cycle ahead; "
+    "default: today in the sheet's time zone.",
 )
 
 
@@ -174,6 +175,8 @@ def init(path: str | Path, anchor: date | None) -> None:
 def check_command(path: str | Path, today: date | None) -> None:
     """Check a workbook against the sheet contract without changing it.
 
+    Also says which cycle was done last, which comes next and when it is processed.
+
     \b
     Example:
       grouptier check my-community.xlsx
@@ -246,6 +249,7 @@ def import_chat_command(
 
     Messages, active days, content posts and invites per member and day;
     importing the same or an overlapping export again replaces, never adds twice.
+    The export's first and last day are recorded in the Imports tab.
 
     \b
     Examples:

@@ -4,6 +4,11 @@
 either every tab is valid and a `Community` comes back, or an
 `InvalidSheetError` lists each problem with its tab and A1 cell.
 
+Phone-number ids are compared in E.164 form (`grouptier.phones`): two
+Members rows with one number are a problem, and an Activity or History id
+that is the number of a member written another way is given that member's
+id as typed in Members.
+
 Typed tables (pandas DataFrames, one row per sheet row, `sheet_row` giving
 the row number):
 
@@ -17,14 +22,21 @@ the row number):
             (date as datetime64: the rules work on a million of them at once)
 - history:  cycle, member_id, group, messages, messages_counted, active_days, content, invites
 - topics:   week_of, group, title, prompt, host
-- runs:     run_id, cycle, status, started_at, finished_at
+- runs:     run_id, cycle, status, started_at, finished_at, window_start, window_end
+            (dates, None when blank or unreadable)
+- imports:  group, first_day, last_day (dates), source, messages, senders, unmatched
+            (blank counts are None), imported_at: the days each group's activity
+            covers, one row per chat import or per `manual` row a manager added
+- moves:    cycle, member_id, kind, from_group, to_group (the tool's own log, read
+            leniently like runs: a row without a cycle or member id is skipped)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -45,13 +57,16 @@ from grouptier.cells import (
 )
 from grouptier.columns import day_column, parse_column
 from grouptier.errors import InvalidSheetError, Problem
+from grouptier.phones import as_member_ids, member_forms, phone_key
 from grouptier.settings import Settings, read_settings
 from grouptier.sheet import (
     ACTIVITY,
     GROUPS,
     HISTORY,
+    IMPORTS,
     MEMBERS,
     MOTIVATIONS,
+    MOVES,
     ROLES,
     RUNS,
     SETTINGS,
@@ -64,6 +79,24 @@ from grouptier.sheet import (
     TabSpec,
     read_table,
 )
+
+IMPORT_COLUMNS = (
+    "group",
+    "first_day",
+    "last_day",
+    "source",
+    "messages",
+    "senders",
+    "unmatched",
+    "imported_at",
+    "sheet_row",
+)
+MOVE_COLUMNS = ("cycle", "member_id", "kind", "from_group", "to_group")
+_IMPORT_COUNTS = ("messages", "senders", "unmatched")
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series([], dtype=object) for name in columns})
 
 
 @dataclass(frozen=True)
@@ -78,6 +111,9 @@ class Community:
     topics: pd.DataFrame
     templates: pd.DataFrame
     runs: pd.DataFrame
+    # Defaults keep callers that build a Community by hand (benchmarks) working.
+    imports: pd.DataFrame = field(default_factory=lambda: _empty(IMPORT_COLUMNS))
+    moves: pd.DataFrame = field(default_factory=lambda: _empty(MOVE_COLUMNS))
 
 
 def load_community(workbook: RawWorkbook) -> Community:
@@ -104,22 +140,38 @@ def _load(workbook: RawWorkbook) -> Community:
     # With no usable group names, every member's group would be "unknown": report Groups alone.
     named = tuple(name for name in groups["name"] if name) if groups is not None else ()
     group_names = named or None
-    members = _read_members(tables["Members"], group_names, problems)
-    member_ids = set(members["member_id"]) if members is not None else None
-    activity = _read_activity(tables["Activity"], group_names, member_ids, problems)
+    region = settings.phone_region if settings is not None else ""
+    members = _read_members(tables["Members"], group_names, region, problems)
+    forms = member_forms(members["member_id"], region) if members is not None else None
+    activity = _read_activity(tables["Activity"], group_names, forms, region, problems)
     topics = _read_tab(tables["Topics"], _topic_parsers(group_names), problems, ("week_of",))
     templates = _read_tab(tables["Templates"], _template_parsers(group_names), problems)
-    history = _read_tab(tables["History"], _HISTORY_PARSERS, problems)
+    history = _read_history(tables["History"], forms, region, problems)
     runs = _read_runs(tables["Runs"])
+    imports = _read_imports(tables["Imports"], group_names, problems)
+    moves = _read_moves(tables["Moves"])
     if problems:
         raise InvalidSheetError(problems)
     assert settings is not None and groups is not None and members is not None
     assert activity is not None and topics is not None and templates is not None
-    assert history is not None
-    return Community(settings, groups, members, activity, history, topics, templates, runs)
+    assert history is not None and imports is not None
+    return Community(
+        settings, groups, members, activity, history, topics, templates, runs, imports, moves
+    )
 
 
-_TABS: tuple[TabSpec, ...] = (SETTINGS, GROUPS, MEMBERS, ACTIVITY, TOPICS, TEMPLATES, HISTORY, RUNS)
+_TABS: tuple[TabSpec, ...] = (
+    SETTINGS,
+    GROUPS,
+    MEMBERS,
+    ACTIVITY,
+    TOPICS,
+    TEMPLATES,
+    HISTORY,
+    RUNS,
+    IMPORTS,
+    MOVES,
+)
 
 Parser = Callable[[CellValue], object]
 
@@ -273,7 +325,10 @@ def _check_group_counts(groups: pd.DataFrame, table: Table, problems: list[Probl
 
 
 def _read_members(
-    table: Table | None, group_names: tuple[str, ...] | None, problems: list[Problem]
+    table: Table | None,
+    group_names: tuple[str, ...] | None,
+    region: str,
+    problems: list[Problem],
 ) -> pd.DataFrame | None:
     parsers: dict[str, Parser] = {
         "member_id": parse_member_id,
@@ -287,12 +342,13 @@ def _read_members(
         "extra_groups": _group_list_parser(group_names),
         "status": partial(parse_choice, allowed=STATUSES, what="status"),
         "aliases": _parse_aliases,
+        "paused_until": _parse_optional_date,
     }
     members = _read_tab(table, parsers, problems, required=("member_id", "name", "group"))
     if members is None or table is None:
         return None
     members["status"] = members["status"].replace("", "active")
-    _check_unique_ids(members, table, problems)
+    _check_unique_ids(members, table, region, problems)
     return members
 
 
@@ -304,24 +360,39 @@ def _parse_optional_date(value: CellValue) -> object:
     return None if is_blank(value) else parse_date(value)
 
 
-def _check_unique_ids(members: pd.DataFrame, table: Table, problems: list[Problem]) -> None:
-    first_row: dict[str, int] = {}
-    for member_id, row in zip(members["member_id"], members["sheet_row"], strict=True):
-        if not member_id:
-            continue
-        if member_id in first_row:
-            message = f'member id "{member_id}" is used twice (first in row {first_row[member_id]})'
+def _check_unique_ids(
+    members: pd.DataFrame, table: Table, region: str, problems: list[Problem]
+) -> None:
+    """One row per person: ids equal as text, or one phone number written two ways."""
+    first: dict[str, tuple[int, str]] = {}  # phone key (else the id) -> first row, its name
+    for member_id, name, row in zip(
+        members["member_id"], members["name"], members["sheet_row"], strict=True
+    ):
+        if not isinstance(member_id, str) or not member_id:
+            continue  # blank, or a cell already reported (pandas keeps it as NaN)
+        key = phone_key(member_id, region)
+        if (key or member_id) in first:
+            message = _used_twice(member_id, bool(key), table, *first[key or member_id])
             problems.append(Problem(table.name, table.cell("member_id", row), message))
         else:
-            first_row[member_id] = row
+            first[key or member_id] = (row, name)
+
+
+def _used_twice(member_id: str, phone: bool, table: Table, first_row: int, name: str) -> str:
+    if not phone:
+        return f'member id "{member_id}" is used twice (first in row {first_row})'
+    named = f" ({name})" if name else ""
+    return f"the same phone number as {table.name}!{table.cell('member_id', first_row)}{named}"
 
 
 def _read_activity(
     table: Table | None,
     group_names: tuple[str, ...] | None,
-    member_ids: set[str] | None,
+    forms: dict[str, str] | None,
+    region: str,
     problems: list[Problem],
 ) -> pd.DataFrame | None:
+    """Activity rows; a member's number written another way counts for that member."""
     parsers: dict[str, Parser] = {
         "date": parse_date,
         "member_id": parse_member_id,
@@ -336,7 +407,9 @@ def _read_activity(
     if activity is None or table is None:
         return None
     activity["date"] = day_column(activity["date"].tolist())
-    if member_ids is not None:
+    if forms is not None:
+        activity["member_id"] = as_member_ids(activity["member_id"], forms, region)
+        member_ids = set(forms.values())
         unknown = ~activity["member_id"].isin(member_ids) & activity["member_id"].notna()
         for member_id, row in zip(
             activity.loc[unknown, "member_id"], activity.loc[unknown, "sheet_row"], strict=True
@@ -363,6 +436,7 @@ def _template_parsers(group_names: tuple[str, ...] | None) -> dict[str, Parser]:
 
 _HISTORY_PARSERS: dict[str, Parser] = {
     "cycle": partial(parse_number, default=0),
+    "window_end": _parse_optional_date,  # the last day a rolled-up member could have been active
     "member_id": parse_member_id,
     "group": parse_text,
     "messages": parse_count,
@@ -374,8 +448,22 @@ _HISTORY_PARSERS: dict[str, Parser] = {
 }
 
 
+def _read_history(
+    table: Table | None, forms: dict[str, str] | None, region: str, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """History rows, a member's number written another way counting for that member."""
+    history = _read_tab(table, _HISTORY_PARSERS, problems)
+    if history is not None and forms is not None:
+        history["member_id"] = as_member_ids(history["member_id"], forms, region)
+    return history
+
+
 def _read_runs(table: Table | None) -> pd.DataFrame:
-    """The run log, read leniently: it is the tool's own, and a bad row only loses history."""
+    """The run log, read leniently: it is the tool's own, and a bad row only loses history.
+
+    A window date that cannot be read is None, like the blank ones of rows
+    written before windows were recorded.
+    """
     rows = []
     for _, record in table or []:
         try:
@@ -389,7 +477,62 @@ def _read_runs(table: Table | None) -> pd.DataFrame:
                 "status": parse_text(record.get("status")).lower(),
                 "started_at": parse_text(record.get("started_at")),
                 "finished_at": parse_text(record.get("finished_at")),
+                "window_start": _lenient_date(record.get("window_start")),
+                "window_end": _lenient_date(record.get("window_end")),
             }
         )
     columns = ["run_id", "cycle", "status", "started_at", "finished_at"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*columns, "window_start", "window_end"])
+
+
+def _lenient_date(value: CellValue) -> date | None:
+    try:
+        return None if is_blank(value) else parse_date(value)
+    except CellError:
+        return None
+
+
+def _read_imports(
+    table: Table | None, group_names: tuple[str, ...] | None, problems: list[Problem]
+) -> pd.DataFrame | None:
+    """The days each group's activity covers; checked cell by cell, as managers add rows too."""
+    parsers: dict[str, Parser] = {
+        "group": _group_parser(group_names),
+        "first_day": parse_date,
+        "last_day": parse_date,
+        "source": parse_text,
+        **dict.fromkeys(_IMPORT_COUNTS, parse_optional_count),
+        "imported_at": parse_text,
+    }
+    imports = _read_tab(table, parsers, problems, required=("group", "first_day", "last_day"))
+    if imports is None or table is None:
+        return None
+    for name in _IMPORT_COUNTS:  # keep None ("not counted") instead of NaN
+        imports[name] = pd.Series(
+            [None if pd.isna(n) else int(n) for n in imports[name]], dtype=object
+        )
+    _check_day_order(imports, table, problems)
+    return imports
+
+
+def _check_day_order(imports: pd.DataFrame, table: Table, problems: list[Problem]) -> None:
+    days = zip(imports["first_day"], imports["last_day"], imports["sheet_row"], strict=True)
+    for first, last, row in days:
+        if first is not None and last is not None and first > last:
+            message = f"the last day {last:%Y-%m-%d} is before the first day {first:%Y-%m-%d}"
+            problems.append(Problem(table.name, table.cell("last_day", row), message))
+
+
+def _read_moves(table: Table | None) -> pd.DataFrame:
+    """The moves log, read leniently like Runs: it is the tool's own; a bad row is skipped."""
+    rows = []
+    for _, record in table or []:
+        try:
+            cycle = parse_count(record.get("cycle"))
+            member_id = parse_member_id(record.get("member_id"))
+            texts = [parse_text(record.get(name)) for name in ("kind", "from_group", "to_group")]
+        except CellError:
+            continue
+        if cycle >= 1 and member_id:
+            rows.append((cycle, member_id, texts[0].lower(), texts[1], texts[2]))
+    return pd.DataFrame(rows, columns=list(MOVE_COLUMNS)).astype({"cycle": "int64"})

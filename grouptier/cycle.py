@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -25,19 +25,21 @@ from grouptier.errors import (
     TemplateError,
     UsageError,
 )
-from grouptier.health import idle_staff_warning, silent_members_warning
+from grouptier.health import idle_staff_warning, sheet_warnings
 from grouptier.history import roll_up
 from grouptier.messages import Override, Renderer
 from grouptier.outbox import Outbox, compose_outbox, read_messages
-from grouptier.schedule import Window, cycle_window, due_cycles, latest_completed
+from grouptier.schedule import Calendar, Window, calendar_of
 from grouptier.scoring import score_members
-from grouptier.settings import read_settings
+from grouptier.settings import Settings, read_settings
 from grouptier.sheet import MESSAGES, RUNS, SETTINGS, STATUS, TEMPLATES, RawWorkbook, read_table
+from grouptier.standing import gather_evidence
 from grouptier.status import done_status, invalid_status, messages_status
 from grouptier.tiers import CyclePlan, plan_cycle
 
 Clock = Callable[[], datetime]
 _TIME = "%Y-%m-%d %H:%M:%S"
+_ANCHOR_REACH_DAYS = 365  # how far back the anchor of a sheet that never ran may lie
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,20 @@ class RunReport:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """A valid sheet's size and the warnings a manager should see."""
+    """A valid sheet's size, the warnings a manager should see, and where its cycles stand."""
 
     members: int
     groups: int
     activity_rows: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    last_done: Window | None = None  # None: no cycle processed yet
+    upcoming: Window | None = None  # the cycle the next processing run takes first
+    due: int = 0  # cycles closed and waiting for a run
+
+    @property
+    def processed_on(self) -> date | None:
+        """The day `upcoming` closes and a run can process it."""
+        return self.upcoming.end + timedelta(days=1) if self.upcoming else None
 
 
 def utc_now() -> datetime:
@@ -91,25 +101,66 @@ def utc_now() -> datetime:
 def check(backend: Backend, today: date | None = None, clock: Clock = utc_now) -> CheckReport:
     """Validate the sheet without writing anything; raises InvalidSheetError.
 
-    The warnings are those the latest closed cycle would show, its messages
-    included: they are rendered too, so a broken template in the Templates tab
-    is found here rather than by the next run.
+    The warnings are those the latest closed cycle (the last one due, else the
+    last one done) would show, its messages included: they are rendered too,
+    so a broken template in the Templates tab is found here rather than by the
+    next run. A catch-up the next run would refuse is a problem here too.
     """
     raw = backend.read()
     community = load_community(raw)
     settings = community.settings
-    today = today or _local_today(clock(), settings.time_zone)
-    latest = latest_completed(today, settings.cycle_anchor, settings.cycle_days)
-    windows = [cycle_window(settings.cycle_anchor, settings.cycle_days, latest)] if latest else []
-    plans, warnings = plan_cycles(community, windows)
-    warnings = silent_members_warning(community) + warnings
+    today = _run_date(today, clock(), settings)
+    calendar = calendar_of(community.runs, settings)
+    due = _due_windows(calendar, settings, today)
+    last = calendar.last_done
+    plans, warnings = plan_cycles(community, due[-1:] or ([last] if last else []))
+    warnings = [*calendar.warnings, *sheet_warnings(community), *warnings]
     warnings += outbox_for(community, raw, plans, today).warnings
     sizes = (len(community.members), len(community.groups), len(community.activity))
-    return CheckReport(*sizes, warnings=tuple(warnings))
+    upcoming = calendar.next_window(today)
+    return CheckReport(*sizes, tuple(warnings), last, upcoming, len(due))
 
 
 def _local_today(now: datetime, time_zone: str) -> date:
     return now.astimezone(ZoneInfo(time_zone)).date()
+
+
+def _run_date(asked: date | None, now: datetime, settings: Settings) -> date:
+    """The run's today: `asked` (--date), at most one cycle ahead, or today in the sheet's zone."""
+    local = _local_today(now, settings.time_zone)
+    if asked is None:
+        return local
+    reach = local + timedelta(days=settings.cycle_days)
+    if asked > reach:
+        raise UsageError(
+            f"--date {asked:%Y-%m-%d} is more than one cycle ({settings.cycle_days} days) after "
+            f"today ({local:%Y-%m-%d} in {settings.time_zone}); use a date up to "
+            f"{reach:%Y-%m-%d}, or leave --date out"
+        )
+    return asked
+
+
+def _due_windows(calendar: Calendar, settings: Settings, today: date) -> list[Window]:
+    """The windows to process on `today`, oldest first; a runaway catch-up is refused."""
+    due = calendar.due(today)
+    anchor = settings.cycle_anchor
+    if calendar.last_done is None and (today - anchor).days > _ANCHOR_REACH_DAYS:
+        message = (
+            f"cycle_anchor {anchor:%Y-%m-%d} is more than a year before {today:%Y-%m-%d} and "
+            "no cycle has run yet: is it a typo? Set it to the first day of cycle 1, "
+            "within the last year"
+        )
+        raise InvalidSheetError([settings.problem("cycle_anchor", message)])
+    if len(due) > settings.max_catch_up_cycles:
+        first, last = calendar.window(due[0]), calendar.window(due[-1])
+        message = (
+            f"{len(due)} cycles are due ({first.start:%Y-%m-%d} to {last.end:%Y-%m-%d}), more "
+            f"than max_catch_up_cycles {settings.max_catch_up_cycles}: raise "
+            f"max_catch_up_cycles to {len(due)} to process them all, or move cycle_anchor "
+            "forward to skip the days in between"
+        )
+        raise InvalidSheetError([settings.problem("max_catch_up_cycles", message)])
+    return [calendar.window(cycle) for cycle in due]
 
 
 def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunReport:
@@ -180,18 +231,16 @@ def add_messages(changes: ChangeSet, outbox: Outbox) -> None:
 
 def _decide(community: Community, run_id: str, options: RunOptions, started: datetime) -> RunReport:
     settings = community.settings
-    today = options.today or _local_today(started, settings.time_zone)
+    today = _run_date(options.today, started, settings)
+    calendar = calendar_of(community.runs, settings)
     if options.cycle is not None:
-        return _dry_run_of(community, run_id, options.cycle, today)
-    last_done = _last_done(community.runs)
-    due = due_cycles(today, settings.cycle_anchor, settings.cycle_days, last_done)
-    if not due:
-        return RunReport(
-            run_id, "nothing_due", today, note=_nothing_due(community, today, last_done)
-        )
-    windows = [cycle_window(settings.cycle_anchor, settings.cycle_days, n) for n in due]
+        return _dry_run_of(community, calendar, run_id, options.cycle, today)
+    windows = _due_windows(calendar, settings, today)
+    if not windows:
+        note = _nothing_due(community, calendar, today)
+        return RunReport(run_id, "nothing_due", today, warnings=calendar.warnings, note=note)
     plans, warnings = plan_cycles(community, windows)
-    warnings = silent_members_warning(community) + warnings
+    warnings = [*calendar.warnings, *sheet_warnings(community), *warnings]
     status = "dry_run" if options.dry_run else "done"
     return RunReport(run_id, status, today, tuple(plans), tuple(warnings))
 
@@ -201,17 +250,27 @@ def plan_cycles(
 ) -> tuple[list[CyclePlan], list[str]]:
     """Plan the cycles of `windows` in order, each from the members the previous one left."""
     settings = community.settings
-    members = community.members
+    members, moves = community.members, community.moves
     plans, warnings = [], []
     for window in windows:
         number = window.cycle
         scores = score_members(members, community.activity, community.history, window, settings)
-        plan = plan_cycle(members, community.groups, scores, window, settings)
+        evidence = gather_evidence(
+            window,
+            settings,
+            members=members,
+            activity=community.activity,
+            history=community.history,
+            moves=moves,
+            imports=community.imports,
+        )
+        plan = plan_cycle(members, community.groups, scores, window, settings, evidence=evidence)
         plans.append(plan)
         warnings += [f"cycle {number}: {text}" for text in plan.warnings]
         warnings += [f"cycle {number}: {text}" for text in idle_staff_warning(members, scores)]
         if settings.apply_moves:
             members = apply_moves(members, plan.moves)
+        moves = pd.concat([moves, plan.moves[moves.columns]], ignore_index=True)
     return plans, warnings
 
 
@@ -233,9 +292,10 @@ def apply_moves(members: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _dry_run_of(community: Community, run_id: str, cycle: int, today: date) -> RunReport:
-    settings = community.settings
-    latest = latest_completed(today, settings.cycle_anchor, settings.cycle_days)
+def _dry_run_of(
+    community: Community, calendar: Calendar, run_id: str, cycle: int, today: date
+) -> RunReport:
+    latest = calendar.latest_closed(today)
     if not 1 <= cycle <= latest:
         raise UsageError(
             f"cycle {cycle} has not closed yet on {today:%Y-%m-%d}; "
@@ -243,30 +303,28 @@ def _dry_run_of(community: Community, run_id: str, cycle: int, today: date) -> R
             if cycle > latest
             else "cycles are numbered from 1"
         )
-    window = cycle_window(settings.cycle_anchor, settings.cycle_days, cycle)
-    plans, warnings = plan_cycles(community, [window])
-    warnings = silent_members_warning(community) + warnings
+    # A processed cycle is replayed over the window recorded for it, whatever the settings now say.
+    plans, warnings = plan_cycles(community, [calendar.window(cycle)])
+    warnings = sheet_warnings(community) + warnings
     return RunReport(run_id, "dry_run", today, tuple(plans), tuple(warnings))
 
 
-def _last_done(runs: pd.DataFrame) -> int | None:
-    done = runs.loc[runs["status"] == "done", "cycle"]
-    return int(done.max()) if not done.empty else None
+def _last_done(runs: pd.DataFrame, cycle: int) -> pd.Series:
+    """The Runs row that processed `cycle` (the latest, should there be several)."""
+    return runs[(runs["status"] == "done") & (runs["cycle"] == cycle)].iloc[-1]
 
 
-def _nothing_due(community: Community, today: date, last_done: int | None) -> str:
-    settings = community.settings
-    anchor, days = settings.cycle_anchor, settings.cycle_days
-    upcoming = cycle_window(anchor, days, max(latest_completed(today, anchor, days) + 1, 1))
-    closes = f"the next cycle closes at the end of {upcoming.end:%Y-%m-%d}"
-    if last_done is None:
-        return f"No cycle has closed yet; {closes}."
-    runs = community.runs
-    last = runs[(runs["status"] == "done") & (runs["cycle"] == last_done)].iloc[-1]
-    window = cycle_window(anchor, days, last_done)
+def _nothing_due(community: Community, calendar: Calendar, today: date) -> str:
+    upcoming = calendar.next_window(today)
+    then = upcoming.end + timedelta(days=1)
+    following = f"Next: {upcoming}, processed on {then:%Y-%m-%d}."
+    last = calendar.last_done
+    if last is None:
+        return f"No cycle has closed yet. {following}"
+    row = _last_done(community.runs, last.cycle)
     return (
-        f"Nothing to do: {window} was already done on {last['finished_at']} "
-        f"(run {last['run_id']}); {closes}."
+        f"Nothing to do: {last} was already done on {row['finished_at']} "
+        f"(run {row['run_id']}). {following}"
     )
 
 
@@ -293,7 +351,8 @@ def changes_for(
     changes.replacements[STATUS.name] = [status]
     if settings.apply_moves:
         changes.cell_updates = _member_updates(community, report.plans)
-    rollup = roll_up(community.activity, report.plans[-1].window.cycle, settings)
+    calendar = calendar_of(community.runs, settings)
+    rollup = roll_up(community.activity, calendar, report.plans[-1].window.cycle, settings)
     if rollup.removed_rows:
         changes.deleted_rows["Activity"] = rollup.removed_rows
         changes.appends["History"] = rollup.history.to_dict("records")
@@ -319,6 +378,8 @@ def _run_record(run_id: str, plan: CyclePlan, trigger: str, started: str, finish
         "status": "done",
         "summary": summary,
         "error": "",
+        "window_start": plan.window.start,
+        "window_end": plan.window.end,
     }
 
 

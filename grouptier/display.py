@@ -85,13 +85,26 @@ def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
 
 
 def show_check(console: Console, report: CheckReport, location: str) -> None:
-    """The size of a valid sheet and its warnings."""
+    """The size of a valid sheet, its warnings, and which cycle was done last and comes next."""
     show_warnings(console, report.warnings)
     console.print(
         f"[bold green]Valid[/] · {escape(location)}: {plural(report.members, 'member')}, "
         f"{plural(report.groups, 'group')}, {plural(report.activity_rows, 'activity row')}",
         soft_wrap=True,
     )
+    if report.upcoming:
+        console.print(cycles_line(report), highlight=False, soft_wrap=True)
+
+
+def cycles_line(report: CheckReport) -> str:
+    """`Last cycle done: cycle 2 (...). Next: cycle 3 (...), processed on 2026-12-31.`"""
+    last = f"Last cycle done: {report.last_done}." if report.last_done else "No cycle done yet."
+    following = f"Next: {report.upcoming}"
+    if report.due > 1:
+        return f"{last} {following} and {report.due - 1} more, due now: the next run does them."
+    if report.due:
+        return f"{last} {following}, due now: the next run does it."
+    return f"{last} {following}, processed on {report.processed_on:%Y-%m-%d}."
 
 
 def show_problems(console: Console, error: InvalidSheetError) -> None:
@@ -149,6 +162,10 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
             f"(group {escape(report.group)})",
         ),
     ]
+    if report.recorded:
+        first, last = report.recorded
+        what = "to record in Imports" if report.dry_run else "recorded in Imports"
+        rows.append((what, f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"))
     for what, figure in rows:
         table.add_row(what, escape(figure))
     console.print(table)

@@ -5,21 +5,26 @@ writes one batch: the Activity rows the export gives (one per member and day,
 with the export's `group` and `source`) replace the rows an earlier import of
 the same group wrote for the same days, so importing an export twice, or an
 overlapping one, counts nothing twice. Days already summed into History are
-left out, and the report says so.
+left out, and the report says so. The same batch appends one `Imports` row
+with the export's first and last day, so the cycle knows which days of the
+group's activity are counted (a re-import adds another row: coverage is their
+union).
 
-Senders are matched to Members by phone number (digits only, without a
-leading `+` or `00`) or by name: the member's `name` or one of their
-`aliases` (the names phones saved them under). Senders that match nobody are
-listed in the report; `add_newcomers` adds them to Members instead.
+Senders are matched to Members by phone number (compared in E.164 form, as
+`grouptier.phones` reads them with the `phone_region` setting) or by name:
+the member's `name` or one of their `aliases` (the names phones saved them
+under). Senders that match nobody are listed in the report; `add_newcomers`
+adds them to Members instead, a phone number in E.164 form as the id.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -30,14 +35,15 @@ from grouptier.chat_export import ChatExport, ContentRule, Progress, read_chat
 from grouptier.chat_formats import INVISIBLE, split_names
 from grouptier.community import Community, load_community
 from grouptier.errors import ChatExportError, UsageError
-from grouptier.schedule import cycle_window
+from grouptier.phones import phone_key
+from grouptier.schedule import calendar_of
 from grouptier.settings import Settings
 
 SOURCE_PREFIX = "chat export"
-MIN_PHONE_DIGITS = 7
-_PHONE = re.compile(r"^\+?[\d\s().\-]+$")
 # How the phone that exported the chat names itself in system lines.
 _EXPORTER = frozenset({"", "you", "du", "vous", "você", "tú", "tu", "أنت", "anda"})
+_TIME = "%Y-%m-%d %H:%M:%S"
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -77,14 +83,28 @@ class ImportReport:
     newcomers: tuple[str, ...]
     events: dict[str, int] = field(default_factory=dict)
     invites: int = 0
+    recorded: tuple[date, date] | None = None  # first and last day of the export, in Imports
     written: bool = False
     dry_run: bool = False
 
 
+def utc_now() -> datetime:
+    """The real clock, timezone-aware."""
+    return datetime.now(UTC)
+
+
 def import_chat(
-    backend: Backend, export_path: Path, options: ImportOptions, progress: Progress | None = None
+    backend: Backend,
+    export_path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    clock: Clock = utc_now,
 ) -> ImportReport:
-    """Import one export into the Activity tab of `backend` (nothing written on a dry run)."""
+    """Import one export into the Activity tab of `backend` (nothing written on a dry run).
+
+    The days the export covers are recorded in the Imports tab, stamped with `clock`'s
+    time in the sheet's time zone.
+    """
     with backend.lock():
         community = load_community(backend.read())
         group = _group_name(community, options.group)
@@ -96,7 +116,7 @@ def import_chat(
                 f"cannot tell whether its dates are day-first or month-first "
                 f"({export.order_reason}); run again with --day-first or --month-first",
             )
-        changes, report = plan_import(community, export, group, options)
+        changes, report = plan_import(community, export, group, options, clock())
         if not options.dry_run and not changes.is_empty():
             backend.write(changes)
             report = replace(report, written=True)
@@ -122,12 +142,12 @@ def _group_name(community: Community, asked: str) -> str:
 
 
 def plan_import(
-    community: Community, export: ChatExport, group: str, options: ImportOptions
+    community: Community, export: ChatExport, group: str, options: ImportOptions, now: datetime
 ) -> tuple[ChangeSet, ImportReport]:
-    """The batch an import writes and its report; pure, no I/O."""
+    """The batch an import writes and its report; pure, no I/O (`now` is the import's time)."""
     rolled_until = _rolled_up_until(community)
     days = [day for day in export.days if rolled_until is None or day > rolled_until]
-    index = SenderIndex(community.members)
+    index = SenderIndex(community.members, community.settings.phone_region)
     source = f"{SOURCE_PREFIX} {export.name}"
     unmatched = _unmatched(export, index, days)
     newcomers: list[Record] = []
@@ -143,6 +163,11 @@ def plan_import(
         changes.deleted_rows["Activity"] = replaced
     if newcomers:
         changes.appends["Members"] = newcomers
+    matched = len({row["member_id"] for row in rows})
+    stamp = now.astimezone(ZoneInfo(community.settings.time_zone)).strftime(_TIME)
+    coverage = _imports_row(export, group, source, stamp, (matched, len(unmatched)))
+    if coverage:
+        changes.appends["Imports"] = [coverage]
     events = Counter(event.kind for event in export.events)
     report = ImportReport(
         export=export,
@@ -152,23 +177,47 @@ def plan_import(
         rolled_up_until=rolled_until,
         rows_added=len(rows),
         rows_replaced=len(replaced),
-        members_matched=len({row["member_id"] for row in rows}),
+        members_matched=matched,
         unmatched=tuple(unmatched),
         newcomers=tuple(str(row["name"]) for row in newcomers),
         events=dict(sorted(events.items())),
         invites=sum(int(str(row["invites"])) for row in rows),
+        recorded=(export.days[0], export.days[-1]) if coverage else None,
         dry_run=options.dry_run,
     )
     return changes, report
 
 
+def _imports_row(
+    export: ChatExport, group: str, source: str, stamp: str, senders: tuple[int, int]
+) -> Record | None:
+    """The Imports row saying which days of `group` the export covers; None without days.
+
+    `senders` is (members matched, senders not matched). The whole export
+    counts, days already summed into History included: History covers them.
+    """
+    days = export.days
+    if not days:
+        return None
+    return {
+        "imported_at": stamp,
+        "group": group,
+        "first_day": days[0],
+        "last_day": days[-1],
+        "source": source,
+        "messages": export.messages,
+        "senders": senders[0],
+        "unmatched": senders[1],
+    }
+
+
 def _rolled_up_until(community: Community) -> date | None:
+    """The last day summed into History: the end of its last cycle, as the calendar has it."""
     history = community.history
     if history.empty:
         return None
-    settings = community.settings
     last = int(history["cycle"].max())
-    return cycle_window(settings.cycle_anchor, settings.cycle_days, last).end
+    return calendar_of(community.runs, community.settings).window(last).end
 
 
 def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> list[int]:
@@ -185,25 +234,18 @@ def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> li
     return sorted(int(row) for row in chosen["sheet_row"])
 
 
-def phone_digits(text: str) -> str:
-    """`+44 (0)7911-123 456` as `447911123456`; '' when `text` is not a phone number."""
-    clean = text.strip(INVISIBLE + " \u00a0\u202f").replace("\u00a0", " ").replace("\u202f", " ")
-    if not _PHONE.match(clean):
-        return ""
-    digits = "".join(char for char in clean if char.isdigit())
-    if clean.startswith("00") and not clean.startswith("+"):
-        digits = digits[2:]
-    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
-
-
 def _name_key(text: str) -> str:
     return " ".join(text.strip(INVISIBLE).split()).casefold()
 
 
 class SenderIndex:
-    """Finds the member behind a sender: by phone number, else by name or alias."""
+    """Finds the member behind a sender: by phone number, else by name or alias.
 
-    def __init__(self, members: pd.DataFrame) -> None:
+    Numbers are compared by `phone_key`, `region` reading those written without `+`.
+    """
+
+    def __init__(self, members: pd.DataFrame, region: str) -> None:
+        self.region = region
         self.by_phone: dict[str, str] = {}
         self.by_name: dict[str, set[str]] = {}
         self._found: dict[str, tuple[str | None, str]] = {}  # a sender shows up on many days
@@ -214,9 +256,9 @@ class SenderIndex:
             self._add(str(member_id), str(name), tuple(alias or ()))
 
     def _add(self, member_id: str, name: str, aliases: tuple[str, ...]) -> None:
-        digits = phone_digits(member_id)
-        if digits:
-            self.by_phone[digits] = member_id
+        key = phone_key(member_id, self.region)
+        if key:
+            self.by_phone.setdefault(key, member_id)
         for text in (name, *aliases):
             if text:
                 self.by_name.setdefault(_name_key(text), set()).add(member_id)
@@ -235,9 +277,9 @@ class SenderIndex:
         return self._found[sender]
 
     def _search(self, sender: str) -> tuple[str | None, str]:
-        digits = phone_digits(sender)
-        if digits:
-            found = self.by_phone.get(digits)
+        key = phone_key(sender, self.region)
+        if key:
+            found = self.by_phone.get(key)
             return (found, "") if found else (None, "no member has this phone number")
         key = _name_key(sender)
         if key in _EXPORTER:
@@ -319,8 +361,8 @@ def _newcomer_rows(
     for sender in unmatched:
         if not sender.why.startswith("no member"):
             continue  # the exporting phone, or a name several members share
-        digits = phone_digits(sender.sender)
-        member_id = f"+{digits}" if digits else " ".join(sender.sender.split())
+        phone = phone_key(sender.sender, community.settings.phone_region)
+        member_id = phone or " ".join(sender.sender.split())
         if member_id in taken or not sender.messages:
             continue
         taken.add(member_id)
@@ -330,7 +372,7 @@ def _newcomer_rows(
                 "name": " ".join(sender.sender.split()),
                 "group": group,
                 "joined_on": sender.first_day,
-                "aliases": "" if digits else " ".join(sender.sender.split()),
+                "aliases": "" if phone else " ".join(sender.sender.split()),
                 "notes": f"added by grouptier import-chat from {export_name}",
             }
         )

@@ -35,7 +35,7 @@ from grouptier.cells import CellError, CellValue, parse_date, parse_text
 from grouptier.community import Community
 from grouptier.messages import WHATSAPP_MESSAGE_LIMIT, Renderer
 from grouptier.reasons import plural
-from grouptier.schedule import cycle_of, cycle_window
+from grouptier.schedule import calendar_of
 from grouptier.sheet import MOVE_KINDS, Table
 from grouptier.tiers import CyclePlan
 
@@ -93,11 +93,8 @@ def compose_outbox(
 ) -> Outbox:
     """Everything this run adds to Messages (rituals and moves only when `plans` is not empty)."""
     settings = community.settings
-    kept_from = cycle_window(
-        settings.cycle_anchor,
-        settings.cycle_days,
-        cycle_of(today, settings.cycle_anchor, settings.cycle_days) - 1,
-    ).start
+    calendar = calendar_of(community.runs, settings)
+    kept_from = calendar.window(calendar.current(today).cycle - 1).start
     composer = _Composer(community, today, renderer)
     plans = list(plans)
     rows = composer.welcomes(existing, kept_from)
@@ -187,11 +184,7 @@ class _Composer:
         self.today = today
         self.renderer = renderer
         self.groups = _group_infos(community.groups, community.members)
-        self.current = cycle_window(
-            self.settings.cycle_anchor,
-            self.settings.cycle_days,
-            cycle_of(today, self.settings.cycle_anchor, self.settings.cycle_days),
-        )
+        self.current = calendar_of(community.runs, self.settings).current(today)
         self.ladder = sorted(self.groups.values(), key=lambda g: (g["level"], g["order"]))
 
     def _row(
@@ -355,9 +348,11 @@ class _Composer:
             "recognised": [s for s in staff if not s["no_activity"]],
             "at_risk": [s for s in staff if s["risks"]],
             "apply_moves": self.settings.apply_moves,
+            "data_missing": [str(gap) for gap in plan.gaps],
+            "paused": (paused := self._paused(plan)),
         }
         named = [p["name"] for people in lists.values() for p in people]
-        named += [p["name"] for p in staff]
+        named += [p["name"] for p in (*staff, *paused)]
         return self._row(self.today, STAFF_GROUP, "staff_digest", "", context, named=named)
 
     def _staff(self, plan: CyclePlan) -> list[dict[str, Any]]:
@@ -381,6 +376,17 @@ class _Composer:
                 person["risks"].append("no activity recorded this cycle")
             people.append(person)
         return sorted(people, key=lambda p: (-p["score"], p["name"]))
+
+    def _paused(self, plan: CyclePlan) -> list[dict[str, Any]]:
+        """Members whose pause kept them from being moved down this cycle."""
+        members = self.community.members
+        if "paused_until" not in members:
+            return []
+        return [
+            {"name": member["name"], "group": member["group"], "until": day.isoformat()}
+            for member, day in zip(members.to_dict("records"), members["paused_until"], strict=True)
+            if isinstance(day, date) and day >= plan.window.end and member["status"] != "left"
+        ][:DIGEST_LIST_LIMIT]
 
     def _hosted_topics(self) -> dict[str, list[str]]:
         hosting: dict[str, list[str]] = {}

@@ -16,7 +16,7 @@ import pandas as pd
 from grouptier.schedule import Window
 from grouptier.settings import Settings
 
-_LAST_JOIN = 10**9  # members without a join date rank after every dated one
+LAST_JOIN = 10**9  # members without a join date rank after every dated one
 
 
 def rank_members(members: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
@@ -68,36 +68,73 @@ def runs_of(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _join_keys(joined_on: pd.Series) -> np.ndarray:
-    """Each join date as a day number, `_LAST_JOIN` where there is none."""
+    """Each join date as a day number, `LAST_JOIN` where there is none."""
     # A few hundred distinct dates among tens of thousands of members: convert each once.
     codes, days = pd.factorize(joined_on)
-    keys = [day.toordinal() if isinstance(day, date) else _LAST_JOIN for day in days]
-    by_member: np.ndarray = np.array([*keys, _LAST_JOIN], dtype="int64")[codes]  # -1: no date
+    keys = [day.toordinal() if isinstance(day, date) else LAST_JOIN for day in days]
+    by_member: np.ndarray = np.array([*keys, LAST_JOIN], dtype="int64")[codes]  # -1: no date
     return by_member
 
 
 def protections(roster: pd.DataFrame, window: Window, settings: Settings) -> list[str]:
     """Why each member may not be moved down ('' when nothing protects them).
 
-    Staff first, then KOL, locked, and last a newcomer still in the grace period.
+    In order of precedence: staff, KOL, locked, paused, newcomer, settling
+    after a move up (roster column `settling`), and incomplete data (`held`).
     """
-    reasons = _newcomer_notes(roster["joined_on"], window, settings)
+    reasons = [""] * len(roster)
+    for column in ("held", "settling"):
+        for position, note in _notes(roster, column).items():
+            reasons[position] = note
+    for position, note in _newcomers(roster["joined_on"], window, settings).items():
+        reasons[position] = note
+    for position, note in _paused(roster, window).items():
+        reasons[position] = note
     # Few members are protected: find them with whole-column tests, then write their reason.
     for column, reason in (("locked", "locked"), ("kol", "KOL")):
-        for position in np.flatnonzero(roster[column].to_numpy(dtype=bool)):
+        for position in np.flatnonzero(roster[column].to_numpy(dtype=bool)).tolist():
             reasons[position] = reason
     roles = roster["role"]
-    for position in np.flatnonzero((roles != "").to_numpy(dtype=bool)):
+    for position in np.flatnonzero((roles != "").to_numpy(dtype=bool)).tolist():
         reasons[position] = f"staff ({roles.iloc[position]})"
     return reasons
 
 
-def _newcomer_notes(joined_on: pd.Series, window: Window, settings: Settings) -> list[str]:
+def _notes(roster: pd.DataFrame, column: str) -> dict[int, str]:
+    """The roster's non-blank notes of `column` by position (none when it has no such column)."""
+    if column not in roster:
+        return {}
+    values = roster[column].tolist()
+    return {at: str(note) for at, note in enumerate(values) if isinstance(note, str) and note}
+
+
+def _newcomers(joined_on: pd.Series, window: Window, settings: Settings) -> dict[int, str]:
+    """Members who joined after the window's first day or within the grace period of its end."""
     codes, days = pd.factorize(joined_on)  # each distinct join date is checked once
     notes = [
         f"newcomer (joined {day:%Y-%m-%d})"
-        if isinstance(day, date) and (window.end - day).days < settings.newcomer_grace_days
+        if isinstance(day, date)
+        and (day > window.start or (window.end - day).days < settings.newcomer_grace_days)
         else ""
         for day in days
     ]
-    return list(np.array([*notes, ""], dtype=object)[codes])  # code -1: no join date
+    return _by_code(codes, notes)
+
+
+def _paused(roster: pd.DataFrame, window: Window) -> dict[int, str]:
+    """Members paused until the window's last day or later."""
+    if "paused_until" not in roster:
+        return {}
+    codes, days = pd.factorize(roster["paused_until"])
+    notes = [
+        f"paused until {day:%Y-%m-%d}" if isinstance(day, date) and day >= window.end else ""
+        for day in days
+    ]
+    return _by_code(codes, notes)
+
+
+def _by_code(codes: np.ndarray, notes: list[str]) -> dict[int, str]:
+    """The non-blank note of each position, given each position's code into `notes`."""
+    by_code = np.array([*notes, ""], dtype=object)  # code -1 (a blank cell): no note
+    noted = np.flatnonzero(by_code[codes] != "")
+    return {int(at): str(by_code[codes[at]]) for at in noted}

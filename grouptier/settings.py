@@ -8,8 +8,8 @@ of known settings: `grouptier init` writes it into a new sheet and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from zoneinfo import available_timezones
 
@@ -28,7 +28,7 @@ from grouptier.cells import (
     parse_yes_no,
 )
 from grouptier.errors import Problem
-from grouptier.sheet import Table
+from grouptier.sheet import SETTINGS, Table
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,17 @@ class Settings:
     settle_cycles: int = 1
     max_catch_up_cycles: int = 6
     phone_region: str = ""
+    # Each setting's value cell ("B2"), so that a rule finding a value wrong later, when the
+    # table is gone, can still name its cell; a setting without a row has none.
+    cells: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, key: str) -> str:
+        """`Settings!B2`: the cell of setting `key`'s value (`Settings` when it has no row)."""
+        return self.problem(key, "").where
+
+    def problem(self, key: str, message: str) -> Problem:
+        """A problem with setting `key`, located at its value cell."""
+        return Problem(SETTINGS.name, self.cells.get(key, ""), message)
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "cycle_days",
         _positive_count,
         15,
-        "Length of a cycle in days (the playbook checks every half month).",
+        "Length of a cycle in days (playbook: 15); a change applies from the next cycle on.",
     ),
     SettingRow(
         "time_zone",
@@ -234,15 +245,14 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     ),
 )
 _BY_KEY = {normalise(row.key): row for row in SETTING_ROWS}
-_DEFAULTS = {
-    field.name: field.default for field in fields(Settings) if field.name != "cycle_anchor"
-}
+_DEFAULTS = {item.name: item.default for item in fields(Settings) if item.default is not MISSING}
 
 
 def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
     """Settings from the Settings tab, or None when a problem was recorded."""
     values: dict[str, object] = {}
     seen: dict[str, int] = {}
+    cells: dict[str, str] = {}
     before = len(problems)
     for row, record in table:
         key_text = parse_text(record["setting"])
@@ -274,6 +284,7 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
             )
             continue
         seen[setting.key] = row
+        cells[setting.key] = table.cell("value", row)
         if is_blank(record["value"]):
             continue
         try:
@@ -293,7 +304,7 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
         )
     if len(problems) > before:
         return None
-    return Settings(**{**_DEFAULTS, **values})  # type: ignore[arg-type]
+    return Settings(**{**_DEFAULTS, **values}, cells=cells)
 
 
 def _blank_value(table: Table, row: int) -> bool:

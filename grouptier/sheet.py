@@ -186,18 +186,20 @@ RUNS = TabSpec(
     tool_owned=True,
 )
 # Which days each group's activity covers: one row per chat import, and rows managers add
-# with source "manual" for activity typed by hand (see coverage.py).
+# with source "manual" for activity typed by hand (see coverage.py). Typed like a manager
+# tab, unlike the other tool tabs, so that the backends give it date formats and the groups
+# dropdown.
 IMPORTS = TabSpec(
     "Imports",
-    _columns(
-        ("imported_at", 20),
-        ("group", 16),
-        ("first_day", 12),
-        ("last_day", 12),
-        ("source", 36),
-        ("messages", 10),
-        ("senders", 9),
-        ("unmatched", 10),
+    (
+        Column("imported_at", width=20),
+        Column("group", True, "group", width=16),
+        Column("first_day", True, "date", width=12),
+        Column("last_day", True, "date", width=12),
+        Column("source", width=36),
+        Column("messages", kind="count", width=10),
+        Column("senders", kind="count", width=9),
+        Column("unmatched", kind="count", width=10),
     ),
     tool_owned=True,
 )

@@ -25,11 +25,13 @@ def done_status(
     """The row after cycles `plans` were processed and written."""
     summary = "; ".join(f"cycle {plan.window.cycle}: {_counts(plan)}" for plan in plans)
     moves = sum(len(plan.moves) for plan in plans)
-    steps = [
+    # Missing data first: it is what a manager can still fix before the next cycle.
+    steps = [str(gap) for plan in plans for gap in plan.gaps]
+    steps.append(
         f"Carry out the {_plural(moves, 'move')} in the Moves tab and tick done"
         if moves
         else "No moves to carry out"
-    ]
+    )
     if messages:
         steps.append(f"post the {_plural(messages, 'new message')} in the Messages tab")
     if warnings:

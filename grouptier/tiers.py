@@ -25,15 +25,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from grouptier.ranking import protections, rank_members, runs_of
+from grouptier.coverage import Gap
+from grouptier.ranking import LAST_JOIN, protections, rank_members, runs_of
 from grouptier.reasons import figures_text, ordinal, plural, score_text, tie_text
 from grouptier.schedule import Window
 from grouptier.settings import Settings
+from grouptier.standing import Evidence
 
 MOVE_COLUMNS = [
     "cycle", "member_id", "name", "from_group", "to_group", "kind", "score", "rank", "reason",
@@ -49,7 +52,7 @@ Row = Mapping[str, Any]  # one member of the roster, as plain Python values
 _WALKED = (
     "member_id", "name", "group", "score", "rank", "group_size", "sheet_row", "messages",
     "messages_counted", "active_days", "content", "invites", "joined_on", "join_key",
-    "extra_groups", "protected",
+    "extra_groups", "protected", "last_active", "quiet_key",
 )  # fmt: skip
 
 
@@ -61,6 +64,7 @@ class CyclePlan:
     moves: pd.DataFrame
     leaderboard: pd.DataFrame
     warnings: tuple[str, ...]
+    gaps: tuple[Gap, ...] = ()  # groups whose data did not cover the window: nobody moved down
 
 
 def plan_cycle(
@@ -69,10 +73,32 @@ def plan_cycle(
     scores: pd.DataFrame,
     window: Window,
     settings: Settings,
+    *,
+    evidence: Evidence | None = None,
 ) -> CyclePlan:
-    """Decide one cycle's moves from the start-of-cycle snapshot."""
-    planner = _Planner(rank_members(members, scores), groups, window, settings)
+    """Decide one cycle's moves from the start-of-cycle snapshot and what else is known."""
+    evidence = evidence or Evidence()
+    roster = with_evidence(rank_members(members, scores), evidence)
+    planner = _Planner(roster, groups, window, settings, evidence)
     return planner.plan()
+
+
+def with_evidence(roster: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
+    """The roster with the columns the evidence gives each member.
+
+    `last_active` is the ordinal of the last day with any activity (0: never);
+    `quiet_key` orders the quiet, earliest first: that day, or the join date
+    of someone never active (0 when neither is known: they go first).
+    """
+    ids = roster["member_id"]
+    for column in ("settling", "held"):
+        notes: pd.Series = getattr(evidence, column)
+        roster[column] = notes.reindex(ids).fillna("").to_numpy() if len(notes) else ""
+    last = evidence.last_active.reindex(ids).fillna(0).to_numpy(dtype="int64")
+    joined = roster["join_key"].to_numpy()
+    roster["last_active"] = last
+    roster["quiet_key"] = np.where(last > 0, last, np.where(joined == LAST_JOIN, 0, joined))
+    return roster
 
 
 class _Planner:
@@ -83,10 +109,16 @@ class _Planner:
     """
 
     def __init__(
-        self, roster: pd.DataFrame, groups: pd.DataFrame, window: Window, settings: Settings
+        self,
+        roster: pd.DataFrame,
+        groups: pd.DataFrame,
+        window: Window,
+        settings: Settings,
+        evidence: Evidence,
     ) -> None:
         self.window = window
         self.settings = settings
+        self.gaps = evidence.gaps
         self.groups = {str(group["name"]): group for group in groups.to_dict("records")}
         self.capacity = {name: int(group["capacity"]) for name, group in self.groups.items()}
         self.max_level = int(groups["level"].max())
@@ -126,7 +158,8 @@ class _Planner:
         self._reward_producers()
         self._suggest_kols()
         moves = pd.DataFrame(self.moves, columns=MOVE_COLUMNS)
-        return CyclePlan(self.window, moves, self._leaderboard(), tuple(self.warnings))
+        warnings = (*(str(gap) for gap in self.gaps), *self.warnings)
+        return CyclePlan(self.window, moves, self._leaderboard(), warnings, self.gaps)
 
     # -- seats and groups ---------------------------------------------------------------------
 
@@ -218,51 +251,52 @@ class _Planner:
         group = self.groups[name]
         if not self._has_activity(name):
             return
-        start, stop = self.bounds[name]
         bar = group["demote_max_score"]
         eligible = self._picked(name, lambda at: self.unprotected[at] & (self.scores[at] <= bar))
-        eligible.reverse()  # the lowest ranked first
+        eligible.sort(key=self._demotion_order)
         limit = len(eligible) if group["demote_bottom"] is None else int(group["demote_bottom"])
-        chosen, staying = eligible[:limit], eligible[limit:]
-        first_staying = self._row(staying[0]) if staying else None
-        idle = int(np.count_nonzero(self.scores[start:stop] == 0))
         level = int(group["level"]) + 1
         not_made = 0
-        for member in map(self._row, chosen):
+        for place, member in enumerate(map(self._row, eligible[:limit]), start=1):
             destination = self._destination(level)
             if destination is None:
                 not_made += 1
                 continue
-            reason = self._demotion_reason(member, idle, first_staying, destination, group)
-            self._move(member, destination, "demote", reason)
+            why = self._demotion_reason(member, place, len(eligible), group)
+            self._move(
+                member, destination, "demote", f"{why}; to {self._where(destination, level)}"
+            )
         if not_made:
             self.warnings.append(
                 f"No level-{level} group has room: {plural(not_made, 'demotion')} "
                 f"from {name} were not made"
             )
 
-    def _demotion_reason(
-        self,
-        member: Row,
-        idle: int,
-        first_staying: Row | None,
-        destination: str,
-        group: dict[str, object],
-    ) -> str:
-        level = int(str(group["level"])) + 1
+    def _demotion_order(self, position: int) -> tuple[Any, ...]:
+        """The lowest score first; among equal scores the longest silent, then member id."""
+        values = self.values
+        return (
+            values["score"][position],
+            values["quiet_key"][position],
+            values["member_id"][position],
+        )
+
+    def _demotion_reason(self, member: Row, place: int, quiet: int, group: Row) -> str:
+        """Why `member`, `place`-th of the `quiet` members who could move down, moves down."""
         if member["score"] == 0:
-            reason = (
-                f"score 0, 1 of {idle} members of {member['group']} with no activity this cycle"
-            )
+            reason = "score 0: no activity this cycle"
         else:
             reason = (
                 f"{ordinal(int(member['rank']))} of {member['group_size']} in {member['group']}: "
                 f"score {score_text(member['score'])} ({figures_text(member)}), "
                 f"at or below {score_text(float(str(group['demote_max_score'])))}"
             )
-        if first_staying is not None and first_staying["score"] == member["score"]:
-            reason += "; " + tie_text(member, first_staying, "moved")
-        return f"{reason}; to {self._where(destination, level)}"
+        longest = "the longest" if place == 1 else f"the {ordinal(place)} longest"
+        reason += f"; {_silence_text(member)}, {longest} of the {quiet} quiet members"
+        reason += f" of {member['group']}"
+        if group["demote_bottom"] is not None:
+            reason += f"; {group['demote_bottom']} move down each cycle"
+        return reason
 
     def _promote_from_level(self, level: int) -> None:
         pooled: list[int] = []
@@ -409,3 +443,12 @@ class _Planner:
         for i, (outcome, note) in self.outcomes.items():
             outcomes[i], notes[i] = outcome, note
         return outcomes, notes
+
+
+def _silence_text(member: Row) -> str:
+    """`silent since 2026-08-06`, `silent since joining on 2026-08-06`, `no activity on record`."""
+    if member["last_active"]:
+        return f"silent since {date.fromordinal(member['last_active']):%Y-%m-%d}"
+    if isinstance(member["joined_on"], date):
+        return f"silent since joining on {member['joined_on']:%Y-%m-%d}"
+    return "no activity on record"

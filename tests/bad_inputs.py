@@ -604,7 +604,7 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput(
         duplicate_member_id,
         "Members!A6",
-        'member id "+447000000002" is used twice (first in row 3)',
+        "the same phone number as Members!A3 (Member 2)",
     ),
     BadInput(
         member_in_unknown_group,

@@ -13,7 +13,18 @@ from sheets_fake import SheetsFake
 from grouptier.community import Community, load_community
 from grouptier.schedule import Window, cycle_window
 from grouptier.settings import starter_settings
-from grouptier.sheet import ACTIVITY, GROUPS, MEMBERS, RUNS, SETTINGS, TOPICS, RawTab, RawWorkbook
+from grouptier.sheet import (
+    ACTIVITY,
+    GROUPS,
+    IMPORTS,
+    MEMBERS,
+    MOVES,
+    RUNS,
+    SETTINGS,
+    TOPICS,
+    RawTab,
+    RawWorkbook,
+)
 from grouptier.starter import starter_groups
 
 ANCHOR = date(2026, 9, 1)
@@ -38,6 +49,8 @@ class SheetBuilder:
     activity: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
     topics: list[dict[str, Any]] = field(default_factory=list)
+    imports: list[dict[str, Any]] = field(default_factory=list)  # the tab only when rows exist
+    moves: list[dict[str, Any]] = field(default_factory=list)  # likewise
 
     def member(self, group: str = "General", **fields: Any) -> str:
         """Add a member (long-standing, no role) and return their id."""
@@ -76,6 +89,9 @@ class SheetBuilder:
             "Topics": _tab(TOPICS.headers, self.topics),
             "Runs": _tab(RUNS.headers, self.runs),
         }
+        for spec, records in ((IMPORTS, self.imports), (MOVES, self.moves)):
+            if records:
+                tabs[spec.name] = _tab(spec.headers, records)
         return RawWorkbook({name: RawTab(name, rows) for name, rows in tabs.items()})
 
     def community(self) -> Community:

@@ -12,17 +12,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
-from conftest import ANCHOR, TODAY, SheetBuilder
+from conftest import ANCHOR, TODAY, WINDOW, SheetBuilder
 from sheets_fake import SheetsFake
 from sheets_support import load_workbook, open_sheet
 from test_cycle import save
 
-from grouptier.backends.base import Backend
+from grouptier.backends.base import Backend, ChangeSet
+from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cells import SERIAL_EPOCH
+from grouptier.community import load_community
 from grouptier.cycle import RunOptions, RunReport, run
 from grouptier.errors import GrouptierError
 from grouptier.schedule import cycle_window
+from grouptier.sheet import RUNS, RawTab
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
 WRITTEN = ("Members", "Moves", "Leaderboard", "Messages", "Runs", "Activity", "History", "Status")
@@ -76,7 +80,7 @@ def both(
     local = _outcome(save(sheet, tmp_path / "c.xlsx"), options)
     load_workbook(fake, sheet.workbook())
     google = open_sheet(fake)
-    # The xlsx read returns whole tool tabs; the Sheets read only their headers: read them fully.
+    # The Sheets read gives the Leaderboard's header only: read every tab from the fake instead.
     result, _ = _outcome(google, options)
     return local, (result, _full_tabs(fake))
 
@@ -181,3 +185,103 @@ def test_both_backends_give_the_same_results(
     google_tabs["Runs"] = [row for row in google_tabs["Runs"] if "written" not in row]
     for name in WRITTEN:
         assert google_tabs[name] == local_tabs[name], name
+
+
+# --- Imports and the Runs windows ------------------------------------------------------------
+
+IMPORT_ROW = {
+    "imported_at": "2026-10-16 08:00:00",
+    "group": "General",
+    "first_day": date(2026, 9, 20),
+    "last_day": date(2026, 10, 15),
+    "source": "chat export WhatsApp Chat with General.zip",
+    "messages": 812,
+    "senders": 41,
+    "unmatched": 3,
+}
+RUN_ROW = {
+    "run_id": "r1",
+    "cycle": 3,
+    "started_at": "2026-10-16 08:00:00",
+    "finished_at": "2026-10-16 08:00:01",
+    "trigger": "manual",
+    "status": "done",
+    "summary": "no moves",
+    "window_start": WINDOW.start,
+    "window_end": WINDOW.end,
+}
+OLD_RUNS_HEADERS = [name for name in RUNS.headers if not name.startswith("window_")]
+
+
+def _old_runs(sheet: SheetBuilder) -> SheetBuilder:
+    """A community whose Runs tab predates window_start and window_end, with one old row."""
+    _ladder(sheet)
+    sheet.runs.append(_done_row(1, "2026-09-16 06:00:00"))
+    return sheet
+
+
+def _backends_with_old_runs(
+    sheet: SheetBuilder, tmp_path: Path, fake: SheetsFake
+) -> dict[str, Backend]:
+    """The same community as a workbook and as a Google Sheet, Runs without the window columns."""
+    raw = sheet.workbook()
+    runs = raw.tabs["Runs"].rows
+    kept = [RUNS.headers.index(name) for name in OLD_RUNS_HEADERS]
+    raw.tabs["Runs"] = RawTab("Runs", [[row[i] for i in kept] for row in runs])
+    load_workbook(fake, raw)
+    path = tmp_path / "c.xlsx"
+    save(sheet, path)
+    workbook = openpyxl.load_workbook(path)
+    runs_tab = workbook["Runs"]
+    for name in ("window_end", "window_start"):
+        runs_tab.delete_cols(RUNS.headers.index(name) + 1)
+    workbook.save(path)
+    return {"xlsx": XlsxBackend(path), "google": open_sheet(fake)}
+
+
+def _plain_tab(backend: Backend, name: str) -> list[list[Any]]:
+    tab = backend.read().find(name)
+    rows = tab.rows if tab else []
+    header = [str(v) for v in rows[0]] if rows else []
+    plain: list[list[Any]] = [header]
+    for row in rows[1:]:
+        cells = [_plain(v, header[i] if i < len(header) else "") for i, v in enumerate(row)]
+        while cells and cells[-1] is None:
+            cells.pop()
+        plain.append(cells)
+    return plain
+
+
+def test_both_backends_round_trip_imports_and_add_the_runs_windows_to_an_old_runs_tab(
+    sheet: SheetBuilder, tmp_path: Path, fake: SheetsFake
+) -> None:
+    backends = _backends_with_old_runs(_old_runs(sheet), tmp_path, fake)
+    serial = {day: (day - SERIAL_EPOCH).days for day in (WINDOW.start, WINDOW.end)}
+    for name, backend in backends.items():
+        assert _plain_tab(backend, "Runs")[0] == OLD_RUNS_HEADERS, name
+        with backend.lock():
+            backend.read()
+            backend.write(ChangeSet(appends={"Imports": [IMPORT_ROW], "Runs": [RUN_ROW]}))
+        runs = _plain_tab(backend, "Runs")
+        assert runs[0] == [*OLD_RUNS_HEADERS, "window_start", "window_end"], name
+        assert runs[1][runs[0].index("status")] == "done" and len(runs[1]) == 6, name
+        assert runs[-1][-2:] == [serial[WINDOW.start], serial[WINDOW.end]], name
+        community = load_community(backend.read())
+        assert list(community.runs["cycle"]) == [1, 3], name
+        imports = community.imports.drop(columns="sheet_row").to_dict("records")
+        assert imports == [IMPORT_ROW], name
+
+
+def test_a_cycle_runs_the_same_on_an_old_runs_tab_in_both_backends(
+    sheet: SheetBuilder, tmp_path: Path, fake: SheetsFake
+) -> None:
+    backends = _backends_with_old_runs(_old_runs(sheet), tmp_path, fake)
+    outcomes = {
+        name: _outcome(backend, RunOptions(today=TODAY)) for name, backend in backends.items()
+    }
+    assert outcomes["xlsx"][0] == outcomes["google"][0]
+    assert outcomes["xlsx"][0].startswith("done")
+    google_tabs = _full_tabs(fake)
+    google_tabs["Runs"] = [row for row in google_tabs["Runs"] if "written" not in row]
+    for name in WRITTEN:
+        assert google_tabs[name] == outcomes["xlsx"][1][name], name

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, SheetBuilder
-from test_cycle import save
+from test_cycle import save, set_setting
 
 import grouptier
 from grouptier.cli import main
@@ -102,6 +103,86 @@ def test_check_reports_a_valid_sheet(runner: CliRunner, community_file: Path) ->
     result = runner.invoke(main, ["check", str(community_file), "--date", TODAY.isoformat()])
     assert result.exit_code == 0
     assert "Valid" in result.output and "6 members, 3 groups, 15 activity rows" in result.output
+
+
+def test_check_says_which_cycle_was_done_last_and_when_the_next_is_processed(
+    runner: CliRunner, community_file: Path
+) -> None:
+    date = ["--date", TODAY.isoformat()]
+    before = runner.invoke(main, ["check", str(community_file), *date])
+    assert before.output.splitlines()[-1] == (
+        "No cycle done yet. "
+        "Next: cycle 3 (2026-10-01 to 2026-10-15), due now: the next run does it."
+    )
+    assert runner.invoke(main, ["run", str(community_file), *date]).exit_code == 0
+    after = runner.invoke(main, ["check", str(community_file), *date])
+    assert after.exit_code == 0, after.output
+    assert after.output.splitlines()[-1] == (
+        "Last cycle done: cycle 3 (2026-10-01 to 2026-10-15). "
+        "Next: cycle 4 (2026-10-16 to 2026-10-30), processed on 2026-10-31."
+    )
+
+
+def test_check_counts_the_cycles_a_run_would_catch_up(
+    runner: CliRunner, sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    sheet.runs.append(
+        {"run_id": "a", "cycle": 1, "status": "done", "finished_at": "2026-09-16 06:00:00"}
+    )
+    path = tmp_path / "community.xlsx"
+    save(sheet, path)
+    result = runner.invoke(main, ["check", str(path), "--date", TODAY.isoformat()])
+    assert result.output.splitlines()[-1] == (
+        "Last cycle done: cycle 1 (2026-09-01 to 2026-09-15). "
+        "Next: cycle 2 (2026-09-16 to 2026-09-30) and 1 more, due now: the next run does them."
+    )
+
+
+def test_scenario_21_check_shows_the_next_cycle_after_a_length_change(
+    runner: CliRunner, sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    sheet.settings["cycle_anchor"] = "2026-11-01"
+    path = tmp_path / "community.xlsx"
+    save(sheet, path)
+    for day in ("2026-11-16", "2026-12-01"):
+        assert runner.invoke(main, ["run", str(path), "--date", day]).exit_code == 0
+    set_setting(path, "cycle_days", 30)
+    result = runner.invoke(main, ["check", str(path), "--date", "2026-12-06"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Last cycle done: cycle 2 (2026-11-16 to 2026-11-30). "
+        "Next: cycle 3 (2026-12-01 to 2026-12-30), processed on 2026-12-31."
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_a_date_more_than_one_cycle_ahead_is_refused(
+    runner: CliRunner, community_file: Path, command: str
+) -> None:
+    before = community_file.read_bytes()
+    result = runner.invoke(main, [command, str(community_file), "--date", "2099-01-01"])
+    today = datetime.now(UTC).date()  # the sheet's time zone is UTC
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"Error: --date 2099-01-01 is more than one cycle (15 days) after today ({today} in UTC); "
+        f"use a date up to {today + timedelta(days=15)}, or leave --date out"
+    )
+    assert community_file.read_bytes() == before
+
+
+def test_a_runaway_catch_up_is_refused_naming_the_cell(
+    runner: CliRunner, sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    sheet.settings["cycle_anchor"] = "1900-01-01"
+    path = tmp_path / "community.xlsx"
+    save(sheet, path)
+    result = runner.invoke(main, ["run", str(path), "--date", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "The sheet has 1 problem; nothing was changed.",
+        "  Settings!B2: cycle_anchor 1900-01-01 is more than a year before 2026-10-16 and no "
+        "cycle has run yet: is it a typo? Set it to the first day of cycle 1, within the last year",
+    ]
 
 
 def test_a_missing_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ANCHOR, LONG_AGO, WINDOW, SheetBuilder
+from conftest import ANCHOR, LONG_AGO, TODAY, WINDOW, SheetBuilder
+from test_cycle import save
 
 from grouptier.cells import FormulaWithoutValue
 from grouptier.community import load_community
+from grouptier.cycle import check
 from grouptier.errors import InvalidSheetError
-from grouptier.sheet import MEMBERS, RawTab, RawWorkbook
+from grouptier.health import same_name_warning
+from grouptier.scoring import score_members
+from grouptier.sheet import HISTORY, MEMBERS, RawTab, RawWorkbook
 
 
 def problems_of(workbook: RawWorkbook) -> list[str]:
@@ -334,8 +339,17 @@ RULES: list[tuple[str, Breakage, list[str]]] = [
     ("missing-runs-tab-is-fine", drop_tab("Runs"), []),
     (
         "duplicate-member-id",
+        edited(
+            lambda sheet: sheet.members.extend(
+                [{"member_id": "M-7", "name": "A", "group": "Core"}] * 2
+            )
+        ),
+        ['Members!A5: member id "M-7" is used twice (first in row 4)'],
+    ),
+    (
+        "duplicate-phone-number",
         add_member(member_id="+447000000002"),
-        ['Members!A4: member id "+447000000002" is used twice (first in row 3)'],
+        ["Members!A4: the same phone number as Members!A3 (Member 2)"],
     ),
     ("blank-member-id", add_member(member_id=" "), ["Members!A4: member id is blank"]),
     ("blank-group", set_member(0, group=None), ["Members!C2: group is blank"]),
@@ -376,6 +390,11 @@ RULES: list[tuple[str, Breakage, list[str]]] = [
         "impossible-joined-on",
         set_member(1, joined_on="2026-02-30"),
         ['Members!E3: "2026-02-30" is not a real date (there is no day 30 in that month)'],
+    ),
+    (
+        "paused-until-not-a-date",
+        set_member(1, paused_until="after exams"),
+        ['Members!M3: "after exams" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05'],
     ),
     (
         "phone-as-number",
@@ -600,6 +619,7 @@ def test_members_are_typed(sheet: SheetBuilder) -> None:
         "extra_groups": ("Core", "Retention"),
         "status": "left",
         "aliases": (),
+        "paused_until": None,
         "sheet_row": 2,
     }
 
@@ -615,6 +635,146 @@ def test_activity_ids_match_members_typed_either_way(sheet: SheetBuilder) -> Non
     assert list(activity["messages"]) == [3, 1]
 
 
+# --- one person, one row -----------------------------------------------------------------
+
+SOFIA = "0055-11-900142542"
+SAME_NUMBER = "Members!A3: the same phone number as Members!A2 (Member 1)"
+
+
+def test_scenario_20_one_number_typed_twice_is_one_problem(sheet: SheetBuilder) -> None:
+    sheet.settings["phone_region"] = "BR"
+    for _ in range(18):  # Members rows 2 to 19
+        sheet.active_member("General")
+    sheet.member("General", member_id=SOFIA, name="Sofia Oliveira")  # row 20
+    for _ in range(101):  # rows 21 to 121
+        sheet.active_member("General")
+    sheet.member("Retention", member_id="0055 11 900142542", name="Sofia O.")  # row 122
+
+    assert problems_of(sheet.workbook()) == [
+        "Members!A122: the same phone number as Members!A20 (Sofia Oliveira)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "region", "expected"),
+    [
+        ("+55 11 90014-2542", SOFIA, "", [SAME_NUMBER]),
+        ("+5511900142542", "+5511900142542", "", [SAME_NUMBER]),
+        ("(11) 90014-2542", "11 90014-2542", "", []),
+        ("(11) 90014-2542", "11 90014-2542", "BR", [SAME_NUMBER]),
+        ("+5511900142542", "011 90014-2542", "BR", [SAME_NUMBER]),
+        ("+5511900142542", "+5511900142543", "BR", []),
+    ],
+    ids=[
+        "plus-and-00-without-region",
+        "same-text",
+        "no-country-code-without-region-compared-as-written",
+        "no-country-code-with-region",
+        "trunk-prefix-with-region",
+        "different-numbers",
+    ],
+)
+def test_two_rows_with_one_number_are_a_problem(
+    sheet: SheetBuilder, first: str, second: str, region: str, expected: list[str]
+) -> None:
+    sheet.settings["phone_region"] = region
+    sheet.member("General", member_id=first)
+    sheet.member("General", member_id=second)
+
+    if expected:
+        assert problems_of(sheet.workbook()) == expected
+    else:
+        load_community(sheet.workbook())
+
+
+def test_activity_in_another_form_of_a_members_number_counts_for_the_member(
+    sheet: SheetBuilder,
+) -> None:
+    sheet.settings["phone_region"] = "BR"
+    sofia = sheet.member("General", member_id=SOFIA, name="Sofia Oliveira")
+    for written in ("+55 11 90014-2542", "0055 11 900142542", "(11) 90014-2542", SOFIA):
+        sheet.post(written, messages=2)
+    workbook = sheet.workbook()
+    history = [list(HISTORY.headers), [2, None, None, "+5511900142542", "General", 5, 5, 2]]
+    workbook.tabs["History"] = RawTab("History", history)
+
+    community = load_community(workbook)
+
+    assert list(community.activity["member_id"]) == [sofia] * 4
+    assert list(community.history["member_id"]) == [sofia]
+    scores = score_members(
+        community.members, community.activity, community.history, WINDOW, community.settings
+    )
+    assert scores.set_index("member_id").loc[sofia, "messages"] == 8
+
+
+def test_another_number_is_still_not_in_members(sheet: SheetBuilder) -> None:
+    sheet.settings["phone_region"] = "BR"
+    sheet.member("General", member_id=SOFIA)
+    sheet.post("+55 11 90014-9999")
+
+    assert problems_of(sheet.workbook()) == [
+        'Activity!B2: member id "+55 11 90014-9999" is not in Members'
+    ]
+
+
+def test_ids_that_are_not_phone_numbers_are_compared_as_written(sheet: SheetBuilder) -> None:
+    sheet.settings["phone_region"] = "BR"
+    amira = sheet.member("General", member_id="amira-1234567")
+    sheet.member("General", member_id="Amira-1234567")
+    sheet.post(amira)
+    sheet.post("amira 1234567")
+
+    assert problems_of(sheet.workbook()) == [
+        'Activity!B3: member id "amira 1234567" is not in Members'
+    ]
+
+
+def test_a_shared_name_is_a_warning_naming_the_rows_not_the_name(sheet: SheetBuilder) -> None:
+    sheet.member("General", name="Sofia Oliveira")  # row 2
+    sheet.member("General", name="Ana Souza")
+    sheet.member("Core", name=" sofia  OLIVEIRA ")  # row 4: the same name, typed differently
+    sheet.member("General", name="Sofia Oliveira", status="left")  # gone: not a second row
+    sheet.member("General", name="Ana Souza")  # row 6
+
+    warnings = same_name_warning(sheet.community())
+
+    assert warnings == [
+        "Members rows 2 and 4 have the same name; if they are one person keep one row, "
+        "else add an alias to tell them apart in chat imports",
+        "Members rows 3 and 6 have the same name; if they are one person keep one row, "
+        "else add an alias to tell them apart in chat imports",
+    ]
+
+
+def test_many_shared_names_are_listed_ten_at_a_time(sheet: SheetBuilder) -> None:
+    for number in range(12):
+        sheet.member("General", name=f"Twin {number}")
+        sheet.member("General", name=f"Twin {number}")
+
+    warnings = same_name_warning(sheet.community())
+
+    assert len(warnings) == 11 and warnings[0].startswith("Members rows 2 and 3 have")
+    assert warnings[-1] == (
+        "Another 2 names are each on several Members rows; "
+        "they are listed once those above are sorted out"
+    )
+
+
+def test_check_shows_the_shared_name_warning(sheet: SheetBuilder, tmp_path: Path) -> None:
+    sheet.active_member("General", name="Sofia Oliveira")
+    sheet.active_member("General", name="Sofia Oliveira")
+
+    report = check(save(sheet, tmp_path / "c.xlsx"), today=TODAY)
+
+    shared = [warning for warning in report.warnings if "the same name" in warning]
+    assert shared == [
+        "Members rows 2 and 3 have the same name; if they are one person keep one row, "
+        "else add an alias to tell them apart in chat imports"
+    ]
+    assert not any("Sofia" in warning for warning in report.warnings)
+
+
 def test_the_run_log_is_read_leniently(sheet: SheetBuilder) -> None:
     sheet.runs += [
         {"run_id": "a1", "cycle": 2, "status": "Done", "started_at": "2026-09-31 06:00"},
@@ -628,6 +788,141 @@ def test_the_run_log_is_read_leniently(sheet: SheetBuilder) -> None:
         {"run_id": "a1", "cycle": 2, "status": "done"},
         {"run_id": "c3", "cycle": 0, "status": "invalid"},
     ]
+
+
+def imported(
+    group: str, first_day: object, last_day: object, **fields: object
+) -> dict[str, object]:
+    """An Imports row as `import-chat` writes it, or as a manager types one."""
+    return {"group": group, "first_day": first_day, "last_day": last_day, **fields}
+
+
+def test_imports_are_typed_with_blank_counts_as_none(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    sheet.imports += [
+        imported(
+            "general",
+            "2026-11-20",
+            date(2026, 12, 5),
+            source="chat export WhatsApp Chat with General.zip",
+            messages=812,
+            senders="41",
+            unmatched=3,
+            imported_at="2026-12-06 10:15:00",
+        ),
+        imported("Core", 46356, 46357.0, source="manual"),  # serials, as the Sheets API sends
+    ]
+
+    imports = load_community(sheet.workbook()).imports
+
+    assert imports.to_dict("records") == [
+        {
+            "group": "General",
+            "first_day": date(2026, 11, 20),
+            "last_day": date(2026, 12, 5),
+            "source": "chat export WhatsApp Chat with General.zip",
+            "messages": 812,
+            "senders": 41,
+            "unmatched": 3,
+            "imported_at": "2026-12-06 10:15:00",
+            "sheet_row": 2,
+        },
+        {
+            "group": "Core",
+            "first_day": date(2026, 11, 30),
+            "last_day": date(2026, 12, 1),
+            "source": "manual",
+            "messages": None,
+            "senders": None,
+            "unmatched": None,
+            "imported_at": "",
+            "sheet_row": 3,
+        },
+    ]
+
+
+def test_every_bad_imports_row_is_reported_at_once_with_its_cell(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    sheet.member("Genral")  # a problem in another tab, reported with them
+    sheet.imports += [
+        imported("General", "2026-11-20", "2026-12-05", source="manual"),  # fine
+        imported("Genral", "2026-11-20", "2026-12-05", source="manual"),
+        imported("", "2026-11-20", "2026-12-05", source="manual"),
+        imported("General", "soon", "", source="manual"),
+        imported("General", "2026-11-05", "2026-11-02", source="manual"),
+        imported("Core", "2026-11-01", "2026-11-15", source="manual", messages=-4),
+    ]
+
+    assert problems_of(sheet.workbook()) == [
+        'Imports!B3: group "Genral" is not in Groups (did you mean "General"?)',
+        "Imports!B4: group is blank",
+        'Imports!C5: "soon" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05',
+        "Imports!D5: last day is blank",
+        "Imports!D6: the last day 2026-11-02 is before the first day 2026-11-05",
+        "Imports!F7: -4 cannot be negative",
+        'Members!C4: group "Genral" is not in Groups (did you mean "General"?)',
+    ]
+
+
+def test_an_imports_tab_without_its_days_says_so_on_the_header(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    workbook = sheet.workbook()
+    workbook.tabs["Imports"] = RawTab("Imports", [["group", "first_day"], ["General", 46356]])
+
+    assert problems_of(workbook) == ['Imports!1:1: the header row has no "last_day" column']
+
+
+def test_a_sheet_without_imports_or_moves_has_empty_tables(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+
+    community = load_community(sheet.workbook())
+
+    assert community.imports.empty and community.moves.empty
+    assert list(community.imports.columns) == [
+        "group",
+        "first_day",
+        "last_day",
+        "source",
+        "messages",
+        "senders",
+        "unmatched",
+        "imported_at",
+        "sheet_row",
+    ]
+    assert list(community.moves.columns) == ["cycle", "member_id", "kind", "from_group", "to_group"]
+
+
+def test_the_moves_log_is_read_leniently(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    move = {"member_id": "+447000000001", "from_group": "General", "to_group": "Core"}
+    sheet.moves += [
+        {**move, "cycle": 4, "kind": "Promote", "reason": "1st of 2 in General"},
+        {**move, "cycle": "oops", "kind": "promote"},  # no usable cycle
+        {**move, "cycle": "", "kind": "promote"},
+        {**move, "cycle": 5, "member_id": "", "kind": "demote"},  # no member id
+        {**move, "cycle": 5, "member_id": 4.4e11, "kind": "demote"},  # a mangled phone number
+        {**move, "cycle": 5.0, "member_id": "+44 unknown", "kind": "return", "to_group": ""},
+    ]
+
+    moves = load_community(sheet.workbook()).moves
+
+    assert moves.to_dict("records") == [
+        {
+            "cycle": 4,
+            "member_id": "+447000000001",
+            "kind": "promote",
+            "from_group": "General",
+            "to_group": "Core",
+        },
+        {
+            "cycle": 5,
+            "member_id": "+44 unknown",
+            "kind": "return",
+            "from_group": "General",
+            "to_group": "",
+        },
+    ]
+    assert moves["cycle"].dtype == "int64"
 
 
 # --- settings ------------------------------------------------------------------------------

@@ -7,12 +7,14 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from conftest import TODAY, SheetBuilder
 from sheets_fake import Fault, SheetsFake
 from sheets_support import SHEET_ID, load_workbook, open_sheet
 
+from grouptier.backends import gsheets
 from grouptier.backends.base import ChangeSet
 from grouptier.backends.gsheets import GoogleSheetsBackend, sheet_id_of
 from grouptier.community import load_community
@@ -22,6 +24,7 @@ from grouptier.errors import (
     SheetAccessError,
     SheetBusyError,
     SheetError,
+    SheetLimitError,
     SheetUnavailableError,
 )
 
@@ -81,6 +84,43 @@ def test_read_gives_cells_as_the_sheet_holds_them(fake: SheetsFake, ladder: Shee
     community = load_community(workbook)
     assert len(community.members) == 8
     assert [e.kind for e in fake.log] == ["metadata", "values:batchGet"]
+
+
+def test_moves_are_read_in_full_and_the_leaderboard_as_its_header_in_the_same_request(
+    fake: SheetsFake, ladder: SheetBuilder
+) -> None:
+    load_workbook(fake, ladder.workbook())
+    report = cycle(open_sheet(fake))
+    start = len(fake.log)
+    workbook = open_sheet(fake).read()
+    assert [e.kind for e in fake.log[start:]] == ["metadata", "values:batchGet"]
+    ranges = parse_qs(fake.log[start + 1].query)["ranges"]
+    assert "'Moves'" in ranges and "'Leaderboard'!1:1" in ranges
+    moves = workbook.find("Moves")
+    assert moves is not None and len(moves.rows) == 1 + len(report.plans[0].moves) > 1
+    leaderboard = workbook.find("Leaderboard")
+    assert leaderboard is not None and len(leaderboard.rows) == 1
+    assert len(fake.values(SHEET_ID, "Leaderboard")) > 1
+    read_moves = load_community(workbook).moves
+    assert sorted(read_moves["member_id"]) == sorted(report.plans[0].moves["member_id"])
+
+
+def test_moves_appended_below_the_rows_read_count_against_the_cell_limit(
+    fake: SheetsFake, sheet: SheetBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member_id = sheet.active_member("Core")
+    move = {"cycle": 1, "member_id": member_id, "kind": "suggest_kol"}
+    sheet.moves += [move] * 50
+    load_workbook(fake, sheet.workbook())
+    grid = sum(tab.row_count * tab.column_count for tab in fake.books[SHEET_ID].tabs)
+    # 80 rows under the 51 of a 100-row Moves tab need 31 more rows of 11 columns: 341 cells.
+    monkeypatch.setattr(gsheets, "CELL_LIMIT", grid + 300)
+    backend = open_sheet(fake)
+    with backend.lock():
+        backend.read()
+        with pytest.raises(SheetLimitError):
+            backend.write(ChangeSet(appends={"Moves": [move] * 80}))
+    assert len(fake.values(SHEET_ID, "Moves")) == 51
 
 
 def test_a_due_cycle_is_written_in_five_requests_then_reruns_cost_two(

@@ -13,6 +13,7 @@ from conftest import TODAY, SheetBuilder
 from sheets_fake import SheetsFake
 from sheets_support import SHEET_ID, load_workbook, write_service_account_key
 
+from grouptier import sheet
 from grouptier.backends import is_google_sheet, open_backend
 from grouptier.backends.gsheets import GoogleSheetsBackend
 from grouptier.backends.sheets_http import user_login_file
@@ -64,6 +65,26 @@ def test_init_prepares_a_sheet_once(runner: CliRunner, fake: SheetsFake) -> None
     ]
     workbook = open_backend(URL).read()  # what init made reads back as the contract
     assert workbook.find("Settings") is not None and workbook.find("Members") is not None
+
+
+def test_init_readies_imports_for_rows_typed_by_hand(runner: CliRunner, fake: SheetsFake) -> None:
+    fake.create(SHEET_ID)
+    result = runner.invoke(main, ["init", URL, "--anchor", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    imports = fake.books[SHEET_ID].tab("Imports")
+    assert fake.values(SHEET_ID, "Imports") == [sheet.IMPORTS.headers]
+    # Keys are (first row, first column, end row, end column).
+    formats = {area[1]: cell for area, cell in imports.formats.items()}
+    date = {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}}
+    assert formats == {2: date, 3: date}  # first_day, last_day
+    rules = {area[1]: rule for area, rule in imports.validations.items()}
+    assert list(rules) == [1]  # group: the Groups dropdown
+    assert rules[1]["condition"]["type"] == "ONE_OF_RANGE"
+    assert imports.widths[4] == sheet.IMPORTS.columns[4].width * 7
+    (protection,) = imports.protected
+    assert protection["warningOnly"] is True
+    assert "add rows with source manual" in protection["description"]
+    assert "tick done" in fake.books[SHEET_ID].tab("Moves").protected[0]["description"]
 
 
 def test_run_and_check_take_a_sheet_url(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,18 @@ from test_cycle import save
 
 from grouptier.backends.base import Backend
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
+from grouptier.chat_export import ChatExport
 from grouptier.cli import main
 from grouptier.community import load_community
 from grouptier.errors import ChatExportError, UsageError
-from grouptier.importing import ImportOptions, SenderIndex, import_chat, phone_digits
+from grouptier.importing import (
+    ImportOptions,
+    SenderIndex,
+    import_chat,
+    plan_import,
+)
+
+IMPORTED_AT = datetime(2026, 10, 14, 2, 30, tzinfo=UTC)
 
 FIRST_EXPORT = """\
 11/10/2026, 09:00 - Amira Haddad: Good morning General
@@ -126,6 +134,77 @@ def test_a_dry_run_writes_nothing(community: Path, tmp_path: Path) -> None:
     assert community.read_bytes() == before
 
 
+def imports(path: Path) -> list[dict[str, object]]:
+    """The Imports rows of the workbook at `path`, as the cycle reads them."""
+    rows = load_community(XlsxBackend(path).read()).imports
+    return [
+        {key: value for key, value in row.items() if key != "sheet_row"}
+        for row in rows.to_dict("records")
+    ]
+
+
+def test_an_import_records_its_days_in_one_imports_row(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    report = import_chat(
+        XlsxBackend(community), export, ImportOptions("General"), clock=lambda: IMPORTED_AT
+    )
+    assert imports(community) == [
+        {
+            "group": "General",
+            "first_day": date(2026, 10, 11),
+            "last_day": date(2026, 10, 13),
+            "source": "chat export General.txt",  # as on its Activity rows
+            "messages": 5,
+            "senders": 2,  # Amira Haddad (also as Mira 🌸) and Ben Okafor
+            "unmatched": 1,  # Zoe Stranger
+            "imported_at": "2026-10-14 02:30:00",
+        }
+    ]
+    assert report.recorded == (date(2026, 10, 11), date(2026, 10, 13))
+
+
+def test_the_imports_stamp_is_in_the_sheets_time_zone(sheet: SheetBuilder, tmp_path: Path) -> None:
+    sheet.settings["time_zone"] = "America/Sao_Paulo"
+    sheet.member("General", name="Amira Haddad")
+    path = tmp_path / "c.xlsx"
+    save(sheet, path)
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    import_chat(XlsxBackend(path), export, ImportOptions("General"), clock=lambda: IMPORTED_AT)
+    assert [row["imported_at"] for row in imports(path)] == ["2026-10-13 23:30:00"]
+
+
+def test_a_dry_run_records_nothing_in_imports(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", FIRST_EXPORT)
+    options = ImportOptions("General", dry_run=True)
+    report = import_chat(XlsxBackend(community), export, options, clock=lambda: IMPORTED_AT)
+    assert report.recorded == (date(2026, 10, 11), date(2026, 10, 13)) and not report.written
+    assert imports(community) == []
+
+
+def test_a_reimport_adds_another_imports_row(community: Path, tmp_path: Path) -> None:
+    backend = XlsxBackend(community)
+    first = write(tmp_path, "a.txt", FIRST_EXPORT)
+    import_chat(backend, first, ImportOptions("General"), clock=lambda: IMPORTED_AT)
+    import_chat(backend, first, ImportOptions("General"), clock=lambda: IMPORTED_AT)
+    second = write(tmp_path, "b.txt", SECOND_EXPORT)
+    import_chat(backend, second, ImportOptions("General"), clock=lambda: IMPORTED_AT)
+    assert [(row["source"], row["first_day"], row["last_day"]) for row in imports(community)] == [
+        ("chat export a.txt", date(2026, 10, 11), date(2026, 10, 13)),
+        ("chat export a.txt", date(2026, 10, 11), date(2026, 10, 13)),
+        ("chat export b.txt", date(2026, 10, 12), date(2026, 10, 15)),
+    ]
+
+
+def test_an_export_without_days_records_nothing(sheet: SheetBuilder) -> None:
+    sheet.member("General", name="Amira Haddad")
+    empty = ChatExport("empty.txt", "android", "day-first", "", False, 0, (), (), 0, ())
+    changes, report = plan_import(
+        sheet.community(), empty, "General", ImportOptions("General"), IMPORTED_AT
+    )
+    assert "Imports" not in changes.appends and changes.is_empty()
+    assert report.recorded is None
+
+
 def test_newcomers_are_added_when_asked(community: Path, tmp_path: Path) -> None:
     export = write(tmp_path, "General.txt", FIRST_EXPORT)
     options = ImportOptions("General", add_newcomers=True)
@@ -193,25 +272,53 @@ def test_an_ambiguous_export_needs_an_order(community: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
-    ("text", "digits"),
+    "sender",
     [
-        ("+44 7700 900123", "447700900123"),
-        ("\u202a+44 7700 900123\u202c", "447700900123"),
-        ("0044 (7700) 900-123", "447700900123"),
-        ("+1 (415) 555-0134", "14155550134"),
-        ("Amira", ""),
-        ("12345", ""),
+        "+55 11 90014-2542",
+        "\u202a+55 11 90014\u20112542\u202c",
+        "+5511900142542",
+        "(11) 90014-2542",
     ],
-    ids=["spaces", "marks", "00-and-brackets", "us", "a-name", "too-short"],
+    ids=["spaced", "marks", "e164", "without-country-code"],
 )
-def test_phone_numbers_are_compared_as_digits(text: str, digits: str) -> None:
-    assert phone_digits(text) == digits
+def test_a_sender_matches_a_member_whose_number_is_written_another_way(
+    sheet: SheetBuilder, sender: str
+) -> None:
+    sheet.settings["phone_region"] = "BR"
+    sheet.member("General", member_id="0055-11-900142542", name="Sofia Oliveira")
+    index = SenderIndex(sheet.community().members, "BR")
+    assert index.find(sender) == ("0055-11-900142542", "")
+
+
+def test_without_a_region_a_number_without_country_code_matches_nobody(
+    sheet: SheetBuilder,
+) -> None:
+    sheet.member("General", member_id="+5511900142542", name="Sofia Oliveira")
+    index = SenderIndex(sheet.community().members, "")
+    assert index.find("(11) 90014-2542") == (None, "no member has this name or alias")
+    assert index.find("0055 11 90014-2542") == ("+5511900142542", "")
+
+
+NEWCOMER_EXPORT = """\
+13/10/2026, 09:00 - Amira Haddad: Welcome!
+13/10/2026, 09:05 - +44 (0)7911 123-456: Thanks for the add!
+"""
+
+
+def test_a_newcomer_gets_their_number_in_e164_form(community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", NEWCOMER_EXPORT)
+    options = ImportOptions("General", add_newcomers=True)
+    report = import_chat(XlsxBackend(community), export, options)
+    assert report.newcomers == ("+44 (0)7911 123-456",)
+    members = load_community(XlsxBackend(community).read()).members.set_index("member_id")
+    assert members.loc["+447911123456", "aliases"] == ()
+    assert ("10-13", "+447911123456", 1, 1, 0, 0, "chat export General.txt") in activity(community)
 
 
 def test_a_name_two_members_share_matches_neither(sheet: SheetBuilder) -> None:
     sheet.member("General", name="Sam")
     sheet.member("Core", name="sam")
-    index = SenderIndex(sheet.community().members)
+    index = SenderIndex(sheet.community().members, "")
     assert index.find("Sam") == (None, "2 members have this name; add an alias to one")
     assert index.find("You") == (None, "the phone that exported the chat")
 
@@ -234,6 +341,7 @@ def test_the_command_imports_and_summarises(
     assert result.exit_code == 0, result.output
     assert "2026-10-11 to 2026-10-13" in result.output
     assert "4 added, 0 replaced" in result.output
+    assert "recorded in Imports" in result.output
     assert "Zoe Stranger" in result.output and "--add-newcomers adds them" in result.output
     assert "Imported" in result.output
 
@@ -260,7 +368,11 @@ def imported_rows(backend: Backend) -> list[tuple[object, ...]]:
         (row.date, row.member_id, row.messages, row.content, row.invites, row.source)
         for row in rows.itertuples()
     )
-    return [*activity, *sorted(community.members["member_id"])]
+    coverage = [
+        (row.group, row.first_day, row.last_day, row.source, row.messages, row.senders)
+        for row in community.imports.itertuples()
+    ]
+    return [*activity, *sorted(community.members["member_id"]), *coverage]
 
 
 def test_a_google_sheet_gets_the_same_rows_as_a_workbook(

@@ -33,7 +33,6 @@ from grouptier import service
 from grouptier.backends.sheets_claims import claim_record
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.demo import demo_workbook
-from grouptier.schedule import latest_completed
 from grouptier.sheet import RawTab, RawWorkbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +157,8 @@ def due_today(raw: RawWorkbook, closing_cycle: int, anchor: date) -> RawWorkbook
 
     The server reads the real clock; the sheet is moved in time instead.
     """
-    shift = timedelta(days=15 * (latest_completed(_today(), anchor, 15) - closing_cycle))
+    closed = (_today() - anchor).days // 15  # the latest closed of 15-day cycles from `anchor`
+    shift = timedelta(days=15 * (closed - closing_cycle))
     tabs = {}
     for name, tab in raw.tabs.items():
         rows = [[_moved(cell, shift) for cell in row] for row in tab.rows]

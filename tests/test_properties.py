@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 from conftest import WINDOW, SheetBuilder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cycle import at, run_windows, save, set_setting
 
 from grouptier.community import Community
-from grouptier.cycle import apply_moves, plan_cycles
+from grouptier.cycle import RunOptions, apply_moves, plan_cycles, run
 from grouptier.sheet import ROLES
 from grouptier.tiers import CyclePlan
 
@@ -132,3 +135,109 @@ def test_decisions_do_not_depend_on_row_order(sheet: SheetBuilder, random: objec
         first[columns].sort_values(key).reset_index(drop=True),
         second[columns].sort_values(key).reset_index(drop=True),
     )
+
+
+@st.composite
+def communities_with_history(draw: st.DrawFn) -> SheetBuilder:
+    """Communities whose groups have imports of any coverage and whose members moved lately."""
+    sheet = draw(communities())
+    for group in sheet.groups:
+        for _ in range(draw(st.integers(0, 2))):
+            first = WINDOW.start + timedelta(days=draw(st.integers(-20, 14)))
+            last = first + timedelta(days=draw(st.integers(0, 30)))
+            sheet.imports.append({"group": group["name"], "first_day": first, "last_day": last})
+    for member in sheet.members:
+        if draw(st.booleans()):
+            sheet.moves.append(
+                {
+                    "cycle": WINDOW.cycle - draw(st.integers(1, 3)),
+                    "member_id": member["member_id"],
+                    "kind": draw(st.sampled_from(["promote", "return", "demote", "reward"])),
+                    "to_group": member["group"],
+                }
+            )
+    sheet.settings["settle_cycles"] = draw(st.integers(0, 2))
+    return sheet
+
+
+@common
+@given(communities_with_history())
+def test_nobody_is_moved_down_from_a_group_whose_window_is_not_covered(sheet: SheetBuilder) -> None:
+    community = sheet.community()
+    plan = decide(community)
+    uncovered = {gap.group for gap in plan.gaps}
+    demoted = plan.moves.query("kind == 'demote'")
+    assert not set(demoted["from_group"]) & uncovered
+    for group in {row["group"] for row in sheet.imports}:
+        covered = [
+            (row["first_day"], row["last_day"]) for row in sheet.imports if row["group"] == group
+        ]
+        days = {
+            WINDOW.start + timedelta(days=n) for n in range((WINDOW.end - WINDOW.start).days + 1)
+        }
+        missing = {day for day in days if not any(a <= day <= b for a, b in covered)}
+        assert (group in uncovered) == (len(missing) > community.settings.coverage_slack_days)
+
+
+@common
+@given(communities_with_history())
+def test_nobody_is_moved_down_within_settle_cycles_of_a_move_up(sheet: SheetBuilder) -> None:
+    community = sheet.community()
+    settle = community.settings.settle_cycles
+    demoted = set(decide(community).moves.query("kind == 'demote'")["member_id"])
+    for move in sheet.moves:
+        if move["kind"] in {"promote", "return"} and WINDOW.cycle - move["cycle"] <= settle:
+            assert move["member_id"] not in demoted
+
+
+# Days to the next run, then the new cycle_days and the anchor (days from that run's date), if
+# the manager changed them before it.
+setting_changes = st.lists(
+    st.tuples(st.integers(1, 50), st.none() | st.integers(1, 30), st.none() | st.integers(-80, 40)),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 30), setting_changes)
+def test_processed_windows_are_contiguous_whatever_settings_change_between_runs(
+    first_days: int, changes: list[tuple[int, int | None, int | None]]
+) -> None:
+    today = anchor = date(2026, 3, 1)
+    days = first_days
+    sheet = SheetBuilder()
+    sheet.settings.update(cycle_anchor=anchor, cycle_days=days, max_catch_up_cycles=1000)
+    sheet.post(sheet.member("General"), anchor + timedelta(days=3))
+    runs = []  # each run's date, anchor and cycle_days, and the windows it processed
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "c.xlsx"
+        backend = save(sheet, path)
+        for advance, new_days, anchor_shift in changes:
+            today += timedelta(days=advance)
+            if new_days is not None:
+                days = new_days
+                set_setting(path, "cycle_days", days)
+            if anchor_shift is not None:
+                anchor = today + timedelta(days=anchor_shift)
+                set_setting(path, "cycle_anchor", anchor)
+            before = len(run_windows(backend))
+            run(backend, RunOptions(), clock=at(today))
+            runs.append((today, anchor, days, run_windows(backend)[before:]))
+        windows = run_windows(backend)
+
+    assert [window.cycle for window in windows] == list(
+        range(windows[0].cycle, windows[0].cycle + len(windows)) if windows else []
+    )
+    previous = None
+    for today, anchor, days, processed in runs:
+        for window in processed:
+            assert window.days == days and window.end < today
+            if previous is not None:
+                follows = window.start == previous.end + timedelta(days=1)
+                skipped_to_anchor = window.start == anchor > previous.end + timedelta(days=1)
+                assert follows or skipped_to_anchor, (previous, window)
+            previous = window
+        if previous is not None:  # every cycle closed by this run's date was processed
+            upcoming = max(previous.end + timedelta(days=1), anchor)
+            assert upcoming + timedelta(days=days - 1) >= today

@@ -70,6 +70,17 @@ def test_an_invalid_sheet_logs_cells_and_answers_messages(
     assert fake.values(SHEET_ID, "Runs")[1][4:6] == ["pubsub", "invalid"]
 
 
+def test_an_anchor_a_century_back_is_an_invalid_sheet_naming_its_cell(
+    fake: SheetsFake, sheet: SheetBuilder
+) -> None:
+    sheet.settings["cycle_anchor"] = "1900-01-01"  # scenario 22, run by the scheduler
+    load_workbook(fake, sheet.workbook())
+    outcome = run_sheet(SHEET_ID)
+    assert outcome.status == "invalid" and not outcome.retryable
+    assert [problem.where for problem in outcome.problems] == ["Settings!B2"]
+    assert [row[5] for row in fake.values(SHEET_ID, "Runs")[1:]] == ["invalid"]
+
+
 def test_a_sheet_not_shared_fails_with_advice_that_may_be_logged(
     fake: SheetsFake, sheet: SheetBuilder, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -9,7 +9,7 @@ API fake in the order its metadata lists the tabs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +227,29 @@ def test_a_broken_bundled_template_points_at_whoever_runs_grouptier() -> None:
     row = invalid_status(TemplateError("welcome.md.j2", 3, "unexpected end"), "t", 4)
     assert row["status"] == "invalid" and "see Runs row 4" in str(row["summary"])
     assert str(row["what_to_do"]).startswith("Ask whoever runs grouptier")
+
+
+def test_missing_data_leads_what_to_do_and_the_staff_digest(
+    community: Callable[[SheetBuilder], Community], sheet: SheetBuilder
+) -> None:
+    _ladder(sheet)
+    sheet.member("General", name="Bruno Lima", paused_until=date(2027, 1, 10))
+    sheet.imports.append(
+        {"group": "General", "first_day": date(2026, 9, 20), "last_day": date(2026, 10, 5)}
+    )
+    target = community(sheet)
+
+    assert target.run(today=TODAY) == "done"
+
+    gap = (
+        "General: no activity after 2026-10-05; import an export covering 2026-10-06 to "
+        "2026-10-15 — nobody in General was moved down this cycle"
+    )
+    assert str(target.status()["what_to_do"]).startswith(f"{gap}; Carry out the ")
+    messages = target.backend().read().find("Messages")
+    assert messages is not None
+    header = messages.rows[0]
+    texts = [row[header.index("text")] for row in messages.rows[1:]]
+    (digest,) = [text for text in texts if "Staff digest" in str(text)]
+    assert f"⚠️ *Data missing* — {gap}" in str(digest)
+    assert "• Bruno Lima (General): paused until 2027-01-10" in str(digest)

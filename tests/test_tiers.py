@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -149,16 +149,18 @@ def test_only_the_inactive_are_relegated(sheet: SheetBuilder) -> None:
     assert set(demoted["to_group"]) == {"Retention"}
 
 
-def test_at_most_ten_relegated_in_reverse_ranking_order(sheet: SheetBuilder) -> None:
+def test_at_most_ten_relegated_the_longest_silent_first(sheet: SheetBuilder) -> None:
     general_with_scores(sheet, [5] * 10, idle=0)
     idle = [sheet.member("General", joined_on=f"2024-{month:02d}-01") for month in range(1, 13)]
-    idle += [sheet.member("General", joined_on="2023-01-01") for _ in range(28)]
+    idle += [sheet.member("General", joined_on="2025-01-01") for _ in range(28)]
     demoted = moves_of(plan(sheet), "demote")
     assert len(demoted) == 10
-    assert list(demoted["member_id"]) == idle[:12][::-1][:10]  # latest joiners go first
-    assert demoted.iloc[0]["reason"].startswith(
-        "score 0, 1 of 40 members of General with no activity this cycle; moved by join date"
+    assert list(demoted["member_id"]) == idle[:10]  # never active: the earliest joiners first
+    assert demoted.iloc[0]["reason"] == (
+        "score 0: no activity this cycle; silent since joining on 2024-01-01, the longest of "
+        "the 40 quiet members of General; 10 move down each cycle; to Retention"
     )
+    assert "the 2nd longest of the 40 quiet members" in demoted.iloc[1]["reason"]
 
 
 def test_protected_members_stay_and_do_not_count_toward_the_ten(sheet: SheetBuilder) -> None:
@@ -297,3 +299,143 @@ def test_capacity_of_the_group_below_limits_demotions(sheet: SheetBuilder) -> No
     result = plan(sheet)
     assert len(moves_of(result, "demote")) == 2
     assert any("3 demotions from General were not made" in w for w in result.warnings)
+
+
+# -- fairness (SCENARIOS.md 15-22) ------------------------------------------------------------
+
+
+def imported(sheet: SheetBuilder, group: str, first: date, last: date) -> None:
+    """An Imports row saying `group`'s export covered `first` to `last`."""
+    sheet.imports.append(
+        {"imported_at": "2026-10-16 09:00:00", "group": group, "first_day": first,
+         "last_day": last, "source": "chat export General.zip"}
+    )  # fmt: skip
+
+
+def test_stale_export_moves_nobody_down_but_still_promotes(sheet: SheetBuilder) -> None:
+    top = general_with_scores(sheet, [90, 85, 70, 60], idle=12)
+    idle_core = sheet.member("Core")
+    sheet.post(idle_core, WINDOW.start - timedelta(days=3), group="General")  # counted in General
+    imported(sheet, "General", WINDOW.start - timedelta(days=10), WINDOW.end - timedelta(days=10))
+    result = plan(sheet)
+    assert moves_of(result, "demote").empty
+    assert list(moves_of(result, "promote")["member_id"]) == top[:3]
+    warning = (
+        "General: no activity after 2026-10-05; import an export covering 2026-10-06 to "
+        "2026-10-15 — nobody in General was moved down this cycle"
+    )
+    assert warning in result.warnings
+    assert [gap.group for gap in result.gaps] == ["General"]
+    board = result.leaderboard.set_index("member_id")
+    assert board.loc[idle_core, "note"] == (
+        "not moved down: General's activity is incomplete this cycle (no activity after 2026-10-05)"
+    )
+
+
+def test_an_export_within_the_slack_runs_the_cycle_as_usual(sheet: SheetBuilder) -> None:
+    general_with_scores(sheet, [90], idle=3)
+    imported(sheet, "General", WINDOW.start - timedelta(days=5), WINDOW.end - timedelta(days=1))
+    imported(sheet, "Core", WINDOW.start, WINDOW.end)
+    result = plan(sheet)
+    assert len(moves_of(result, "demote")) == 3
+    assert not result.gaps
+
+
+def test_a_gap_inside_the_window_counts_too(sheet: SheetBuilder) -> None:
+    general_with_scores(sheet, [90], idle=3)
+    imported(sheet, "General", WINDOW.start, WINDOW.start + timedelta(days=4))
+    imported(sheet, "General", WINDOW.start + timedelta(days=8), WINDOW.end)
+    result = plan(sheet)
+    assert moves_of(result, "demote").empty
+    assert str(result.gaps[0]).startswith(
+        "General: no activity from 2026-10-06 to 2026-10-08; import an export covering "
+        "2026-10-06 to 2026-10-08"
+    )
+
+
+def test_joined_mid_cycle_is_never_moved_down_in_that_cycle(sheet: SheetBuilder) -> None:
+    sheet.settings["newcomer_grace_days"] = 0
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    zeca = sheet.member("General", joined_on=WINDOW.start + timedelta(days=12))
+    earlier = sheet.member("General", joined_on=WINDOW.start)
+    result = plan(sheet)
+    assert set(moves_of(result, "demote")["member_id"]) == {earlier}
+    assert result.leaderboard.set_index("member_id").loc[zeca, "note"] == (
+        "not moved down: newcomer (joined 2026-10-13)"
+    )
+
+
+def test_joined_mid_cycle_can_be_moved_down_once_grace_is_over(sheet: SheetBuilder) -> None:
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    zeca = sheet.member("General", joined_on=WINDOW.start - timedelta(days=3))  # cycle 2
+    demoted = moves_of(plan(sheet), "demote").set_index("member_id")
+    assert zeca in demoted.index  # a member for the whole window, 17 days before it ended
+    assert "silent since joining on 2026-09-28" in demoted.loc[zeca, "reason"]
+
+
+def test_back_and_straight_down_again_waits_settle_cycles(sheet: SheetBuilder) -> None:
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    marta = sheet.member("General")
+    sheet.moves.append(
+        {"cycle": WINDOW.cycle - 1, "member_id": marta, "from_group": "Retention",
+         "to_group": "General", "kind": "return"}
+    )  # fmt: skip
+    result = plan(sheet)
+    assert moves_of(result, "demote").empty
+    assert result.leaderboard.set_index("member_id").loc[marta, "note"] == (
+        "not moved down: returned last cycle; settles until the next one"
+    )
+    sheet.moves[0]["cycle"] = WINDOW.cycle - 2  # two cycles ago: settled
+    assert list(moves_of(plan(sheet), "demote")["member_id"]) == [marta]
+
+
+def test_settling_is_only_for_members_still_where_they_were_moved(sheet: SheetBuilder) -> None:
+    sheet.settings["settle_cycles"] = 2
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    promoted = sheet.member("Core")
+    moved_back_by_hand = sheet.member("Core")
+    for member_id, to_group in ((promoted, "Core"), (moved_back_by_hand, "General")):
+        sheet.moves.append(
+            {"cycle": WINDOW.cycle - 1, "member_id": member_id, "from_group": "General",
+             "to_group": to_group, "kind": "promote"}
+        )  # fmt: skip
+    result = plan(sheet)
+    assert list(moves_of(result, "demote")["member_id"]) == [moved_back_by_hand]
+    assert result.leaderboard.set_index("member_id").loc[promoted, "note"] == (
+        "not moved down: promoted last cycle; settles until cycle 5"
+    )
+
+
+def test_on_holiday_until_the_pause_has_passed(sheet: SheetBuilder) -> None:
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    bruno = sheet.member("General", paused_until=WINDOW.end)
+    result = plan(sheet)
+    assert moves_of(result, "demote").empty
+    assert result.leaderboard.set_index("member_id").loc[bruno, "note"] == (
+        "not moved down: paused until 2026-10-15"
+    )
+    sheet.members[-1]["paused_until"] = WINDOW.end - timedelta(days=1)
+    assert list(moves_of(plan(sheet), "demote")["member_id"]) == [bruno]
+
+
+def test_who_goes_first_is_the_longest_silent(sheet: SheetBuilder) -> None:
+    sheet.active_member("Core")
+    sheet.active_member("General")
+    silent_since = {}
+    for days_before in (40, 5, 90, 20, 90):
+        member_id = sheet.member("General")
+        sheet.post(member_id, WINDOW.start - timedelta(days=days_before))
+        silent_since[member_id] = days_before
+    sheet.groups[1]["demote_bottom"] = 3
+    demoted = moves_of(plan(sheet), "demote")
+    ids = list(silent_since)
+    assert list(demoted["member_id"]) == [ids[2], ids[4], ids[0]]  # ties by member id
+    assert demoted.iloc[0]["reason"].startswith(
+        "score 0: no activity this cycle; silent since 2026-07-03, the longest of the 5 quiet "
+        "members of General; 3 move down each cycle"
+    )

@@ -951,6 +951,29 @@ def test_create_workbook_lays_out_every_tab(tmp_path: Path) -> None:
     assert problems == []
 
 
+def test_create_workbook_readies_imports_for_rows_typed_by_hand(tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    create_workbook(path, {})
+
+    imports = openpyxl.load_workbook(path)["Imports"]
+    assert [c.value for c in imports[1]] == [
+        "imported_at",
+        "group",
+        "first_day",
+        "last_day",
+        "source",
+        "messages",
+        "senders",
+        "unmatched",
+    ]
+    assert imports.column_dimensions["C"].number_format == "yyyy-mm-dd"
+    assert imports.column_dimensions["D"].number_format == "yyyy-mm-dd"
+    assert imports.column_dimensions["E"].width == sheet.IMPORTS.columns[4].width
+    assert [(str(v.sqref), v.formula1) for v in imports.data_validations.dataValidation] == [
+        ("B2:B1048576", "=Groups!$A$2:$A$200")
+    ]
+
+
 def test_create_workbook_never_overwrites(tmp_path: Path) -> None:
     path = tmp_path / "existing.xlsx"
     path.write_bytes(b"precious")

@@ -4,7 +4,8 @@ A run costs, whatever the community's size:
 
 1. `GET spreadsheets/{id}` — the tabs, their ids and grid sizes;
 2. `values:batchGet` — every tab the cycle reads, unformatted, dates as serial
-   numbers (the write-only tool tabs Moves and Leaderboard: header row only);
+   numbers (the write-only Leaderboard, replaced whole by each cycle: header row
+   only; Moves in full, as the rules read the recent moves);
 
 and only when it writes (a due cycle, new welcome messages, an import):
 
@@ -93,7 +94,8 @@ __all__ = ["GoogleSheetsBackend", "sheet_id_of"]
 
 CHUNK_BYTES = 2_000_000
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
-HEADER_ONLY = frozenset(normalise(spec.name) for spec in (sheet.MOVES, sheet.LEADERBOARD))
+# Nothing reads the Leaderboard's rows and each cycle replaces them: its header is enough.
+HEADER_ONLY = frozenset({normalise(sheet.LEADERBOARD.name)})
 # Replaced after the atomic batch, in RAW chunks: too big to send as typed cells.
 AFTER_BATCH = frozenset({normalise(sheet.LEADERBOARD.name)})
 _CONTRACT = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
@@ -456,8 +458,8 @@ class GoogleSheetsBackend:
     def _check_size(self, snapshot: _Snapshot, changes: ChangeSet) -> None:
         """Refuse, before sending, a write that would take the grid past Google's cell limit.
 
-        Appended rows grow a grid only past its last row (Moves, read as a header
-        only, counts in full); new tabs and columns are small beside the limit.
+        Appended rows grow a grid only past the last row read (every tab appended to
+        is read in full); new tabs and columns are small beside the limit.
         """
         cells = snapshot.cells
         for name, records in changes.appends.items():

@@ -1,11 +1,12 @@
 """`grouptier init` for a Google Sheet: add the contract's missing tabs, ready for managers.
 
 Each missing tab gets its header row (bold, frozen), column widths, a text
-format on id columns (so "+44..." keeps its "+"), dropdowns (group, role,
-motivation, status), checkboxes (kol, locked), and, for the tool's own tabs,
-a grey tab colour and a protection that warns before a manual edit. Tabs that
-already exist are left exactly as they are, so running it again changes
-nothing. Everything is sent in one atomic batchUpdate.
+format on id columns (so "+44..." keeps its "+"), a date format on date
+columns, dropdowns (group, role, motivation, status), checkboxes (kol, locked),
+and, for the tool's own tabs, a grey tab colour and a protection that warns
+before a manual edit. Tabs that already exist are left exactly as they are,
+so running it again changes nothing. Everything is sent in one atomic
+batchUpdate.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from grouptier import sheet
 from grouptier.backends.base import Record
 from grouptier.backends.gsheets import GoogleSheetsBackend
-from grouptier.backends.sheets_requests import new_sheet_id, set_cells
+from grouptier.backends.sheets_requests import DATE_PATTERN, new_sheet_id, set_cells
 from grouptier.cells import CellValue, normalise
 
 __all__ = ["prepare_sheet"]
@@ -26,6 +27,10 @@ PIXELS_PER_CHARACTER = 7
 GROUP_LIST_ROWS = 200
 TOOL_TAB_COLOUR = {"red": 0.5, "green": 0.5, "blue": 0.5}
 ROWS = 1000
+# What the warning before a manual edit of a tool tab says managers may still do there.
+MANUAL_EDITS = {
+    sheet.IMPORTS.name: "add rows with source manual for activity typed by hand",
+}
 
 
 def prepare_sheet(
@@ -72,7 +77,9 @@ def _new_tab(spec: sheet.TabSpec, sheet_id: int, rows: list[Record]) -> list[Req
     for index, column in enumerate(spec.columns):
         requests.append(_width(sheet_id, index, column.width * PIXELS_PER_CHARACTER))
         if column.kind == "id":
-            requests.append(_text_format(sheet_id, index))
+            requests.append(_number_format(sheet_id, index, {"type": "TEXT"}))
+        elif column.kind == "date":
+            requests.append(_number_format(sheet_id, index, DATE_PATTERN))
     if rows:
         requests.append(
             set_cells(sheet_id, 1, 0, [[row.get(name) for name in spec.headers] for row in rows])
@@ -107,22 +114,23 @@ def _column_range(sheet_id: int, column: int) -> dict[str, int]:
     }
 
 
-def _text_format(sheet_id: int, column: int) -> Request:
+def _number_format(sheet_id: int, column: int, pattern: dict[str, str]) -> Request:
     return {
         "repeatCell": {
             "range": _column_range(sheet_id, column),
-            "cell": {"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}},
+            "cell": {"userEnteredFormat": {"numberFormat": pattern}},
             "fields": "userEnteredFormat.numberFormat",
         }
     }
 
 
 def _protection(sheet_id: int, name: str) -> Request:
+    allowed = MANUAL_EDITS.get(name, "tick done")
     return {
         "addProtectedRange": {
             "protectedRange": {
                 "range": {"sheetId": sheet_id},
-                "description": f"{name} is written by grouptier; edit it only to tick done",
+                "description": f"{name} is written by grouptier; edit it only to {allowed}",
                 "warningOnly": True,
             }
         }
@@ -132,7 +140,7 @@ def _protection(sheet_id: int, name: str) -> Request:
 def _dropdowns(ids: dict[str, int]) -> list[Request]:
     requests: list[Request] = []
     groups = f"='{sheet.GROUPS.name}'!$A$2:$A${GROUP_LIST_ROWS}"
-    for spec in (sheet.MEMBERS, sheet.ACTIVITY, sheet.TOPICS, sheet.TEMPLATES):
+    for spec in (sheet.MEMBERS, sheet.ACTIVITY, sheet.TOPICS, sheet.TEMPLATES, sheet.IMPORTS):
         if spec.name in ids:
             rule = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": groups}]}
             requests.append(_validation(ids[spec.name], spec, "group", rule))

@@ -446,7 +446,7 @@ def _new_tab(workbook: Any, spec: TabSpec) -> Any:
 def _add_dropdowns(workbook: Any) -> None:
     letter = _letter(sheet.GROUPS, "name")
     groups = f"={sheet.GROUPS.name}!${letter}$2:${letter}${GROUP_LIST_ROWS}"
-    for spec in (sheet.MEMBERS, sheet.ACTIVITY, sheet.TOPICS, sheet.TEMPLATES):
+    for spec in (sheet.MEMBERS, sheet.ACTIVITY, sheet.TOPICS, sheet.TEMPLATES, sheet.IMPORTS):
         _add_dropdown(workbook[spec.name], spec, "group", groups, "a group from the Groups tab")
     members = workbook[sheet.MEMBERS.name]
     for name, choices in (
