@@ -23,12 +23,11 @@ the row number):
 - history:  cycle, member_id, group, messages, messages_counted, active_days, content, invites
 - topics:   week_of, group, title, prompt, host
 - runs:     run_id, cycle, status, started_at, finished_at, window_start, window_end
-            (dates, None when blank or unreadable)
+            (read leniently by `tool_logs`, like moves)
 - imports:  group, first_day, last_day (dates), source, messages, senders, unmatched
             (blank counts are None), imported_at: the days each group's activity
             covers, one row per chat import or per `manual` row a manager added
-- moves:    cycle, member_id, kind, from_group, to_group (the tool's own log, read
-            leniently like runs: a row without a cycle or member id is skipped)
+- moves:    cycle, member_id, kind, from_group, to_group
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -79,6 +77,7 @@ from grouptier.sheet import (
     TabSpec,
     read_table,
 )
+from grouptier.tool_logs import MOVE_LOG_COLUMNS, read_moves, read_runs
 
 IMPORT_COLUMNS = (
     "group",
@@ -91,7 +90,6 @@ IMPORT_COLUMNS = (
     "imported_at",
     "sheet_row",
 )
-MOVE_COLUMNS = ("cycle", "member_id", "kind", "from_group", "to_group")
 _IMPORT_COUNTS = ("messages", "senders", "unmatched")
 
 
@@ -113,7 +111,7 @@ class Community:
     runs: pd.DataFrame
     # Defaults keep callers that build a Community by hand (benchmarks) working.
     imports: pd.DataFrame = field(default_factory=lambda: _empty(IMPORT_COLUMNS))
-    moves: pd.DataFrame = field(default_factory=lambda: _empty(MOVE_COLUMNS))
+    moves: pd.DataFrame = field(default_factory=lambda: _empty(MOVE_LOG_COLUMNS))
 
 
 def load_community(workbook: RawWorkbook) -> Community:
@@ -147,9 +145,9 @@ def _load(workbook: RawWorkbook) -> Community:
     topics = _read_tab(tables["Topics"], _topic_parsers(group_names), problems, ("week_of",))
     templates = _read_tab(tables["Templates"], _template_parsers(group_names), problems)
     history = _read_history(tables["History"], forms, region, problems)
-    runs = _read_runs(tables["Runs"])
+    runs = read_runs(tables["Runs"])
     imports = _read_imports(tables["Imports"], group_names, problems)
-    moves = _read_moves(tables["Moves"])
+    moves = read_moves(tables["Moves"])
     if problems:
         raise InvalidSheetError(problems)
     assert settings is not None and groups is not None and members is not None
@@ -458,40 +456,6 @@ def _read_history(
     return history
 
 
-def _read_runs(table: Table | None) -> pd.DataFrame:
-    """The run log, read leniently: it is the tool's own, and a bad row only loses history.
-
-    A window date that cannot be read is None, like the blank ones of rows
-    written before windows were recorded.
-    """
-    rows = []
-    for _, record in table or []:
-        try:
-            cycle = parse_count(record.get("cycle"))
-        except CellError:
-            continue
-        rows.append(
-            {
-                "run_id": parse_text(record.get("run_id")),
-                "cycle": cycle,
-                "status": parse_text(record.get("status")).lower(),
-                "started_at": parse_text(record.get("started_at")),
-                "finished_at": parse_text(record.get("finished_at")),
-                "window_start": _lenient_date(record.get("window_start")),
-                "window_end": _lenient_date(record.get("window_end")),
-            }
-        )
-    columns = ["run_id", "cycle", "status", "started_at", "finished_at"]
-    return pd.DataFrame(rows, columns=[*columns, "window_start", "window_end"])
-
-
-def _lenient_date(value: CellValue) -> date | None:
-    try:
-        return None if is_blank(value) else parse_date(value)
-    except CellError:
-        return None
-
-
 def _read_imports(
     table: Table | None, group_names: tuple[str, ...] | None, problems: list[Problem]
 ) -> pd.DataFrame | None:
@@ -521,18 +485,3 @@ def _check_day_order(imports: pd.DataFrame, table: Table, problems: list[Problem
         if first is not None and last is not None and first > last:
             message = f"the last day {last:%Y-%m-%d} is before the first day {first:%Y-%m-%d}"
             problems.append(Problem(table.name, table.cell("last_day", row), message))
-
-
-def _read_moves(table: Table | None) -> pd.DataFrame:
-    """The moves log, read leniently like Runs: it is the tool's own; a bad row is skipped."""
-    rows = []
-    for _, record in table or []:
-        try:
-            cycle = parse_count(record.get("cycle"))
-            member_id = parse_member_id(record.get("member_id"))
-            texts = [parse_text(record.get(name)) for name in ("kind", "from_group", "to_group")]
-        except CellError:
-            continue
-        if cycle >= 1 and member_id:
-            rows.append((cycle, member_id, texts[0].lower(), texts[1], texts[2]))
-    return pd.DataFrame(rows, columns=list(MOVE_COLUMNS)).astype({"cycle": "int64"})

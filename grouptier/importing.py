@@ -20,9 +20,8 @@ adds them to Members instead, a phone number in E.164 form as the id.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,6 +33,7 @@ from grouptier.cells import did_you_mean
 from grouptier.chat_export import ChatExport, ContentRule, Progress, read_chat
 from grouptier.chat_formats import INVISIBLE, split_names
 from grouptier.community import Community, load_community
+from grouptier.cycle import Clock, utc_now
 from grouptier.errors import ChatExportError, UsageError
 from grouptier.phones import phone_key
 from grouptier.schedule import calendar_of
@@ -43,7 +43,6 @@ SOURCE_PREFIX = "chat export"
 # How the phone that exported the chat names itself in system lines.
 _EXPORTER = frozenset({"", "you", "du", "vous", "você", "tú", "tu", "أنت", "anda"})
 _TIME = "%Y-%m-%d %H:%M:%S"
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -86,11 +85,6 @@ class ImportReport:
     recorded: tuple[date, date] | None = None  # first and last day of the export, in Imports
     written: bool = False
     dry_run: bool = False
-
-
-def utc_now() -> datetime:
-    """The real clock, timezone-aware."""
-    return datetime.now(UTC)
 
 
 def import_chat(

@@ -35,7 +35,7 @@ from grouptier.cells import CellError, CellValue, parse_date, parse_text
 from grouptier.community import Community
 from grouptier.messages import WHATSAPP_MESSAGE_LIMIT, Renderer
 from grouptier.reasons import plural
-from grouptier.schedule import calendar_of
+from grouptier.schedule import Window, calendar_of
 from grouptier.sheet import MOVE_KINDS, Table
 from grouptier.tiers import CyclePlan
 
@@ -95,7 +95,7 @@ def compose_outbox(
     settings = community.settings
     calendar = calendar_of(community.runs, settings)
     kept_from = calendar.window(calendar.current(today).cycle - 1).start
-    composer = _Composer(community, today, renderer)
+    composer = _Composer(community, today, renderer, calendar.current(today))
     plans = list(plans)
     rows = composer.welcomes(existing, kept_from)
     if plans:
@@ -178,13 +178,15 @@ def _new_only(rows: list[Draft], existing: pd.DataFrame) -> list[Draft]:
 class _Composer:
     """Builds the contexts of every message of a run and renders them."""
 
-    def __init__(self, community: Community, today: date, renderer: Renderer) -> None:
+    def __init__(
+        self, community: Community, today: date, renderer: Renderer, current: Window
+    ) -> None:
         self.community = community
         self.settings = community.settings
         self.today = today
         self.renderer = renderer
         self.groups = _group_infos(community.groups, community.members)
-        self.current = calendar_of(community.runs, self.settings).current(today)
+        self.current = current  # the cycle `today` is in
         self.ladder = sorted(self.groups.values(), key=lambda g: (g["level"], g["order"]))
 
     def _row(
@@ -382,10 +384,14 @@ class _Composer:
         members = self.community.members
         if "paused_until" not in members:
             return []
+        end = plan.window.end
+        pausing = [isinstance(day, date) and day >= end for day in members["paused_until"]]
+        paused = members[np.array(pausing, dtype=bool) & (members["status"] != "left").to_numpy()]
         return [
-            {"name": member["name"], "group": member["group"], "until": day.isoformat()}
-            for member, day in zip(members.to_dict("records"), members["paused_until"], strict=True)
-            if isinstance(day, date) and day >= plan.window.end and member["status"] != "left"
+            {"name": name, "group": group, "until": day.isoformat()}
+            for name, group, day in zip(
+                paused["name"], paused["group"], paused["paused_until"], strict=True
+            )
         ][:DIGEST_LIST_LIMIT]
 
     def _hosted_topics(self) -> dict[str, list[str]]:
