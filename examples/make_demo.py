@@ -889,6 +889,37 @@ def activity_rows(days: list[Day]) -> list[Row]:
     ]
 
 
+def imports_rows(days: list[Day]) -> list[Row]:
+    """One Imports row per group and cycle: the export each activity row came from.
+
+    Each export runs from the first to the last day with a message in its group
+    that cycle, as `grouptier import-chat` records it.
+    """
+    spans: dict[tuple[int, str], list[date]] = defaultdict(list)
+    for d in days:
+        spans[_cycle_of(d.day), d.group].append(d.day)
+    rows: list[Row] = []
+    for (cycle, group), seen in sorted(
+        spans.items(), key=lambda item: (item[0][0], GROUP_ORDER.index(item[0][1]))
+    ):
+        senders = {d.member_id for d in days if d.group == group and _cycle_of(d.day) == cycle}
+        rows.append(
+            {
+                "imported_at": run_time(cycle, seconds=-3600),
+                "group": group,
+                "first_day": min(seen),
+                "last_day": max(seen),
+                "source": f"demo export {group} {window(cycle)[1]:%Y-%m-%d}",
+                "messages": sum(
+                    d.messages for d in days if d.group == group and _cycle_of(d.day) == cycle
+                ),
+                "senders": len(senders),
+                "unmatched": 0,
+            }
+        )
+    return rows
+
+
 def _cycle_of(day: date) -> int:
     return (day - ANCHOR).days // CYCLE_DAYS + 1
 
@@ -991,6 +1022,7 @@ def build_starter_rows(seed: int = SEED) -> Rows:
         "Groups": groups_rows(),
         "Members": members_rows(people, history),
         "Activity": activity_rows(days),
+        "Imports": imports_rows(days),
         "Topics": topics_rows(people, history.groups),
         "Moves": moves_rows(history.decisions),
         "Runs": runs_rows(history.decisions),
