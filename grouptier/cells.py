@@ -2,8 +2,12 @@
 
 Every parser returns the value, or raises `CellError` whose message completes
 the sentence "Members!C14: ...". Backends hand cells over as the spreadsheet
-holds them: str, int, float, bool, date/datetime, None for blank, or a
-`FormulaWithoutValue` for a formula saved without its computed result. Dates
+holds them: str, int, float, bool, date/datetime, None for blank, a
+`FormulaWithoutValue` for a formula saved without its computed result, or a
+`CellErrorValue` for a cell holding an error such as #REF!. Every parser
+refuses the last two, and the value parsers (ids, dates, numbers, yes/no,
+choices) also refuse text that spells an error, since a pasted error reads
+back as text from the Sheets API. Dates
 may also arrive as spreadsheet serial numbers (days since 1899-12-30), which is
 how the Sheets API and some xlsx writers return them.
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,6 +26,17 @@ CellValue = str | int | float | bool | date | datetime | None
 SERIAL_EPOCH = date(1899, 12, 30)
 LAST_SERIAL = 2_958_465  # 9999-12-31, the last date a spreadsheet can hold
 FIRST_PLAUSIBLE_SERIAL = 25_569  # 1970-01-01: no WhatsApp community is older
+# The dates a cell may hold: from the first day a spreadsheet shows as a date (Excel's
+# 1900-01-01) to 2199-12-31, a year past which is a typo. Keeping dates inside keeps every
+# date sum (cycles of up to a year, up to 1,000 cycles back or ahead) far from Python's
+# year 1 and 9999 limits; the settings then say more about a date that is in range but
+# unlikely (a `cycle_anchor` years back).
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+# The largest count a cell may hold. Counts are summed over at most ~1.3 million rows (a
+# sheet's size limit), so every sum stays below 2**53, where float64 sums are exact, and a
+# score (4 weights of at most 1,000 times such sums) stays far from float64's limit.
+MAX_COUNT = 1_000_000_000
 PHONE_DIGITS = 7  # fewer digits than any real phone number: a plain numeric id
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
@@ -36,6 +52,45 @@ class FormulaWithoutValue:
     formula: str
 
 
+# Excel's and Google Sheets' error values; a cell holding one has no usable value.
+ERROR_CODES = frozenset(
+    (
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#UNKNOWN!",
+        "#BUSY!",
+        "#ERROR!",
+    )
+)
+
+
+@dataclass(frozen=True)
+class CellErrorValue:
+    """A cell holding an error value such as #REF! instead of a value."""
+
+    code: str
+
+
+def error_code(value: object) -> str | None:
+    """The error a cell holds: a `CellErrorValue`'s code, or text spelling one; else None."""
+    if isinstance(value, CellErrorValue):
+        return value.code
+    if isinstance(value, str) and value.strip().upper() in ERROR_CODES:
+        return value.strip().upper()
+    return None
+
+
 class CellError(ValueError):
     """A cell's content cannot be used; the message is written for a manager."""
 
@@ -46,12 +101,27 @@ def is_blank(value: object) -> bool:
 
 
 def _reject_formula(value: object) -> None:
+    """Refuse a formula without a saved value and a cell holding an error."""
+    if isinstance(value, CellErrorValue):
+        raise CellError(_error_message(value.code))
     if isinstance(value, FormulaWithoutValue):
         raise CellError(
             f"holds the formula {value.formula} but no calculated value was saved with it; "
             "open the file in Excel, LibreOffice or Google Sheets and save it again "
             "so the value is calculated, or type the value itself"
         )
+
+
+def _reject_error(value: object) -> None:
+    """Refuse what `_reject_formula` does and text spelling an error: value columns only."""
+    _reject_formula(value)
+    code = error_code(value)
+    if code is not None:
+        raise CellError(_error_message(code))
+
+
+def _error_message(code: str) -> str:
+    return f"holds the error {code} instead of a value; fix the formula or type the value"
 
 
 def parse_text(value: object) -> str:
@@ -68,7 +138,7 @@ def parse_text(value: object) -> str:
 
 def parse_member_id(value: object) -> str:
     """A member id as text, refusing phone numbers a spreadsheet has mangled."""
-    _reject_formula(value)
+    _reject_error(value)
     if isinstance(value, bool):
         raise CellError(f"{value} is not a member id")
     if isinstance(value, int | float):
@@ -100,8 +170,19 @@ def _numeric_member_id(value: float) -> str:
 
 
 def parse_date(value: object) -> date:
-    """A calendar date from a date cell, a serial number or `YYYY-MM-DD` text."""
-    _reject_formula(value)
+    """A calendar date from 1900-01-01 to 2199-12-31: a date cell, a serial or `YYYY-MM-DD`."""
+    day = _any_date(value)
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise CellError(
+            f"{day.isoformat()} is outside the dates grouptier accepts "
+            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}); check the year"
+        )
+    return day
+
+
+def _any_date(value: object) -> date:
+    """A calendar date as the cell holds it, of any year."""
+    _reject_error(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -135,6 +216,11 @@ def parse_count(value: object, default: int = 0) -> int:
     number = parse_number(value, default)
     if number < 0:
         raise CellError(f"{_shown(value)} cannot be negative")
+    if number > MAX_COUNT:
+        raise CellError(
+            f"{shown_number(number)} is more than {MAX_COUNT:,}, the largest count grouptier "
+            "accepts; check the number"
+        )
     if not float(number).is_integer():
         raise CellError(f"{_shown(value)} must be a whole number")
     return int(number)
@@ -142,13 +228,13 @@ def parse_count(value: object, default: int = 0) -> int:
 
 def parse_optional_count(value: object) -> int | None:
     """A count where blank means "no limit" (None)."""
-    _reject_formula(value)
+    _reject_error(value)
     return None if is_blank(value) else parse_count(value)
 
 
 def parse_number(value: object, default: float = 0) -> float:
     """Any finite number; blank gives `default`."""
-    _reject_formula(value)
+    _reject_error(value)
     if is_blank(value):
         return default
     if isinstance(value, bool | date):
@@ -175,7 +261,7 @@ def _number_from_text(text: str) -> float:
 
 def parse_yes_no(value: object, default: bool = False) -> bool:
     """yes/no, true/false, a ticked checkbox; blank gives `default`."""
-    _reject_formula(value)
+    _reject_error(value)
     if isinstance(value, bool):
         return value
     if is_blank(value):
@@ -190,6 +276,7 @@ def parse_yes_no(value: object, default: bool = False) -> bool:
 
 def parse_choice(value: object, allowed: tuple[str, ...], what: str) -> str:
     """One of `allowed` (matched ignoring case and spacing); blank is ''."""
+    _reject_error(value)
     text = parse_text(value)
     if not text:
         return ""
@@ -208,10 +295,56 @@ def normalise(name: str) -> str:
 
 
 def did_you_mean(text: str, choices: tuple[str, ...] | list[str]) -> str:
-    """` (did you mean "General"?)` when a choice is close to `text`, else ''."""
+    """` (did you mean "General"?)` when a choice is close to `text`, else ''.
+
+    Invisible characters (a zero-width space pasted with a name) are named,
+    in the suggestion and in `text`, since the two would otherwise look the same.
+    """
     lowered = {choice.lower(): choice for choice in choices}
     close = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
-    return f' (did you mean "{lowered[close[0]]}"?)' if close else ""
+    if not close:
+        return ""
+    choice = lowered[close[0]]
+    hint = f' (did you mean "{_marked(choice)}"?'
+    if _invisible(choice):
+        hint += " The part in brackets is an invisible character in that name"
+    if _invisible(text):
+        hint += f' This value holds an invisible character: "{_marked(text)}"; delete it'
+    return hint + ")"
+
+
+# Characters that show as nothing: format characters (zero-width space, joiners, marks of
+# direction, the byte order mark), controls, unassigned and private-use code points, and
+# the fillers that some fonts draw blank.
+_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cn", "Co", "Zl", "Zp"}
+_BLANK_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def _is_invisible(character: str) -> bool:
+    return unicodedata.category(character) in _INVISIBLE_CATEGORIES or character in _BLANK_FILLERS
+
+
+def _invisible(text: str) -> bool:
+    return any(_is_invisible(character) for character in text)
+
+
+def _marked(text: str) -> str:
+    """`text` with each invisible character named: `General[U+200B ZERO WIDTH SPACE]`."""
+    return "".join(
+        f"[U+{ord(character):04X} {_name(character)}]" if _is_invisible(character) else character
+        for character in text
+    )
+
+
+def _name(character: str) -> str:
+    """`ZERO WIDTH SPACE`; controls and unassigned code points have no name of their own."""
+    fallback = "CONTROL CHARACTER" if unicodedata.category(character) == "Cc" else "CHARACTER"
+    return unicodedata.name(character, fallback)
+
+
+def shown_number(number: float) -> str:
+    """`1,000,000` for a number a manager can read digit by digit, `1e+18` beyond that."""
+    return f"{number:,}" if abs(number) < 10**15 else f"{number:.3g}"
 
 
 def _shown(value: object) -> str:

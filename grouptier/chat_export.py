@@ -12,12 +12,16 @@ the caller says which.
 
 Nothing in an export stops the reading: lines that look like a message but
 cannot be read, system lines in an unknown language and dates that do not
-exist are counted and sampled in the result. A file that is not a chat at all,
-or a damaged zip, raises `ChatExportError`.
+exist are counted and sampled in the result, and no line costs more than
+its length (`chat_tally` keeps a line's first `LONGEST_LINE` characters). A
+file that is not a chat at all, or not a regular file, and a zip that is
+damaged, cut short, locked or unpacks to more than its limit (`chat_files`)
+raise `ChatExportError`.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import shutil
 import tempfile
@@ -30,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from grouptier import chat_ranges
+from grouptier import chat_files, chat_ranges
 from grouptier.chat_dates import date_key, decide_order, to_date
 from grouptier.chat_formats import INVISIBLE
 from grouptier.chat_tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
@@ -118,10 +122,13 @@ def read_chat(
     """Count a `.txt` or `.zip` export; `day_first` forces the date order.
 
     A big export is counted on up to `workers` processes (by default every
-    core this process may use; 1 counts it here alone).
+    core this process may use; 1 counts it here alone). While it is read,
+    SIGTERM raises `chat_files.Terminated`, so that temporary files and
+    worker processes go with it.
     """
     rule = rule or ContentRule()
-    with gc_paused():
+    _check_file(path)
+    with chat_files.terminate_raises(), gc_paused():
         tally = _count_in_ranges(path, rule, workers, progress) or _count(path, rule, progress)
     export = summarise(tally, path.name, day_first)
     if not export.sender_days and not export.events:
@@ -129,17 +136,25 @@ def read_chat(
     return export
 
 
+def _check_file(path: Path) -> None:
+    """Refuse, before reading, what is not a file or is a zip cut short."""
+    chat_files.check_regular(path)
+    if chat_files.is_cut_zip(path):
+        raise ChatExportError(
+            path,
+            "this zip file is cut short (its end is missing), as when a download or a copy "
+            "stops early; copy or download the export again",
+        )
+
+
 def _count(path: Path, rule: ContentRule, progress: Progress | None) -> Tally:
     """One pass over the export, in this process."""
     tally = Tally(rule)
     with open_export(path) as (text, binary, total):
-        try:
-            for block, ended in text_blocks(text):
-                tally.read_block(block, ended)
-                if progress is not None:
-                    progress(binary.tell(), total)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise ChatExportError(path, "the zip file is damaged and cannot be read") from exc
+        for block, ended in text_blocks(text):
+            tally.read_block(block, ended)
+            if progress is not None:
+                progress(binary.tell(), total)
     if progress is not None:
         progress(total, total)
     return tally
@@ -155,7 +170,7 @@ def _count_in_ranges(
     try:
         with _as_text_file(path) as text_path:
             size = 0 if text_path is None else text_path.stat().st_size
-            if text_path is None or size < chat_ranges.PARALLEL_FROM or _utf16(text_path):
+            if text_path is None or size < chat_ranges.PARALLEL_FROM or not _utf8(text_path):
                 return None
             step = chat_ranges.range_step(size, workers)
             starts = chat_ranges.message_starts(text_path, size, step)
@@ -175,27 +190,45 @@ def _as_text_file(path: Path) -> Iterator[Path | None]:
 
     A zip's chat cannot be read from the middle, so one big enough to share
     out is first copied, unpacked, to a temporary folder (about 0.3 s for
-    100 MB). None for a zip whose chat is too small to share out.
+    100 MB), within the zip's unpacked limit. None for a zip whose chat is
+    too small to share out, or too big for the free space there: it is read
+    from the zip in one pass, and the disk is never filled.
     """
     if not zipfile.is_zipfile(path):
         yield path
         return
-    with zipfile.ZipFile(path) as archive:
+    with chat_files.open_zip(path) as archive:
         member = _chat_member(archive, path)
-        if member.file_size < chat_ranges.PARALLEL_FROM:
+        chat_files.check_member(path, member, chat_files.unpacked_limit(path))
+        room = chat_files.free_bytes(tempfile.gettempdir()) - chat_files.UNPACKED_FLOOR
+        if member.file_size < chat_ranges.PARALLEL_FROM or member.file_size > room:
             yield None
             return
-        with tempfile.TemporaryDirectory(prefix="grouptier-chat-") as folder:
-            unpacked = Path(folder, "chat.txt")
-            with archive.open(member) as source, unpacked.open("wb") as target:
-                shutil.copyfileobj(source, target, 1 << 20)
+        with chat_files.temp_folder() as folder:
+            unpacked = folder / "chat.txt"
+            _unpack(archive, member, path, unpacked)
             yield unpacked
 
 
-def _utf16(path: Path) -> bool:
-    """UTF-16 text cannot be cut at a byte that is a line end: it is read in one pass."""
+def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, to: Path) -> None:
+    """Copy the chat out of the zip; a disk that fills up meanwhile stops the import."""
+    try:
+        with chat_files.open_member(archive, member, path) as source, to.open("wb") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise ChatExportError(
+            path,
+            f"the temporary folder ({to.parent.parent}) filled up while the chat was unpacked; "
+            "nothing was imported. Free some space there and run the import again",
+        ) from exc
+
+
+def _utf8(path: Path) -> bool:
+    """Only UTF-8 can be cut at a byte that is a line end: other texts are read in one pass."""
     with path.open("rb") as raw:
-        return raw.read(2) in (b"\xff\xfe", b"\xfe\xff")
+        return chat_files.text_encoding(raw.read(512)) == "utf-8-sig"
 
 
 def _not_a_chat(export: ChatExport) -> str:
@@ -209,18 +242,30 @@ def _not_a_chat(export: ChatExport) -> str:
 
 @contextmanager
 def open_export(path: Path) -> Iterator[tuple[IO[str], IO[bytes], int]]:
-    """The export's text, the bytes under it and their size; a zip's chat file is chosen."""
+    """The export's text, the bytes under it and their size; a zip's chat file is chosen.
+
+    Only a regular file is opened; a zip's chat stops with a `ChatExportError`
+    past the zip's unpacked limit (`chat_files`).
+    """
+    _check_file(path)
     try:
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
+            with chat_files.open_zip(path) as archive:
                 member = _chat_member(archive, path)
-                with archive.open(member) as binary:
+                chat_files.check_member(path, member, chat_files.unpacked_limit(path))
+                with chat_files.open_member(archive, member, path) as binary:
                     yield _text(binary), binary, member.file_size
         else:
             with path.open("rb") as raw:
                 yield _text(raw), raw, path.stat().st_size
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ChatExportError(path, "the zip file is damaged and cannot be read") from exc
+    except NotImplementedError as exc:
+        raise ChatExportError(
+            path,
+            "the chat in this zip is compressed in a way grouptier cannot read; unzip "
+            "it yourself and give grouptier the .txt file inside",
+        ) from exc
     except OSError as exc:
         raise ChatExportError(path, f"cannot be read ({exc})") from exc
 
@@ -239,8 +284,9 @@ def _chat_member(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
 
 
 def _text(binary: IO[bytes]) -> IO[str]:
-    start = binary.peek(4)[:4] if hasattr(binary, "peek") else b""
-    encoding = "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    """The text of an export in UTF-8, UTF-16 or UTF-32, with or without a byte-order mark."""
+    start = binary.peek(512)[:512] if hasattr(binary, "peek") else b""
+    encoding = chat_files.text_encoding(start)
     return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline=None)
 
 

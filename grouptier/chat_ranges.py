@@ -21,12 +21,15 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from itertools import pairwise
 from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from grouptier.chat_tally import ContentRule, Tally, header_match, text_blocks
@@ -114,8 +117,61 @@ def count_in_ranges(
     `progress` is called with the bytes counted so far, each time a range is merged.
     """
     tasks = [(str(path), start, end, rule) for start, end in pairwise(starts)]
-    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=_context()) as pool:
-        return merge_in_order(pool.map(count_range, tasks), starts, progress)
+    pool = ProcessPoolExecutor(
+        min(workers, len(tasks)), mp_context=_context(), initializer=_worker_signals
+    )
+    try:
+        # Python runs a signal's handler in the parent's at-fork hooks, which swallow
+        # what it raises: SIGTERM waits until the workers are started.
+        with _signals_held():
+            counted = pool.map(count_range, tasks)
+        tallies = merge_in_order(counted, starts, progress)
+    except BaseException:
+        # SIGTERM (raised by chat_files), Ctrl-C or a failure: the ranges not yet
+        # counted are not wanted. A plain shutdown would wait for every one of them.
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return tallies
+
+
+def _worker_signals() -> None:
+    """A worker ends at once on SIGTERM, and leaves Ctrl-C to the process that started it.
+
+    A forked worker inherits its parent's handler, which would turn SIGTERM
+    into an exception the pool sends back instead of ending the worker.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+_HELD = {signal.SIGTERM, signal.SIGINT}
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait (they are not lost) until the block is left."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is left and end the workers now, without waiting for their ranges."""
+    # The pool has no public way to end its workers before Python 3.14's terminate_workers.
+    found: dict[int, BaseProcess] = getattr(pool, "_processes", None) or {}
+    processes = list(found.values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(_JOIN_SECONDS)
+
+
+_JOIN_SECONDS = 5
 
 
 def merge_in_order(

@@ -75,17 +75,57 @@ def header_match(line: str) -> re.Match[str] | None:
 def text_blocks(text: IO[str]) -> Iterator[tuple[str, bool]]:
     """Blocks of whole lines, each after a "\\n", and whether the last one had a line end.
 
-    A block is cut after its last line end; the rest waits for the next block.
+    A block is cut after its last line end; the rest of its last line waits,
+    in pieces, for the block that ends it, and is joined once: a file without
+    line ends is read in linear time. A line keeps its first `LONGEST_LINE`
+    characters (see `_Line`).
     """
-    carry = "\n"
+    line = _Line("\n")
     while chunk := text.read(BLOCK_CHARS):
-        joined = carry + chunk
-        cut = joined.rfind("\n")
-        if cut > 0:
-            yield joined[:cut], True
-        carry = joined[cut:]
-    if len(carry) > 1:
-        yield carry, False
+        cut = chunk.rfind("\n")
+        if cut < 0:
+            line.add(chunk)
+            continue
+        first = chunk.find("\n")
+        line.add(chunk[:first])
+        yield line.text() + chunk[first:cut], True
+        line = _Line(chunk[cut:])
+    if line.size > 1:
+        yield line.text(), False
+
+
+LONGEST_LINE = 1 << 20
+"""Characters kept of one line: WhatsApp's own limit is 65,536 a message."""
+
+
+class _Line:
+    """A line read in pieces, kept to its first LONGEST_LINE characters.
+
+    A longer line is a message (or a line of one) that a member made huge;
+    it still counts once, and what is dropped can only matter to the content
+    rule through a link, so a link in the dropped part is kept as a mark.
+    """
+
+    def __init__(self, start: str) -> None:
+        self.pieces = [start]
+        self.size = len(start)
+        self.link = False  # a link in the dropped part
+        self.tail = ""  # the last characters seen, so that a link cut in two is found
+
+    def add(self, piece: str) -> None:
+        room = max(LONGEST_LINE - self.size, 0)
+        kept = piece[:room]
+        if kept:
+            self.pieces.append(kept)
+            self.size += len(kept)
+        if len(piece) > room:
+            before = (self.tail + kept)[-3:]  # "ww" kept and "w." dropped is still a link
+            self.link = self.link or has_link(before + piece[room:])
+        self.tail = (self.tail + piece[-3:])[-3:]
+
+    def text(self) -> str:
+        joined = "".join(self.pieces)
+        return joined + " www." if self.link and not has_link(joined) else joined
 
 
 class Tally:

@@ -10,18 +10,19 @@ from typing import ParamSpec, TypeVar, cast
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from grouptier.backends import Backend, is_google_sheet, open_backend, prepare_community
 from grouptier.cycle import RunOptions, check, messages_of_day, run
 from grouptier.demo import run_demo
 from grouptier.display import (
+    printable,
     reading_progress,
     show_check,
     show_import,
     show_messages,
     show_problems,
     show_run,
+    shown,
 )
 from grouptier.errors import GrouptierError, InvalidSheetError, UsageError
 from grouptier.importing import ImportOptions, import_chat
@@ -57,9 +58,9 @@ def reported(command: Callable[P, R]) -> Callable[P, R]:
             show_problems(stderr(), error)
             raise SystemExit(EXIT_INVALID) from error
         except UsageError as error:
-            raise click.UsageError(str(error)) from error
+            raise click.UsageError(printable(error)) from error
         except GrouptierError as error:
-            message = escape(str(error))
+            message = shown(error)
             stderr().print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
             raise SystemExit(EXIT_INVALID) from error
 
@@ -137,7 +138,7 @@ def demo(out: Path) -> None:
     console = stdout()
     show_run(console, report, str(out))
     console.print(
-        f"Open {out}: the Status tab says what to do next; Moves, Leaderboard, "
+        f"Open {shown(out)}: the Status tab says what to do next; Moves, Leaderboard, "
         "Members and Messages hold the rest."
     )
 
@@ -161,10 +162,11 @@ def init(path: str | Path, anchor: date | None) -> None:
     """
     key_file = click.get_current_context().meta.get(CREDENTIALS)
     if not prepare_community(path, starter_rows(anchor or date.today()), key_file):
-        stdout().print(f"{path} already has every tab; nothing was changed.")
+        stdout().print(f"{shown(path)} already has every tab; nothing was changed.")
         return
     stdout().print(
-        f"Created {path}: fill in Groups and Members, then run `grouptier check {path}`."
+        f"Created {shown(path)}: fill in Groups and Members, "
+        f"then run `grouptier check {shown(path)}`."
     )
 
 

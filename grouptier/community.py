@@ -52,6 +52,7 @@ from grouptier.cells import (
     parse_optional_count,
     parse_text,
     parse_yes_no,
+    shown_number,
 )
 from grouptier.columns import day_column, parse_column
 from grouptier.errors import InvalidSheetError, Problem
@@ -91,6 +92,7 @@ IMPORT_COLUMNS = (
     "sheet_row",
 )
 _IMPORT_COUNTS = ("messages", "senders", "unmatched")
+MAX_LEVEL = 100  # a WhatsApp community holds at most 100 groups, so at most 100 rungs
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
@@ -263,6 +265,11 @@ def _parse_level(value: CellValue) -> int:
         raise CellError(f"level {parse_text(value)} must be a whole number: 1 for core, 2, 3, ...")
     if number < 1:
         raise CellError(f"level {parse_text(value)} must be 1 or more: 1 for core, 2, 3, ...")
+    if number > MAX_LEVEL:
+        raise CellError(
+            f"level {shown_number(number)} is more than {MAX_LEVEL}: levels run 1, 2, 3, ... "
+            "one per rung of the ladder, and a WhatsApp community has at most 100 groups"
+        )
     return int(number)
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
+from grouptier.cell_text import fit_items
 from grouptier.community import Community, load_community
 from grouptier.errors import (
     GrouptierError,
@@ -34,7 +35,7 @@ from grouptier.scoring import score_members
 from grouptier.settings import Settings, read_settings
 from grouptier.sheet import MESSAGES, RUNS, SETTINGS, STATUS, TEMPLATES, RawWorkbook, read_table
 from grouptier.standing import gather_evidence
-from grouptier.status import done_status, invalid_status, messages_status
+from grouptier.status import done_status, error_text, invalid_status, messages_status
 from grouptier.tiers import CyclePlan, plan_cycle
 
 Clock = Callable[[], datetime]
@@ -115,7 +116,7 @@ def check(backend: Backend, today: date | None = None, clock: Clock = utc_now) -
     last = calendar.last_done
     plans, warnings = plan_cycles(community, due[-1:] or ([last] if last else []))
     warnings = [*calendar.warnings, *sheet_warnings(community), *warnings]
-    warnings += outbox_for(community, raw, plans, today).warnings
+    warnings += outbox_for(community, raw, plans, today, backend.cell_text_limit).warnings
     sizes = (len(community.members), len(community.groups), len(community.activity))
     upcoming = calendar.next_window(today)
     return CheckReport(*sizes, tuple(warnings), last, upcoming, len(due))
@@ -144,7 +145,9 @@ def _due_windows(calendar: Calendar, settings: Settings, today: date) -> list[Wi
     """The windows to process on `today`, oldest first; a runaway catch-up is refused."""
     due = calendar.due(today)
     anchor = settings.cycle_anchor
-    if calendar.last_done is None and (today - anchor).days > _ANCHOR_REACH_DAYS:
+    # Cycles of half a year or more need two of their lengths, or a yearly cycle never runs.
+    reach = max(_ANCHOR_REACH_DAYS, 2 * settings.cycle_days)
+    if calendar.last_done is None and (today - anchor).days > reach:
         message = (
             f"cycle_anchor {anchor:%Y-%m-%d} is more than a year before {today:%Y-%m-%d} and "
             "no cycle has run yet: is it a typo? Set it to the first day of cycle 1, "
@@ -172,7 +175,7 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
         try:
             community = load_community(raw)
             report = _decide(community, run_id, options, started)
-            outbox = outbox_for(community, raw, report.plans, report.today)
+            outbox = outbox_for(community, raw, report.plans, report.today, backend.cell_text_limit)
         except (InvalidSheetError, TemplateError) as error:
             if not options.dry_run:
                 _record_failure(backend, raw, run_id, started, options=options, error=error)
@@ -183,7 +186,10 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
         if options.dry_run or (report.status != "done" and not outbox.rows):
             return report  # a run with nothing due and nobody new to welcome writes nothing
         if report.status == "done":
-            changes = changes_for(community, report, options.trigger, started, clock())
+            times = (started, clock())
+            changes = changes_for(
+                community, report, options.trigger, times, backend.cell_text_limit
+            )
         else:
             zone = ZoneInfo(community.settings.time_zone)
             now = clock().astimezone(zone).strftime(_TIME)
@@ -196,12 +202,21 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
 
 
 def outbox_for(
-    community: Community, raw: RawWorkbook, plans: Iterable[CyclePlan], today: date
+    community: Community,
+    raw: RawWorkbook,
+    plans: Iterable[CyclePlan],
+    today: date,
+    cell_text_limit: int,
 ) -> Outbox:
-    """The Messages rows a run adds: welcomes always, rituals and moves for planned cycles."""
+    """The Messages rows a run adds: welcomes always, rituals and moves for planned cycles.
+
+    Each text fits in one cell of the backend (`cell_text_limit` characters).
+    """
     renderer = Renderer(community.settings.language, overrides_of(community, raw))
     existing = read_messages(read_table(raw, MESSAGES, []))
-    return compose_outbox(community, existing, plans, today, renderer)
+    return compose_outbox(
+        community, existing, plans, today, renderer, cell_text_limit=cell_text_limit
+    )
 
 
 def overrides_of(community: Community, raw: RawWorkbook) -> list[Override]:
@@ -329,13 +344,20 @@ def _nothing_due(community: Community, calendar: Calendar, today: date) -> str:
 
 
 def changes_for(
-    community: Community, report: RunReport, trigger: str, started: datetime, finished: datetime
+    community: Community,
+    report: RunReport,
+    trigger: str,
+    times: tuple[datetime, datetime],
+    limit: int,
 ) -> ChangeSet:
-    """Everything a finished run writes back to the sheet, as one batch."""
+    """Everything a finished run writes back to the sheet, as one batch.
+
+    `times` are when the run started and finished; `limit` is the most
+    characters a cell holds, which the Runs summary of many warnings is kept to.
+    """
     settings = community.settings
     local = ZoneInfo(settings.time_zone)
-    started_at = started.astimezone(local).strftime(_TIME)
-    finished_at = finished.astimezone(local).strftime(_TIME)
+    started_at, finished_at = (moment.astimezone(local).strftime(_TIME) for moment in times)
     changes = ChangeSet()
     moves = [
         _move_record(move, started_at)
@@ -344,7 +366,8 @@ def changes_for(
     ]
     changes.appends["Moves"] = moves
     changes.appends["Runs"] = [
-        _run_record(report.run_id, plan, trigger, started_at, finished_at) for plan in report.plans
+        _run_record(report.run_id, plan, trigger, (started_at, finished_at), limit)
+        for plan in report.plans
     ]
     changes.replacements["Leaderboard"] = report.plans[-1].leaderboard.to_dict("records")
     status = done_status(report.plans, finished_at, report.messages, len(report.warnings))
@@ -364,11 +387,16 @@ def _move_record(move: Record, run_at: str) -> Record:
     return {**record, "run_at": run_at, "done": ""}
 
 
-def _run_record(run_id: str, plan: CyclePlan, trigger: str, started: str, finished: str) -> Record:
+def _run_record(
+    run_id: str, plan: CyclePlan, trigger: str, times: tuple[str, str], limit: int
+) -> Record:
     counts = plan.moves["kind"].value_counts()
     summary = ", ".join(f"{count} {kind}" for kind, count in counts.items()) or "no moves"
     if plan.warnings:
-        summary += f"; {len(plan.warnings)} warnings: " + " | ".join(plan.warnings)
+        head = f"{summary}; {len(plan.warnings)} warnings:"
+        hint = f"grouptier run --cycle {plan.window.cycle} --dry-run lists them all"
+        summary = fit_items(head, plan.warnings, limit, noun="warning", hint=hint, sep=" | ")
+    started, finished = times
     return {
         "run_id": run_id,
         "cycle": plan.window.cycle,
@@ -416,7 +444,7 @@ def _record_failure(
         "trigger": options.trigger,
         "status": "invalid",
         "summary": "the sheet has problems; nothing else was written",
-        "error": str(error),
+        "error": error_text(error, backend.cell_text_limit),
     }
     status = invalid_status(error, stamp, _next_row(raw, RUNS.name))
     changes = ChangeSet(appends={RUNS.name: [record]}, replacements={STATUS.name: [status]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,34 @@ from grouptier.importing import ImportReport
 from grouptier.outbox import PRIVATE_KINDS
 from grouptier.reasons import plural, score_text
 from grouptier.tiers import CyclePlan
+
+# What would change a terminal rather than show: ANSI/VT escape sequences (CSI, OSC with its
+# text, the other ESC forms and the 8-bit CSI), C0 and C1 control characters except tab and
+# line feed, and the bidirectional overrides and isolates that reorder the rest of a line.
+# Emoji and their joiners (U+200D) and variation selectors are ordinary text and stay.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[ -/]*[0-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """`text` as a string without escape sequences or control characters; tab, newline kept.
+
+    Names, groups and problems come from a sheet or a chat export that anyone
+    in a group can write to, so everything printed passes through here.
+    """
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(text)))
+
+
+def shown(text: object) -> str:
+    """`text` ready for rich markup: `printable`, with rich's own `[...]` escaped."""
+    return escape(printable(text))
+
 
 _KIND_STYLE = {
     "promote": "green",
@@ -39,10 +68,10 @@ def show_run(console: Console, report: RunReport, location: str) -> None:
     for plan in report.plans:
         console.print(moves_table(plan))
     show_warnings(console, report.warnings)
-    headline = f"{_HEADLINE[report.status]} · {escape(location)} · today {report.today:%Y-%m-%d}"
+    headline = f"{_HEADLINE[report.status]} · {shown(location)} · today {report.today:%Y-%m-%d}"
     console.print(headline, soft_wrap=True)
     if report.note:
-        console.print(escape(report.note), soft_wrap=True)
+        console.print(shown(report.note), soft_wrap=True)
     if report.messages:
         verb = "added to" if report.written else "for"
         console.print(f"{plural(report.messages, 'message')} {verb} the Messages tab.")
@@ -70,10 +99,10 @@ def moves_table(plan: CyclePlan) -> Table:
         route = f"{move.from_group} → {move.to_group}" if move.to_group else str(move.from_group)
         table.add_row(
             f"[{style}]{move.kind}[/]",
-            escape(str(move.name)),
-            escape(route),
+            shown(str(move.name)),
+            shown(route),
             score_text(float(move.score)),
-            escape(str(move.reason)),
+            shown(str(move.reason)),
         )
     return table
 
@@ -81,14 +110,14 @@ def moves_table(plan: CyclePlan) -> Table:
 def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """Warnings, each on its own line, in yellow."""
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]warning:[/] {shown(warning)}", highlight=False, soft_wrap=True)
 
 
 def show_check(console: Console, report: CheckReport, location: str) -> None:
     """The size of a valid sheet, its warnings, and which cycle was done last and comes next."""
     show_warnings(console, report.warnings)
     console.print(
-        f"[bold green]Valid[/] · {escape(location)}: {plural(report.members, 'member')}, "
+        f"[bold green]Valid[/] · {shown(location)}: {plural(report.members, 'member')}, "
         f"{plural(report.groups, 'group')}, {plural(report.activity_rows, 'activity row')}",
         soft_wrap=True,
     )
@@ -112,7 +141,7 @@ def show_problems(console: Console, error: InvalidSheetError) -> None:
     count = plural(len(error.problems), "problem")
     console.print(f"[bold red]The sheet has {count}[/]; nothing was changed.", soft_wrap=True)
     for problem in error.problems:
-        where, message = escape(problem.where), escape(problem.message)
+        where, message = shown(problem.where), shown(problem.message)
         console.print(f"  [bold]{where}[/]: {message}", highlight=False, soft_wrap=True)
 
 
@@ -124,10 +153,12 @@ def show_messages(console: Console, day: DayMessages, location: str) -> None:
         to = f" · to {row['member_id']}" if row["kind"] in PRIVATE_KINDS else ""
         posted = " · posted" if row["posted"] else ""
         title = f"{number}/{total} · {row['group']} · {kind}{to}{posted}"
-        console.rule(escape(title), align="left")
-        console.print(str(row["text"]), markup=False, highlight=False, emoji=False, soft_wrap=True)
+        console.rule(shown(title), align="left")
+        console.print(
+            printable(row["text"]), markup=False, highlight=False, emoji=False, soft_wrap=True
+        )
         console.print()
-    summary = f"{plural(total, 'message')} for {day.day:%Y-%m-%d} in {escape(location)}"
+    summary = f"{plural(total, 'message')} for {day.day:%Y-%m-%d} in {shown(location)}"
     if not total:
         summary += "; `grouptier run` writes them each cycle, welcomes every day"
     console.print(summary, soft_wrap=True)
@@ -139,7 +170,7 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
     days = export.days
     span = f"{days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d}" if days else "no dates"
     table = Table(
-        title=f"Chat export {escape(export.name)}", title_justify="left", show_header=False
+        title=f"Chat export {shown(export.name)}", title_justify="left", show_header=False
     )
     table.add_column("what", style="bold")
     table.add_column("figure", ratio=1)
@@ -159,7 +190,7 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
         (
             "Activity rows",
             f"{report.rows_added} added, {report.rows_replaced} replaced "
-            f"(group {escape(report.group)})",
+            f"(group {shown(report.group)})",
         ),
     ]
     if report.recorded:
@@ -167,7 +198,7 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
         what = "to record in Imports" if report.dry_run else "recorded in Imports"
         rows.append((what, f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"))
     for what, figure in rows:
-        table.add_row(what, escape(figure))
+        table.add_row(what, shown(figure))
     console.print(table)
     if report.rolled_up_days:
         until = f"{report.rolled_up_until:%Y-%m-%d}" if report.rolled_up_until else ""
@@ -179,12 +210,12 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
     if report.unmatched:
         console.print(unmatched_table(report))
     if report.newcomers:
-        names = escape(", ".join(report.newcomers))
+        names = shown(", ".join(report.newcomers))
         console.print(f"New Members rows: {names}", soft_wrap=True)
     for skipped in export.skipped_sample:
         where = f"line {skipped.line}" if skipped.line else "date"
         console.print(
-            f"[yellow]skipped {where}:[/] {escape(skipped.why)}: {escape(skipped.text)}",
+            f"[yellow]skipped {where}:[/] {shown(skipped.why)}: {shown(skipped.text)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -195,7 +226,7 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
         if report.dry_run
         else ("[bold green]Imported[/]" if report.written else "[bold]Nothing to write[/]")
     )
-    console.print(f"{headline} · {escape(location)}", soft_wrap=True)
+    console.print(f"{headline} · {shown(location)}", soft_wrap=True)
 
 
 def unmatched_table(report: ImportReport) -> Table:
@@ -205,11 +236,11 @@ def unmatched_table(report: ImportReport) -> Table:
         table.add_column(header, ratio=1 if header == "why" else None)
     for item in report.unmatched:
         table.add_row(
-            escape(item.sender),
+            shown(item.sender),
             str(item.messages),
             str(item.invites),
             f"{item.first_day:%Y-%m-%d}",
-            escape(item.why) + ("" if report.newcomers else "; --add-newcomers adds them"),
+            shown(item.why) + ("" if report.newcomers else "; --add-newcomers adds them"),
         )
     return table
 

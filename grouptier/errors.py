@@ -10,7 +10,8 @@
     │   ├── SheetUnavailableError  the API kept failing (429, 5xx, timeouts) after retries
     │   ├── SheetBusyError     another run changed or claimed the sheet; this one wrote nothing
     │   └── SheetLimitError    the change would break a Google Sheets limit (10 million cells)
-    ├── ChatExportError        a chat export is not a chat, or its zip is damaged
+    ├── ChatExportError        a chat export cannot be read: not a chat or not a file; a zip
+    │                          damaged, cut short, locked or unpacking to far too much
     ├── TemplateError          a bundled message template is broken (file and line)
     └── UsageError             a request that makes no sense (a cycle that has not closed)
 
@@ -150,7 +151,12 @@ class SheetLimitError(SheetError):
 
 
 class ChatExportError(GrouptierError):
-    """A WhatsApp chat export cannot be read: not a chat, an empty or damaged zip."""
+    """A WhatsApp chat export cannot be read: `reason` says why and what to do.
+
+    Not a chat, not a regular file (a folder, a pipe, a device), or a zip that
+    is empty, damaged, cut short, protected by a password or unpacks to more
+    than its limit.
+    """
 
     def __init__(self, path: object, reason: str) -> None:
         self.path = str(path)

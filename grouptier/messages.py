@@ -4,11 +4,14 @@
 bundled templates are trusted files and render in a plain Jinja environment
 (`StrictUndefined`, no HTML escaping, tidy whitespace); a mistake in one is a
 `TemplateError` naming the file and line. Overrides come from the `Templates`
-tab, which many people edit, so they render in Jinja's sandbox with a time
-limit and an output limit that actually stop a runaway template: every loop,
-call, attribute lookup, operator and filter checks the deadline and what has
-been produced so far. A problem in an override is an `InvalidSheetError`
-naming its cell (`Templates!C5`).
+tab, which many people edit, so they render in `sandbox.GuardedSandbox`: an
+allow-list of what a template may call, and one time and size budget that all
+overrides of a run share (a `Renderer` lives for one run). A problem in an
+override is an `InvalidSheetError` naming its cell (`Templates!C5`).
+
+`language` picks a folder of bundled files, so it is only ever one of the
+folder names grouptier ships (`parse_language` for the Settings cell, checked
+again here): no path, absolute or relative, can reach the trusted loader.
 
 One loader serves an installed wheel (`grouptier/templates/`) and a source
 checkout (`templates/` at the repository root).
@@ -16,22 +19,19 @@ checkout (`templates/` at the repository root).
 
 from __future__ import annotations
 
-import functools
 import re
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
-from jinja2.compiler import CodeGenerator, Frame
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from grouptier.cells import did_you_mean, normalise
+from grouptier.cells import CellError, CellValue, did_you_mean, normalise, parse_text
 from grouptier.errors import InvalidSheetError, Problem, TemplateError
+from grouptier.render_budget import RUN_SIZE_LIMIT, RUN_TIME_LIMIT, RenderStoppedError, RunBudget
+from grouptier.sandbox import ALLOWED_FILTERS, ALLOWED_TESTS, GuardedSandbox
 
 TEMPLATE_NAMES = (
     "welcome",
@@ -45,10 +45,7 @@ TEMPLATE_NAMES = (
 )
 DEFAULT_LANGUAGE = "en"
 WHATSAPP_MESSAGE_LIMIT = 65_536  # characters WhatsApp accepts in one message
-OVERRIDE_TIME_LIMIT = 1.0  # seconds one override may take to render one message
-OVERRIDE_OUTPUT_LIMIT = 100_000  # characters one override may produce
-_WORK_FACTOR = 20  # an override may build at most this many times its output limit in strings
-_BIG_WIDTH = re.compile(r"%[-+ #0]*(\d{5,}|\*)|\.\d{5,}")
+OVERRIDE_OUTPUT_LIMIT = 100_000  # characters one message from an override may have
 
 
 def templates_root() -> Path:
@@ -63,6 +60,25 @@ def languages(root: Path | None = None) -> list[str]:
     """The languages that have a template folder."""
     root = root or templates_root()
     return sorted(path.name for path in root.iterdir() if path.is_dir()) if root.is_dir() else []
+
+
+def parse_language(value: CellValue) -> str:
+    """The `language` setting: exactly the name of a bundled folder, never a path."""
+    name = parse_text(value)
+    problem = _language_problem(name, templates_root())
+    if problem:
+        raise CellError(problem)
+    return name
+
+
+def _language_problem(name: str, root: Path) -> str:
+    """Why `name` is not a language of `root` ('' when it is one)."""
+    known = languages(root)
+    if name in known:
+        return ""
+    available = ", ".join(known) or "none"
+    hint = did_you_mean(name, known)
+    return f'"{name}" is not a language grouptier has messages in (available: {available}){hint}'
 
 
 @dataclass(frozen=True)
@@ -82,20 +98,30 @@ class Override:
 
 
 class Renderer:
-    """Renders messages in one language, with the managers' overrides taking precedence."""
+    """Renders messages in one language, with the managers' overrides taking precedence.
+
+    Make one per run: all overrides it renders share `time_limit` seconds and
+    `size_limit` bytes built (`budget`); one message may have `output_limit`
+    characters.
+    """
 
     def __init__(
         self,
         language: str = DEFAULT_LANGUAGE,
         overrides: Iterable[Override] = (),
+        *,
         root: Path | None = None,
-        time_limit: float = OVERRIDE_TIME_LIMIT,
+        time_limit: float = RUN_TIME_LIMIT,
+        size_limit: int = RUN_SIZE_LIMIT,
         output_limit: int = OVERRIDE_OUTPUT_LIMIT,
     ) -> None:
         self.root = root or templates_root()
         self.language = language
         self.env = _bundled_environment(self.root, language)
-        self.sandbox = GuardedSandbox(time_limit, output_limit)
+        # One budget for every override this renderer (this run) renders, not one per message.
+        self.budget = RunBudget(time_limit, size_limit)
+        self.sandbox = GuardedSandbox(self.budget)
+        self.output_limit = output_limit
         self._bundled: dict[str, jinja2.Template] = {}
         self._overrides = _compile_overrides(self.sandbox, overrides)
 
@@ -103,7 +129,7 @@ class Renderer:
         """The text of message `name` for `group`, tidied for pasting into WhatsApp."""
         override = self._overrides.get((name, group.casefold())) or self._overrides.get((name, ""))
         if override is not None:
-            return tidy(self.sandbox.render(override[0], override[1], context))
+            return tidy(render_override(self.sandbox, *override, context, self.output_limit))
         template = self._template(name)
         try:
             return tidy(template.render(context))
@@ -134,13 +160,9 @@ class Renderer:
 
 def _bundled_environment(root: Path, language: str) -> jinja2.Environment:
     """Files of `language`, falling back to English for a template not yet translated."""
-    if not (root / language).is_dir():
-        known = languages(root)
-        message = (
-            f'language "{language}": there is no template folder templates/{language} '
-            f"(available: {', '.join(known) or 'none'}){did_you_mean(language, known)}"
-        )
-        raise InvalidSheetError([Problem("Settings", "", message)])
+    problem = _language_problem(language, root)  # again: whatever string reaches here
+    if problem:
+        raise InvalidSheetError([Problem("Settings", "", f"language {problem}")])
     folders = [str(root / language)]
     if language != DEFAULT_LANGUAGE and (root / DEFAULT_LANGUAGE).is_dir():
         folders.append(str(root / DEFAULT_LANGUAGE))
@@ -177,7 +199,8 @@ def _compile_overrides(
         try:
             compiled[key] = (sandbox.from_string(override.text), override)
         except jinja2.TemplateSyntaxError as error:
-            problems.append(_override_problem(override, error.lineno, error.message or ""))
+            reason = _refusal(error.message or "")
+            problems.append(_override_problem(override, error.lineno, reason))
     if problems:
         raise InvalidSheetError(problems)
     return compiled
@@ -210,203 +233,47 @@ def template_line(error: BaseException, filename: str) -> int | None:
 def _reason(error: BaseException) -> str:
     if isinstance(error, jinja2.UndefinedError):
         return f"{error.message}; every variable a template uses must be given"
-    return str(error) or type(error).__name__
+    return _refusal(str(error)) or type(error).__name__
 
 
-# -- the sandbox for overrides --------------------------------------------------------------------
+def _refusal(message: str) -> str:
+    """Jinja's "No filter named 'center'." in a manager's words, naming what may be used."""
+    found = re.match(r"No (filter|test) named '([^']*)'", message)
+    if not found:
+        return message
+    kind, name = found.groups()
+    allowed = ALLOWED_FILTERS if kind == "filter" else ALLOWED_TESTS
+    return (
+        f'the {kind} "{name}" cannot be used in a message template; '
+        f"these can: {', '.join(sorted(set(allowed)))}"
+    )
 
 
-class RenderStoppedError(Exception):
-    """An override was stopped: too slow, too big, or asking for something refused."""
-
-
-class _GuardedLoops(CodeGenerator):
-    """Compiles every `{% for %}` so that each step goes through `environment.guarded_iter`."""
-
-    def visit_For(self, node: nodes.For, frame: Frame) -> None:  # noqa: N802 (Jinja's name)
-        guarded = nodes.Call(
-            nodes.EnvironmentAttribute("guarded_iter"), [node.iter], [], None, None
-        )
-        loop = nodes.For(
-            node.target,
-            guarded,
-            node.body,
-            node.else_,
-            node.test,
-            node.recursive,
-            lineno=node.lineno,
-        )
-        super().visit_For(loop, frame)
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
-        self.write("environment.guarded_concat(")
-        super().visit_Concat(node, frame)
-        self.write(")")
-
-
-class GuardedSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox plus a deadline and a size budget checked at every step.
-
-    Jinja's immutable sandbox refuses access to Python internals and changes
-    to the values a message is given (they are shared by every message of a
-    run), and bounds `range`; but a template can still loop for hours or build
-    gigabytes of text. Here every
-    loop step, call, attribute lookup, arithmetic operator and filter checks the
-    clock, strings built along the way count against a budget, and the output
-    is read piece by piece and cut off at `output_limit`.
-    """
-
-    code_generator_class = _GuardedLoops
-    intercepted_binops = frozenset({"*", "**", "%", "+"})
-
-    def __init__(self, time_limit: float, output_limit: int) -> None:
-        super().__init__(
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.time_limit = time_limit
-        self.output_limit = output_limit
-        self._deadline = float("inf")
-        self._built = 0
-        self.filters = {name: self._guarded_filter(f) for name, f in self.filters.items()}
-
-    def render(
-        self, template: jinja2.Template, override: Override, context: Mapping[str, Any]
-    ) -> str:
-        """Render `template` within the limits; any failure names the override's cell."""
-        self._deadline = time.monotonic() + self.time_limit
-        self._built = 0
-        pieces: list[str] = []
-        size = 0
-        try:
-            for piece in template.generate(context):
-                size += len(piece)
-                if size > self.output_limit:
-                    raise RenderStoppedError(
-                        f"the message is longer than {self.output_limit:,} characters; stopped"
-                    )
-                self.tick()
-                pieces.append(piece)
-        except Exception as error:
-            line = template_line(error, "<template>")
-            reason = _reason(error)
-            if isinstance(error, jinja2.UndefinedError):
-                reason = f"{error.message}; this message can use {', '.join(sorted(context))}"
-            problem = _override_problem(override, line, reason)
-            raise InvalidSheetError([problem]) from error
-        finally:
-            self._deadline = float("inf")
-        return "".join(pieces)
-
-    def tick(self) -> None:
-        """Stop the render once its time is up."""
-        if time.monotonic() > self._deadline:
-            raise RenderStoppedError(f"rendering took longer than {self.time_limit:g} s; stopped")
-
-    def guarded_iter(self, iterable: Iterable[Any]) -> Iterator[Any]:
-        """Each item of a template loop, with the clock checked before it."""
-        for item in iterable:
-            self.tick()
-            yield item
-
-    def guarded_concat(self, text: str) -> str:
-        """The result of `~`, counted against the budget."""
-        self.tick()
-        if len(text) > self.output_limit:
-            raise RenderStoppedError(
-                f"text longer than {self.output_limit:,} characters is refused"
-            )
-        self._spend(text)
-        return text
-
-    def call(  # the sandbox's own signature: `__` names leave every keyword free for `__obj`
-        __self,  # noqa: N805
-        __context: jinja2.runtime.Context,
-        __obj: Any,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        __self.tick()
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        self.tick()
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        self.tick()
-        return super().getitem(obj, argument)
-
-    def call_binop(
-        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
-    ) -> Any:
-        self.tick()
-        self._check_operands(operator, left, right)
-        result = super().call_binop(context, operator, left, right)
-        self._spend(result)
-        return result
-
-    def _check_operands(self, operator: str, left: Any, right: Any) -> None:
-        refusal = _refused_operation(operator, left, right, self.output_limit)
-        if refusal:
-            raise RenderStoppedError(refusal)
-
-    def _spend(self, result: Any) -> None:
-        if isinstance(result, (str, list, tuple)):
-            self._built += len(result)
-            if self._built > self.output_limit * _WORK_FACTOR:
-                raise RenderStoppedError("the template builds too much text; stopped")
-
-    def _guarded_filter(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            self.tick()
-            skip = 2 if getattr(function, "jinja_pass_arg", None) else 1  # context, value
-            for value in (*args[skip:], *kwargs.values()):
-                number = isinstance(value, int) and not isinstance(value, bool)
-                if number and abs(value) > self.output_limit:
-                    raise RenderStoppedError(f"the number {value:,} given to a filter is refused")
-                if isinstance(value, str) and _BIG_WIDTH.search(value):
-                    raise RenderStoppedError("a format width that large is refused")
-            if function.__name__ == "do_format" and _BIG_WIDTH.search(str(args[0])):
-                raise RenderStoppedError("a format width that large is refused")
-            if function.__name__ == "do_replace" and len(args) >= 4:
-                estimate = len(str(args[1])) * max(len(str(args[3])), 1)
-                if estimate > self.output_limit * _WORK_FACTOR:
-                    raise RenderStoppedError("that replacement would build too much text; refused")
-            result = function(*args, **kwargs)
-            self._spend(result)
-            return result
-
-        return guarded
-
-
-def _total_length(left: Any, right: Any) -> int:
-    """len(left) + len(right) when both have a length, else 0."""
-    if hasattr(left, "__len__") and hasattr(right, "__len__"):
-        return len(left) + len(right)
-    return 0
-
-
-def _refused_operation(operator: str, left: Any, right: Any, limit: int) -> str:
-    """Why `left operator right` would build something huge ('' when it is fine)."""
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-    if operator == "*":
-        for count, other in ((left, right), (right, left)):
-            if isinstance(count, int) and hasattr(other, "__len__") and count * len(other) > limit:
-                return f"repeating something {count:,} times is refused"
-        if numbers and _bits(left) + _bits(right) > 4096:
-            return "a number that large is refused"
-    elif operator == "**" and numbers and abs(right) * max(_bits(left), 2) > 4096:
-        return f"raising to the power {right} is refused"
-    elif operator == "%" and isinstance(left, str) and _BIG_WIDTH.search(left):
-        return "a format width that large is refused"
-    elif operator == "+" and _total_length(left, right) > limit:
-        return f"text longer than {limit:,} characters is refused"
-    return ""
-
-
-def _bits(number: float) -> int:
-    return int(abs(number)).bit_length()
+def render_override(
+    sandbox: GuardedSandbox,
+    template: jinja2.Template,
+    override: Override,
+    context: Mapping[str, Any],
+    output_limit: int = OVERRIDE_OUTPUT_LIMIT,
+) -> str:
+    """Render an override within the run's budget; any failure names the override's cell."""
+    pieces: list[str] = []
+    size = 0
+    sandbox.budget.start()
+    try:
+        for piece in template.generate(context):
+            size += len(piece)
+            if size > output_limit:
+                raise RenderStoppedError(
+                    f"the message is longer than {output_limit:,} characters; stopped"
+                )
+            pieces.append(piece)
+    except Exception as error:
+        line = template_line(error, "<template>")
+        reason = _reason(error)
+        if isinstance(error, jinja2.UndefinedError):
+            reason = f"{error.message}; this message can use {', '.join(sorted(context))}"
+        raise InvalidSheetError([_override_problem(override, line, reason)]) from error
+    finally:
+        sandbox.budget.stop()
+    return "".join(pieces)

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from grouptier.cell_text import fit_lines
 from grouptier.cells import CellError, CellValue, parse_date, parse_text
 from grouptier.community import Community
 from grouptier.messages import WHATSAPP_MESSAGE_LIMIT, Renderer
@@ -90,8 +91,14 @@ def compose_outbox(
     plans: Iterable[CyclePlan],
     today: date,
     renderer: Renderer,
+    *,
+    cell_text_limit: int = WHATSAPP_MESSAGE_LIMIT,
 ) -> Outbox:
-    """Everything this run adds to Messages (rituals and moves only when `plans` is not empty)."""
+    """Everything this run adds to Messages (rituals and moves only when `plans` is not empty).
+
+    A text longer than `cell_text_limit` (the backend's cell size) is shortened
+    at a line end, saying so, before it is compared with the texts already there.
+    """
     settings = community.settings
     calendar = calendar_of(community.runs, settings)
     kept_from = calendar.window(calendar.current(today).cycle - 1).start
@@ -104,6 +111,8 @@ def compose_outbox(
             moves = _moves_with_figures(plan)
             rows += composer.move_messages(plan, moves)
             rows += [composer.staff_digest(plan, moves)]
+    # Shortened before the comparison, so a rerun finds the shortened text already written.
+    rows = [_fitted(row, min(cell_text_limit, WHATSAPP_MESSAGE_LIMIT)) for row in rows]
     rows = _new_only(rows, existing)
     warnings = message_warnings(rows, community.members)
     rows = [{name: row[name] for name in MESSAGE_COLUMNS} for row in rows]
@@ -116,7 +125,7 @@ def compose_outbox(
 
 
 def message_warnings(rows: list[Draft], members: pd.DataFrame) -> list[str]:
-    """Texts above WhatsApp's length limit, and texts naming a member who has left.
+    """Texts shortened to fit a cell or a WhatsApp message, and texts naming a member who left.
 
     A message can only name the people its context holds (`named`: the member,
     the promoted, the topic's host, the staff in the digest), so only those
@@ -126,15 +135,24 @@ def message_warnings(rows: list[Draft], members: pd.DataFrame) -> list[str]:
     left = _left_names(members)
     for row in rows:
         text = str(row["text"])
-        if len(text) > WHATSAPP_MESSAGE_LIMIT:
+        if row.get("full_length"):
             warnings.append(
-                f"{_label(row)} is {len(text):,} characters, above WhatsApp's limit of "
-                f"{WHATSAPP_MESSAGE_LIMIT:,}; shorten it before posting"
+                f"{_label(row)} is {row['full_length']:,} characters, more than a cell of this "
+                f"sheet holds or WhatsApp sends; it was shortened to {len(text):,} at the end "
+                "of a line, with a note saying so: shorten the template or the text it draws in"
             )
         for name in dict.fromkeys(row["named"]):
             if name in left and name in text:
                 warnings.append(f"{_label(row)} names {name}, who has left the community")
     return warnings
+
+
+def _fitted(row: Draft, limit: int) -> Draft:
+    """`row` with its text shortened to `limit` characters, its `full_length` kept to warn."""
+    text = str(row["text"])
+    if len(text) <= limit:
+        return row
+    return {**row, "text": fit_lines(text, limit), "full_length": len(text)}
 
 
 def _left_names(members: pd.DataFrame) -> set[str]:

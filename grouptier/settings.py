@@ -4,6 +4,13 @@ Every setting has a default that follows the community playbook; a blank
 value or a missing row keeps the default. `SETTING_ROWS` is the single list
 of known settings: `grouptier init` writes it into a new sheet and
 `sheet_template.md` documents it.
+
+Every number has a range, refused outside it with the setting's cell, so that
+no value can overflow a date or a score: a cycle is 1 to 366 days, the
+weights 0 to 1,000 points, the day cap 1 to 100,000 messages, the cycle
+counts (kept, settling, catch-up) at most 1,000, and dates lie from 1900 to
+2199 (`cells.parse_date`). The ranges are far wider than any community needs;
+they only stop typos such as 1e18 from turning into tracebacks or wrong scores.
 """
 
 from __future__ import annotations
@@ -21,14 +28,17 @@ from grouptier.cells import (
     did_you_mean,
     is_blank,
     normalise,
-    parse_count,
     parse_date,
     parse_number,
     parse_text,
     parse_yes_no,
+    shown_number,
 )
 from grouptier.errors import Problem
+from grouptier.messages import parse_language
 from grouptier.sheet import SETTINGS, Table
+
+MAX_WEIGHT = 1_000  # points per thing counted: far above any playbook, far below overflow
 
 
 @dataclass(frozen=True)
@@ -82,12 +92,48 @@ class SettingRow:
     starter: CellValue
     note: str
 
+    @property
+    def allowed(self) -> str:
+        """The range of a number setting (`1 to 366`), else ''."""
+        return self.parse.allowed if isinstance(self.parse, Bounded) else ""
 
-def _positive_count(value: CellValue) -> int:
-    count = parse_count(value)
-    if count < 1:
-        raise CellError("must be at least 1")
-    return count
+
+@dataclass(frozen=True)
+class Bounded:
+    """A parser of a number from `low` to `high`: whole unless `whole` is False (a float)."""
+
+    low: int
+    high: int
+    whole: bool = True
+
+    @property
+    def allowed(self) -> str:
+        """`1 to 366`: the range, as `sheet_template.md` and a new sheet's notes show it."""
+        return f"{self.low:,} to {self.high:,}"
+
+    def __call__(self, value: CellValue) -> float:
+        number = _in_range(parse_number(value), self.low, self.high)
+        if not self.whole:
+            # A float even when the cell holds a whole number: scores are then computed in
+            # float64, which cannot wrap round the way int64 does.
+            return float(number)
+        if not float(number).is_integer():
+            raise CellError(f"{shown_number(number)} must be a whole number")
+        return int(number)
+
+
+def _in_range(number: float, low: float, high: float) -> float:
+    """`number` when within `low`..`high`; below 0 or 1, the messages managers already know."""
+    if number < 0 <= low:
+        raise CellError(f"{shown_number(number)} cannot be negative")
+    if number < low:
+        raise CellError(f"must be at least {low:,}")
+    if number > high:
+        raise CellError(
+            f"{shown_number(number)} is more than {high:,}, the most this setting allows; "
+            f"use a number from {low:,} to {high:,}"
+        )
+    return number
 
 
 def _time_zone(value: CellValue) -> str:
@@ -118,11 +164,7 @@ def _phone_region(value: CellValue) -> str:
     return code
 
 
-def _weight(value: CellValue) -> float:
-    number = parse_number(value)
-    if number < 0:
-        raise CellError(f"{number:g} cannot be negative")
-    return number
+_WEIGHT = Bounded(0, MAX_WEIGHT, whole=False)
 
 
 SETTING_ROWS: tuple[SettingRow, ...] = (
@@ -134,7 +176,7 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     ),
     SettingRow(
         "cycle_days",
-        _positive_count,
+        Bounded(1, 366),
         15,
         "Length of a cycle in days (playbook: 15); a change applies from the next cycle on.",
     ),
@@ -144,39 +186,52 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "UTC",
         "The community's time zone, e.g. Europe/London; decides when a day ends.",
     ),
-    SettingRow("language", parse_text, "en", "Language folder of the message templates."),
-    SettingRow("weight_messages", _weight, 1, "Points per counted message."),
-    SettingRow("weight_active_days", _weight, 2, "Points per day with at least one message."),
-    SettingRow("weight_content", _weight, 5, "Points per high-quality content post."),
-    SettingRow("weight_invites", _weight, 3, "Points per person invited."),
+    SettingRow(
+        "language",
+        parse_language,
+        "en",
+        "Language of the messages: one of the folders grouptier ships in templates/ (en).",
+    ),
+    SettingRow("weight_messages", _WEIGHT, 1, "Points per counted message."),
+    SettingRow("weight_active_days", _WEIGHT, 2, "Points per day with at least one message."),
+    SettingRow("weight_content", _WEIGHT, 5, "Points per high-quality content post."),
+    SettingRow("weight_invites", _WEIGHT, 3, "Points per person invited."),
     SettingRow(
         "daily_message_cap",
-        _positive_count,
+        Bounded(1, 100_000),
         50,
         "At most this many messages a day count, so flooding buys nothing.",
     ),
     SettingRow(
         "newcomer_grace_days",
-        parse_count,
+        Bounded(0, 3_660),
         15,
         "Members who joined this many days before a cycle ends are not moved down.",
     ),
     SettingRow(
         "reward_count",
-        parse_count,
+        Bounded(0, 1_024),
         2,
         "How many top content producers gain access to the next group up each cycle.",
     ),
     SettingRow(
         "reward_min_content",
-        _positive_count,
+        Bounded(1, 1_000_000),
         1,
         "Content posts needed in the cycle to be rewarded.",
     ),
     SettingRow(
-        "kol_min_content", parse_count, 5, "Content posts in a cycle to be suggested as a KOL."
+        "kol_min_content",
+        Bounded(0, 1_000_000),
+        5,
+        "Content posts in a cycle to be suggested as a KOL.",
     ),
-    SettingRow("kol_min_invites", parse_count, 3, "Invites in a cycle to be suggested as a KOL."),
+    SettingRow(
+        "kol_min_invites",
+        Bounded(0, 1_000_000),
+        3,
+        "Invites in a cycle to be suggested as a KOL.",
+    ),
     SettingRow(
         "apply_moves",
         parse_yes_no,
@@ -185,7 +240,7 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     ),
     SettingRow(
         "activity_keep_cycles",
-        _positive_count,
+        Bounded(1, 1_000),
         2,
         "Completed cycles kept in Activity; older rows are summed into History.",
     ),
@@ -197,7 +252,7 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     ),
     SettingRow(
         "content_min_chars",
-        parse_count,
+        Bounded(0, 100_000),
         200,
         "Chat imports: a message this long (characters) is a content post; 0 turns it off.",
     ),
@@ -221,19 +276,19 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
     ),
     SettingRow(
         "coverage_slack_days",
-        parse_count,
+        Bounded(0, 366),
         2,
         "A group whose imports leave more days of a cycle uncovered has nobody moved down.",
     ),
     SettingRow(
         "settle_cycles",
-        parse_count,
+        Bounded(0, 100),
         1,
         "Cycles after a move up or a return in which a member is not moved down.",
     ),
     SettingRow(
         "max_catch_up_cycles",
-        _positive_count,
+        Bounded(1, 1_000),
         6,
         "At most this many overdue cycles are processed in one run; more are refused.",
     ),
@@ -316,5 +371,6 @@ def starter_settings(anchor: date) -> list[dict[str, CellValue]]:
     rows: list[dict[str, CellValue]] = []
     for setting in SETTING_ROWS:
         value = anchor if setting.key == "cycle_anchor" else setting.starter
-        rows.append({"setting": setting.key, "value": value, "notes": setting.note})
+        allowed = f" Allowed: {setting.allowed}." if setting.allowed else ""
+        rows.append({"setting": setting.key, "value": value, "notes": setting.note + allowed})
     return rows

@@ -248,10 +248,20 @@ def position_of(name: str) -> int | None:
 
 @dataclass
 class RawTab:
-    """A tab's cells as the spreadsheet holds them; `rows[0]` is sheet row 1."""
+    """A tab's cells as the spreadsheet holds them; `rows[0]` is sheet row 1.
+
+    `columns`, when given, is the sheet column (zero-based) of each position in a row:
+    a backend that reads only some columns of a tab keeps its rows narrow this way.
+    Empty means position i is column i.
+    """
 
     name: str
     rows: list[list[CellValue]]
+    columns: tuple[int, ...] = ()
+
+    def letter(self, position: int) -> str:
+        """The column letters of `position` in a row: "A" for 0 unless `columns` says else."""
+        return column_letter(self.columns[position] if self.columns else position)
 
 
 @dataclass
@@ -261,12 +271,17 @@ class RawWorkbook:
     tabs: dict[str, RawTab] = field(default_factory=dict)
 
     def find(self, name: str) -> RawTab | None:
-        """The tab called `name`, matched ignoring case and spacing."""
+        """The tab called `name`, matched ignoring case and spacing; the first if several match.
+
+        `read_table` reports several matches as a problem, so no run goes ahead on one.
+        """
+        found = self.find_all(name)
+        return found[0] if found else None
+
+    def find_all(self, name: str) -> list[RawTab]:
+        """Every tab whose name matches `name` ignoring case and spacing, in workbook order."""
         wanted = normalise(name)
-        for tab_name, tab in self.tabs.items():
-            if normalise(tab_name) == wanted:
-                return tab
-        return None
+        return [tab for tab_name, tab in self.tabs.items() if normalise(tab_name) == wanted]
 
 
 @dataclass
@@ -294,17 +309,21 @@ class Table:
 
 
 def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) -> Table | None:
-    """Read `spec`'s tab by its headers; record missing tab or columns in `problems`."""
-    raw = workbook.find(spec.name)
+    """Read `spec`'s tab by its headers; record a missing or doubled tab or column in `problems`."""
+    found = workbook.find_all(spec.name)
+    if len(found) > 1:
+        problems.append(_same_name(spec, found))
+        return None
+    raw = found[0] if found else None
     if raw is None:
         if spec.required and not spec.tool_owned:
             problems.append(Problem(spec.name, "", f'the tab "{spec.name}" is missing'))
         return None if spec.required and not spec.tool_owned else _empty_table(spec)
-    letters = _header_letters(raw, spec, problems)
-    if letters is None:
+    positions = _header_positions(raw, spec, problems)
+    if positions is None:
         return None
     records, rows = [], []
-    positions = {name: _index(letter) for name, letter in letters.items()}
+    letters = {name: raw.letter(at) for name, at in positions.items()}
     for index, row in enumerate(raw.rows[1:], start=2):
         width = len(row)
         picked = {name: row[at] if at < width else None for name, at in positions.items()}
@@ -314,6 +333,17 @@ def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) ->
         records.append(picked)
         rows.append(index)
     return Table(spec, raw.name, records, rows, letters)
+
+
+def _same_name(spec: TabSpec, tabs: list[RawTab]) -> Problem:
+    # Names differing only in case or spacing look alike on screen: quote them exactly.
+    names = " and ".join(f'"{tab.name}"' for tab in tabs)
+    return Problem(
+        tabs[0].name,
+        "",
+        f'the tabs {names} are both the "{spec.name}" tab (names are matched ignoring '
+        "case and spaces); rename or delete all but one",
+    )
 
 
 def _empty_table(spec: TabSpec) -> Table:
@@ -326,36 +356,30 @@ def _empty_table(spec: TabSpec) -> Table:
     )
 
 
-def _header_letters(raw: RawTab, spec: TabSpec, problems: list[Problem]) -> dict[str, str] | None:
+def _header_positions(raw: RawTab, spec: TabSpec, problems: list[Problem]) -> dict[str, int] | None:
+    """Each contract column's position in the rows, by its header; None if one is missing."""
     header = raw.rows[0] if raw.rows else []
     known = {normalise(column.name): column.name for column in spec.columns}
-    letters: dict[str, str] = {}
+    positions: dict[str, int] = {}
     for index, value in enumerate(header):
         name = known.get(normalise(str(value))) if not is_blank(value) else None
         if name is None:
             continue
-        if name in letters:
+        if name in positions:
             problems.append(
                 Problem(
                     raw.name,
-                    f"{column_letter(index)}1",
-                    f'the column "{name}" appears twice (also in {letters[name]}1)',
+                    f"{raw.letter(index)}1",
+                    f'the column "{name}" appears twice (also in {raw.letter(positions[name])}1)',
                 )
             )
             continue
-        letters[name] = column_letter(index)
+        positions[name] = index
     missing = [
-        column.name for column in spec.columns if column.required and column.name not in letters
+        column.name for column in spec.columns if column.required and column.name not in positions
     ]
     for name in missing:
         problems.append(Problem(raw.name, "1:1", f'the header row has no "{name}" column'))
     if missing:
         return None
-    return letters
-
-
-def _index(letter: str) -> int:
-    number = 0
-    for char in letter:
-        number = number * 26 + ord(char) - 64
-    return number - 1
+    return positions

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from grouptier.backends.base import Record
+from grouptier.cell_text import fit_items, fit_lines
 from grouptier.errors import GrouptierError, InvalidSheetError
 from grouptier.tiers import CyclePlan
 
-__all__ = ["done_status", "invalid_status", "messages_status"]
+__all__ = ["done_status", "error_text", "invalid_status", "messages_status"]
 
 CELLS_SHOWN = 5
 
@@ -62,6 +63,20 @@ def invalid_status(error: GrouptierError, stamp: str, runs_row: int) -> Record:
         "Nothing else was written.",
         f"Fix the cells listed in Runs ({listed}), then run again.",
     )
+
+
+def error_text(error: GrouptierError, limit: int) -> str:
+    """The Runs `error` cell of a failed run, at most `limit` characters.
+
+    A sheet with thousands of problems lists the first ones, whole, and says
+    how many more there are, rather than stopping mid-problem.
+    """
+    if not isinstance(error, InvalidSheetError):
+        return fit_lines(str(error), limit)
+    count = _plural(len(error.problems), "problem")
+    head = f"The sheet has {count}; nothing was changed:"
+    lines = [f"  {problem}" for problem in error.problems]
+    return fit_items(head, lines, limit, noun="problem", hint="fix these first")
 
 
 def messages_status(updated_at: str, messages: int, note: str) -> Record:

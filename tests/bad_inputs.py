@@ -779,7 +779,9 @@ CORPUS: tuple[BadInput, ...] = (
         "cycle_anchor: holds the formula =DATE(2026,9,1) but no calculated value was saved",
     ),
     BadInput(formula_computed_to_a_negative_count, "Activity!D2", "-3 cannot be negative"),
-    BadInput(formula_computed_to_an_error, "Activity!F3", '"#DIV/0!" is not a number'),
+    BadInput(
+        formula_computed_to_an_error, "Activity!F3", "holds the error #DIV/0! instead of a value"
+    ),
     BadInput(
         formula_computed_to_an_unknown_group,
         "Members!C3",

@@ -36,6 +36,9 @@ MESSAGES = {
 }
 
 
+CELL_TEXT_LIMIT = 50_000  # characters the real API accepts in one cell
+
+
 class ApiError(Exception):
     """An answer with an error status, in the API's JSON shape."""
 
@@ -54,6 +57,17 @@ class ApiError(Exception):
 
 
 # --- state ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell holding an error value (#REF!, #N/A, ...); values.get answers its text.
+
+    The Sheets API gives an error cell as that text under every valueRenderOption, so
+    a reader cannot tell it from text typed the same way.
+    """
+
+    code: str
 
 
 @dataclass
@@ -102,6 +116,13 @@ class Tab:
         return None
 
     def put(self, row: int, column: int, value: Any, is_date: bool = False) -> None:
+        if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+            # The real API's answer, recorded in issues of projects that hit it.
+            raise ApiError(
+                400,
+                f"Your input contains more than the maximum of {CELL_TEXT_LIMIT} characters "
+                "in a single cell.",
+            )
         if row >= self.row_count or column >= self.column_count:
             raise ApiError(
                 400,
@@ -289,6 +310,8 @@ def render(tab: Tab, row: int, column: int, option: str, dates: str) -> Any:
     value = tab.get(row, column)
     if value is None:
         return ""
+    if isinstance(value, ErrorCell):
+        return value.code
     is_date = (row, column) in tab.date_cells and isinstance(value, int | float)
     if option == "FORMATTED_VALUE" or (is_date and dates == "FORMATTED_STRING"):
         if isinstance(value, bool):

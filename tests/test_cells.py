@@ -9,10 +9,13 @@ from functools import partial
 import pytest
 
 from grouptier.cells import (
+    ERROR_CODES,
     CellError,
+    CellErrorValue,
     FormulaWithoutValue,
     column_letter,
     did_you_mean,
+    error_code,
     is_blank,
     normalise,
     parse_choice,
@@ -174,7 +177,7 @@ def test_six_digits_are_a_plain_numeric_id_and_seven_a_phone_number() -> None:
         (46331, date(2026, 11, 5)),
         (46331.75, date(2026, 11, 5)),
         (25_569, date(1970, 1, 1)),
-        (2_958_465, date(9999, 12, 31)),
+        (109_574, date(2199, 12, 31)),
         ("2026-11-05", date(2026, 11, 5)),
         (" 2026-11-05 ", date(2026, 11, 5)),
         ("2026/11/05", date(2026, 11, 5)),
@@ -289,7 +292,10 @@ def test_a_blank_count_takes_the_default() -> None:
         ("2,5", "2,5 must be a whole number"),
         ("three", '"three" is not a number'),
         ("12 messages", '"12 messages" is not a number'),
-        ("#DIV/0!", '"#DIV/0!" is not a number'),
+        (
+            "#DIV/0!",
+            "holds the error #DIV/0! instead of a value; fix the formula or type the value",
+        ),
         (True, "True is not a number"),
         (date(2026, 11, 5), "2026-11-05 is not a number"),
         (float("inf"), "inf is not a number"),
@@ -547,3 +553,131 @@ def test_column_letter(index: int, letters: str) -> None:
 )
 def test_every_parser_refuses_a_formula_without_value(parse: Callable[[object], object]) -> None:
     assert refusal(parse, FormulaWithoutValue("=SUM(D2:D9)")) == FORMULA_MESSAGE
+
+
+# --- cells holding an error ------------------------------------------------------------
+
+EVERY_PARSER = pytest.mark.parametrize(
+    "parse",
+    [
+        parse_text,
+        parse_member_id,
+        parse_date,
+        parse_count,
+        parse_optional_count,
+        parse_number,
+        parse_yes_no,
+        parse_role,
+    ],
+    ids=["text", "member_id", "date", "count", "optional_count", "number", "yes_no", "choice"],
+)
+VALUE_PARSERS = pytest.mark.parametrize(
+    "parse",
+    [parse_member_id, parse_date, parse_count, parse_optional_count, parse_number, parse_yes_no],
+    ids=["member_id", "date", "count", "optional_count", "number", "yes_no"],
+)
+
+
+def error_message(code: str) -> str:
+    return f"holds the error {code} instead of a value; fix the formula or type the value"
+
+
+@EVERY_PARSER
+@pytest.mark.parametrize("code", sorted(ERROR_CODES))
+def test_every_parser_refuses_a_cell_holding_an_error(
+    parse: Callable[[object], object], code: str
+) -> None:
+    assert refusal(parse, CellErrorValue(code)) == error_message(code)
+
+
+@VALUE_PARSERS
+@pytest.mark.parametrize("text", ["#REF!", " #n/a ", "#NAME?"])
+def test_value_columns_refuse_text_spelling_an_error(
+    parse: Callable[[object], object], text: str
+) -> None:
+    assert refusal(parse, text) == error_message(text.strip().upper())
+
+
+def test_a_choice_refuses_text_spelling_an_error() -> None:
+    assert refusal(parse_role, "#N/A") == error_message("#N/A")
+
+
+def test_free_text_may_spell_an_error() -> None:
+    assert parse_text("#REF!") == "#REF!"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(CellErrorValue("#REF!"), "#REF!"), ("#div/0!", "#DIV/0!"), ("#REF", None), (3, None)],
+    ids=["error-cell", "error-text", "not-an-error", "number"],
+)
+def test_error_code(value: object, code: str | None) -> None:
+    assert error_code(value) == code
+
+
+# --- bounds: dates, counts and invisible characters (issue 13) ------------------------
+
+OUT_OF_RANGE = "is outside the dates grouptier accepts (1900-01-01 to 2199-12-31); check the year"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("0001-01-01", "0001-01-01"),
+        ("9999-12-31", "9999-12-31"),
+        (date(1899, 12, 31), "1899-12-31"),
+        (datetime(2200, 1, 1, 9, 30), "2200-01-01"),
+        (2_958_465, "9999-12-31"),
+        (109_575, "2200-01-01"),
+    ],
+    ids=["text-year-1", "text-year-9999", "cell-1899", "cell-2200", "last-serial", "serial-2200"],
+)
+def test_parse_date_refuses_a_date_out_of_range(value: object, shown: str) -> None:
+    assert refusal(parse_date, value) == f"{shown} {OUT_OF_RANGE}"
+
+
+def test_parse_date_accepts_the_edges_of_its_range() -> None:
+    assert parse_date("1900-01-01") == date(1900, 1, 1)
+    assert parse_date(date(2199, 12, 31)) == date(2199, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1_000_000_001, "1,000,000,001"), (1e18, "1e+18"), ("1e308", "1e+308")],
+    ids=["just-above", "1e18", "1e308-text"],
+)
+def test_parse_count_refuses_a_count_above_a_billion(value: object, shown: str) -> None:
+    assert refusal(parse_count, value) == (
+        f"{shown} is more than 1,000,000,000, the largest count grouptier accepts; check the number"
+    )
+    assert parse_count(1_000_000_000) == 1_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "choices", "suggestion"),
+    [
+        (
+            "General",
+            ("Core", "General\u200b"),
+            ' (did you mean "General[U+200B ZERO WIDTH SPACE]"? '
+            "The part in brackets is an invisible character in that name)",
+        ),
+        (
+            "\ufeffCore",
+            ("Core", "General"),
+            ' (did you mean "Core"? This value holds an invisible character: '
+            '"[U+FEFF ZERO WIDTH NO-BREAK SPACE]Core"; delete it)',
+        ),
+        (
+            "Core\x07",
+            ("Core",),
+            ' (did you mean "Core"? This value holds an invisible character: '
+            '"Core[U+0007 CONTROL CHARACTER]"; delete it)',
+        ),
+    ],
+    ids=["in-the-choice", "in-the-text", "control-character"],
+)
+def test_did_you_mean_names_invisible_characters(
+    text: str, choices: tuple[str, ...], suggestion: str
+) -> None:
+    assert did_you_mean(text, choices) == suggestion

@@ -293,6 +293,10 @@ class HeldBackend:
     def location(self) -> str:
         return self.inner.location
 
+    @property
+    def cell_text_limit(self) -> int:
+        return self.inner.cell_text_limit
+
     def lock(self) -> Any:
         return self.inner.lock()
 

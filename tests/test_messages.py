@@ -24,7 +24,6 @@ from grouptier.errors import InvalidSheetError, TemplateError
 from grouptier.messages import (
     TEMPLATE_NAMES,
     WHATSAPP_MESSAGE_LIMIT,
-    GuardedSandbox,
     Override,
     Renderer,
     templates_root,
@@ -238,7 +237,7 @@ def test_a_group_override_beats_one_for_every_group_and_the_file() -> None:
 
 
 def test_an_unknown_language_names_the_setting() -> None:
-    with pytest.raises(InvalidSheetError, match='language "fr": there is no template folder'):
+    with pytest.raises(InvalidSheetError, match='language "fr" is not a language grouptier has'):
         Renderer("fr")
 
 
@@ -281,9 +280,10 @@ HOSTILE = {
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_overrides_are_refused_or_stopped_naming_the_cell(text: str) -> None:
-    renderer = Renderer(overrides=[Override("good_morning", "Core", text, "C9")], time_limit=0.3)
     started = time.monotonic()
-    with pytest.raises(InvalidSheetError) as caught:
+    with pytest.raises(InvalidSheetError) as caught:  # when read (`center`) or when rendered
+        overrides = [Override("good_morning", "Core", text, "C9")]
+        renderer = Renderer(overrides=overrides, time_limit=0.3)
         renderer.render("good_morning", "Core", {"group": {"name": "Core"}})
     assert time.monotonic() - started < 3
     (problem,) = caught.value.problems
@@ -292,15 +292,13 @@ def test_hostile_overrides_are_refused_or_stopped_naming_the_cell(text: str) -> 
 
 
 def test_the_sandbox_still_renders_ordinary_templates() -> None:
-    sandbox = GuardedSandbox(time_limit=0.3, output_limit=1000)
     text = (
         "{% for m in members %}{{ loop.index }}. {{ m.name|upper }} {{ '%3d' % m.n }}\n"
         "{% endfor %}{{ members|length * 2 }} {{ 'ab' ~ 'cd' }}"
     )
-    template = sandbox.from_string(text)
+    renderer = Renderer(overrides=[Override("promotion", "", text, "C2")], time_limit=0.3)
     members = [{"name": "Amira", "n": 7}, {"name": "刘强", "n": 12}]
-    override = Override("promotion", "", text, "C2")
-    assert sandbox.render(template, override, {"members": members}) == (
+    assert renderer.render("promotion", "Core", {"members": members}) == (
         "1. AMIRA   7\n2. 刘强  12\n4 abcd"
     )
 
@@ -420,10 +418,10 @@ def test_an_overlong_message_is_a_warning(sheet: SheetBuilder, tmp_path: Path) -
     save(small_community(sheet), path)
     add_template(path, "staff_digest", "", "{% for i in range(7000) %}0123456789{% endfor %}")
     report = run(XlsxBackend(path), RunOptions(today=TODAY, dry_run=True), clock=clock)
-    limit = f"{WHATSAPP_MESSAGE_LIMIT:,}"
+    assert XlsxBackend.cell_text_limit < WHATSAPP_MESSAGE_LIMIT  # the cell is the tighter limit
     assert any(
-        "staff_digest message for staff on 2026-10-16 is 70,000 characters, "
-        f"above WhatsApp's limit of {limit}" in warning
+        "staff_digest message for staff on 2026-10-16 is 70,000 characters, more than a cell "
+        "of this sheet holds or WhatsApp sends; it was shortened to 32,767" in warning
         for warning in report.warnings
     )
 

@@ -25,7 +25,7 @@ from grouptier.backends import xlsx_formulas
 from grouptier.backends.base import CellUpdate, ChangeSet
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
 from grouptier.backends.xlsx_safety import lost_in_loading, unsafe_parts
-from grouptier.cells import FormulaWithoutValue
+from grouptier.cells import CellErrorValue, FormulaWithoutValue
 from grouptier.errors import Problem, UnsafeWriteError, WorkbookBusyError, WorkbookError
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -221,7 +221,7 @@ def test_read_uses_saved_formula_values_and_flags_the_missing_ones(tmp_path: Pat
     assert rows[0][:2] == ["name", 4]
     assert rows[1][0] == 8
     assert rows[1][1] == FormulaWithoutValue('=A1&"x"')
-    assert rows[1][2] == "#DIV/0!"
+    assert rows[1][2] == CellErrorValue("#DIV/0!")
     assert rows[1][3] is None
     assert rows[2][1] == FormulaWithoutValue('=A2&"x"')
     assert rows[2][4] == "zz"
@@ -642,7 +642,7 @@ def test_formula_results_keep_their_types(tmp_path: Path) -> None:
         8,
         "General",
         True,
-        "#DIV/0!",
+        CellErrorValue("#DIV/0!"),
         "a<b",
         None,
         16,

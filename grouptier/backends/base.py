@@ -68,6 +68,11 @@ class Backend(Protocol):
         """A human-readable name of the sheet (a path or a sheet URL), without secrets."""
         ...
 
+    @property
+    def cell_text_limit(self) -> int:
+        """The most characters one cell holds; longer texts are shortened before `write`."""
+        ...
+
     def lock(self) -> AbstractContextManager[None]:
         """Hold this for the whole read-decide-write of a run, so runs cannot interleave."""
         ...

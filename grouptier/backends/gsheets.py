@@ -77,9 +77,11 @@ from grouptier.backends.sheets_requests import (
     TabInfo,
     a1_row,
     append_cells,
+    cells_from_api,
     chunked,
     clear_below_header,
     delete_rows,
+    first_of_each_name,
     grow,
     new_sheet_id,
     quoted,
@@ -135,6 +137,9 @@ class GoogleSheetsBackend:
     (tests pass a fixed token), else a key file (`key_file`), else Application
     Default Credentials. `endpoint` overrides `GROUPTIER_SHEETS_ENDPOINT`.
     """
+
+    # The Sheets API refuses a whole write holding a longer text in one cell.
+    cell_text_limit = 50_000
 
     def __init__(
         self,
@@ -196,7 +201,7 @@ class GoogleSheetsBackend:
         """Every contract tab in one batchGet (plus one metadata request)."""
         metadata = self.http.fetch_sheet_metadata(self.spreadsheet_id)
         infos = [TabInfo.from_metadata(entry) for entry in metadata.get("sheets", [])]
-        tabs = {normalise(i.title): i for i in infos if normalise(i.title) in _CONTRACT}
+        tabs = first_of_each_name(infos, _CONTRACT)
         snapshot = _Snapshot(
             tabs,
             cells=sum(i.row_count * i.column_count for i in infos),
@@ -211,12 +216,15 @@ class GoogleSheetsBackend:
         )
         workbook = RawWorkbook()
         for name, value_range in zip(names, answer.get("valueRanges", []), strict=True):
-            rows = _cells(value_range.get("values", []))
+            rows = cells_from_api(value_range.get("values", []))
             info = tabs[name]
             info.read_header(rows[0] if rows else [])
             info.last_row = 0 if name in HEADER_ONLY else len(rows)
             workbook.tabs[info.title] = RawTab(info.title, rows)
             snapshot.rows[name] = rows
+        # A second tab of one name, listed empty, so that `read_table` reports both.
+        twins = [i.title for i in infos if normalise(i.title) in tabs]
+        workbook.tabs.update({t: RawTab(t, []) for t in twins if t not in workbook.tabs})
         runs = workbook.find("Runs")
         snapshot.changed_runs = {
             run_id
@@ -331,7 +339,7 @@ class GoogleSheetsBackend:
         title = info.title if info else sheet.RUNS.name
         ranges = [quoted(title), *(more or [])]
         answer = self.http.values_batch_get(self.spreadsheet_id, ranges, dict(READ_PARAMS))
-        return [_cells(found.get("values", [])) for found in answer["valueRanges"]]
+        return [cells_from_api(found.get("values", [])) for found in answer["valueRanges"]]
 
     def _has_row(self, token: str, status: str) -> bool:
         """Whether Runs shows `token` with `status`: tells if an unanswered write was applied."""
@@ -494,7 +502,3 @@ class GoogleSheetsBackend:
                 "the cycle was applied and recorded in Runs, but the Leaderboard could not be "
                 f"written in full ({error.reason}); `grouptier run --cycle N --dry-run` shows it",
             ) from error
-
-
-def _cells(values: list[list[Any]]) -> list[list[CellValue]]:
-    return [[None if value == "" else value for value in row] for row in values]

@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from grouptier.cells import SERIAL_EPOCH, CellValue, column_letter, normalise
+from grouptier.cells import (
+    SERIAL_EPOCH,
+    CellErrorValue,
+    CellValue,
+    column_letter,
+    error_code,
+    normalise,
+)
 
 __all__ = [
     "TabInfo",
     "cell_data",
+    "cells_from_api",
     "chunked",
     "delete_rows",
+    "first_of_each_name",
     "quoted",
     "raw_value",
 ]
@@ -241,3 +250,34 @@ def new_sheet_id(used: set[int], spreadsheet_id: str, name: str) -> int:
         if candidate not in used:
             return candidate
     raise ValueError("no free sheet id")  # pragma: no cover - 1000 taken ids in a row
+
+
+def cells_from_api(values: list[list[Any]]) -> list[list[CellValue]]:
+    """Rows as batchGet gives them, as `RawTab` rows: blank is None, an error a `CellErrorValue`."""
+    # batchGet answers an error cell with its text ("#REF!"), as if typed so: both are errors.
+    return [
+        [
+            None if v == "" else _error_or_text(v) if type(v) is str and v[:1] == "#" else v
+            for v in row
+        ]
+        for row in values
+    ]
+
+
+def _error_or_text(text: str) -> CellValue:
+    code = error_code(text)
+    # CellErrorValue lies outside CellValue on purpose, like FormulaWithoutValue.
+    return text if code is None else cast(CellValue, CellErrorValue(code))
+
+
+def first_of_each_name(infos: list[TabInfo], names: Collection[str]) -> dict[str, TabInfo]:
+    """The first tab whose normalised title is in `names`, by that name, in tab order.
+
+    A later tab of the same name is left out here; the reader lists it empty so that
+    `sheet.read_table` reports the two tabs.
+    """
+    tabs: dict[str, TabInfo] = {}
+    for info in infos:
+        if normalise(info.title) in names:
+            tabs.setdefault(normalise(info.title), info)
+    return tabs

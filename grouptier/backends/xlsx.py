@@ -1,8 +1,9 @@
 """The local .xlsx backend: read the contract's tabs fast, write one batch of changes safely.
 
-Reading uses python-calamine (about six times faster than openpyxl on a
-200,000-row Activity tab) plus one pass over each worksheet's XML for formulas
-saved without their calculated value, which calamine would show as blank.
+Reading (`xlsx_reading`) uses python-calamine, about six times faster than
+openpyxl on a 200,000-row Activity tab, bounded to the contract's columns, plus
+one pass over each worksheet's XML for cells calamine would show as blank:
+formulas saved without their calculated value and cells holding an error.
 openpyxl saves formulas without their values, so `xlsx_formulas` carries the
 values of the old file over into the new one.
 
@@ -10,7 +11,9 @@ Writing uses openpyxl, which keeps formatting, data validation, column widths,
 frozen panes and formulas, but drops charts, pictures and some Excel-only
 features; `xlsx_safety` names those and the write is refused before anything
 changes. Every save goes to a temporary file beside the workbook that then
-replaces it, so a crash leaves the old file or the new one, never half of one.
+replaces it, so a crash leaves the old file or the new one, never half of one
+(`xlsx_files`, which also follows symbolic links to the real file and refuses
+hard-linked ones).
 """
 
 from __future__ import annotations
@@ -19,17 +22,15 @@ import os
 import re
 import warnings
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, suppress
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from copy import copy
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-import python_calamine
-from filelock import FileLock, Timeout
 from openpyxl.styles import Font
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils.cell import get_column_letter, range_boundaries
@@ -38,20 +39,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from grouptier import sheet
 from grouptier.backends import xlsx_formulas
 from grouptier.backends.base import CellUpdate, ChangeSet, Record
+from grouptier.backends.xlsx_files import held_lock, real_path, refuse_hard_link, save_atomically
+from grouptier.backends.xlsx_reading import damaged, read_workbook
 from grouptier.backends.xlsx_safety import (
     FILE_EXISTS,
     PACKAGE_ERRORS,
     closed_up_formula,
     lost_in_loading,
     open_package,
-    save_atomically,
-    sheet_parts,
     unsafe_parts,
 )
 from grouptier.cells import CellValue, normalise
-from grouptier.errors import UnsafeWriteError, WorkbookBusyError, WorkbookError
-from grouptier.gc_pause import gc_paused
-from grouptier.sheet import RawTab, RawWorkbook, TabSpec
+from grouptier.errors import UnsafeWriteError, WorkbookError
+from grouptier.sheet import RawWorkbook, TabSpec
 
 __all__ = ["XlsxBackend", "create_workbook"]
 
@@ -74,6 +74,9 @@ class XlsxBackend:
     before it gives up with `WorkbookBusyError`.
     """
 
+    # Excel's most characters in one cell; Excel cuts a longer text when it opens the file.
+    cell_text_limit = 32_767
+
     def __init__(self, path: str | os.PathLike[str], lock_timeout: float = 5.0) -> None:
         self._path = os.fspath(path)
         self._lock_timeout = lock_timeout
@@ -84,25 +87,12 @@ class XlsxBackend:
         return self._path
 
     def lock(self) -> AbstractContextManager[None]:
-        """Hold `<path>.lock` for a whole run; not reentrant."""
-        return _held_lock(self._path, self._lock_timeout)
+        """Hold `<file>.lock` beside the file (links followed) for a whole run; not reentrant."""
+        return held_lock(real_path(self._path), self._lock_timeout, self._path)
 
     def read(self) -> RawWorkbook:
         """The contract's tabs, cells as the file holds them; `rows[0]` is sheet row 1."""
-        with open_package(self._path) as archive:
-            book = _calamine_workbook(self._path)
-            tabs = {
-                name: RawTab(name, _tab_rows(self._path, book, name))
-                for name in _contract_tab_names(book)
-            }
-            try:
-                parts = sheet_parts(archive)
-                for name, tab in tabs.items():
-                    if name in parts:
-                        xlsx_formulas.mark_formula_cells(tab.rows, archive.read(parts[name][1]))
-            except PACKAGE_ERRORS as exc:
-                raise _damaged(self._path) from exc
-        return RawWorkbook(tabs)
+        return read_workbook(self._path)
 
     def write(self, changes: ChangeSet) -> None:
         """Apply `changes` and replace the file in one step; refuse if parts would be lost.
@@ -112,14 +102,17 @@ class XlsxBackend:
         """
         if changes.is_empty():
             return
-        workbook, values = _workbook_for_writing(self._path)
+        # Through a symbolic link to the file it names: replacing the link would not change it.
+        target = real_path(self._path)
+        refuse_hard_link(target, self._path)
+        workbook, values = _workbook_for_writing(target)
         tabs = _apply(workbook, changes, self._path)
         removed = {title: tab.removed for title, tab in tabs.items()}
         replaced = {title for title, tab in tabs.items() if tab.replaced}
         values = xlsx_formulas.carried_over(values, removed, replaced)
         # Without values to restore the package is saved as openpyxl writes it, not re-zipped.
         rewrite = partial(xlsx_formulas.restore_values, values=values) if values else None
-        save_atomically(workbook, self._path, replace=True, rewrite=rewrite)
+        save_atomically(workbook, target, replace=True, rewrite=rewrite)
 
 
 def create_workbook(
@@ -145,59 +138,6 @@ def create_workbook(
     save_atomically(workbook, target, replace=False)
 
 
-def _damaged(path: str) -> WorkbookError:
-    return WorkbookError(
-        path,
-        "the workbook is damaged and cannot be read; open it in Excel or LibreOffice, "
-        "save it again, or restore it from a backup",
-    )
-
-
-# --- reading -----------------------------------------------------------------
-
-
-def _calamine_workbook(path: str) -> Any:
-    try:
-        return python_calamine.CalamineWorkbook.from_path(path)
-    except (python_calamine.CalamineError, OSError) as exc:
-        raise _damaged(path) from exc
-
-
-def _contract_tab_names(book: Any) -> list[str]:
-    return [
-        meta.name
-        for meta in book.sheets_metadata
-        if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-        and normalise(meta.name) in _CONTRACT_TABS
-    ]
-
-
-def _tab_rows(path: str, book: Any, name: str) -> list[list[CellValue]]:
-    try:
-        with gc_paused():
-            return _plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-    except (python_calamine.CalamineError, OSError) as exc:
-        raise _damaged(path) from exc
-
-
-def _plain_rows(raw: list[list[Any]]) -> list[list[CellValue]]:
-    # calamine gives "" for an empty cell and a float for every number. One inline pass,
-    # dispatching on the exact type, is about 1.5 times faster than a function per cell.
-    return [
-        [
-            (value or None)
-            if (kind := type(value)) is str
-            else (int(value) if value.is_integer() else value)
-            if kind is float
-            else str(value)
-            if kind is time or kind is timedelta
-            else value
-            for value in row
-        ]
-        for row in raw
-    ]
-
-
 # --- writing -----------------------------------------------------------------
 
 
@@ -207,7 +147,7 @@ def _workbook_for_writing(path: str) -> tuple[Any, xlsx_formulas.SavedValues]:
             parts = unsafe_parts(archive)
             values = xlsx_formulas.saved_values(archive) if not parts else {}
         except PACKAGE_ERRORS as exc:
-            raise _damaged(path) from exc
+            raise damaged(path) from exc
     if parts:
         raise UnsafeWriteError(path, parts)
     with warnings.catch_warnings(record=True) as records:
@@ -216,7 +156,7 @@ def _workbook_for_writing(path: str) -> tuple[Any, xlsx_formulas.SavedValues]:
             with Path(path).open("rb") as handle:  # a handle: openpyxl refuses unknown suffixes
                 workbook = openpyxl.load_workbook(handle, data_only=False, rich_text=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken part
-            raise _damaged(path) from exc
+            raise damaged(path) from exc
     lost = lost_in_loading(records)
     if lost:
         raise UnsafeWriteError(path, lost)
@@ -476,25 +416,3 @@ def _add_dropdown(worksheet: Any, spec: TabSpec, column: str, source: str, what:
 
 def _letter(spec: TabSpec, column: str) -> str:
     return str(get_column_letter(spec.headers.index(column) + 1))
-
-
-# --- lock ----------------------------------------------------------------------
-
-
-@contextmanager
-def _held_lock(path: str, timeout: float) -> Iterator[None]:
-    lock_path = f"{path}.lock"
-    lock = FileLock(lock_path, timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise WorkbookBusyError(path) from exc
-    except OSError as exc:
-        raise WorkbookError(path, f"the lock file {lock_path} cannot be created") from exc
-    try:
-        yield
-    finally:
-        # Removed while still held: a waiting run then finds the file gone and makes its own.
-        with suppress(OSError):
-            Path(lock_path).unlink()
-        lock.release()

@@ -4,7 +4,7 @@ A spreadsheet program saves each formula together with the value it calculated,
 and calamine reads that value. Two gaps are filled here:
 
 - `mark_formula_cells` (reading) marks formulas saved without a usable value,
-  which calamine would show as blank cells.
+  and cells holding an error (#REF!), which calamine would show as blank cells.
 - openpyxl saves every formula without its value, so after any write a
   manager's formulas would read back as blank. `saved_values` collects the
   values from the file before it changes, `carried_over` follows them to where
@@ -31,7 +31,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.workbook.properties import CalcProperties
 
 from grouptier.backends.xlsx_safety import sheet_parts
-from grouptier.cells import CellValue, FormulaWithoutValue
+from grouptier.cells import CellErrorValue, CellValue, FormulaWithoutValue
 
 __all__ = [
     "SavedValue",
@@ -55,6 +55,10 @@ _FORMULA_CELL = re.compile(
 _ATTRIBUTE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
 _KIND_ATTRIBUTE = re.compile(rb"\st=\"[^\"]*\"")
 _CELL_REF = re.compile(rb"([A-Z]{1,3})(\d+)")
+# A literal start keeps the search for error cells at C speed; `_CELL_START` checks the rest.
+_ERROR_KIND = re.compile(rb't="e"')
+_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c\s")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>(?P<text>[^<]*)<")
 # Results held in the cell itself. A "s" result points into the shared strings, which
 # openpyxl renumbers; spreadsheet programs save a formula's text as "str" instead.
 _CARRIED_KINDS = frozenset((b"n", b"str", b"b", b"e", b"d"))
@@ -79,28 +83,38 @@ SavedValues = dict[tuple[str, int, int], SavedValue]
 # --- reading: formulas without a value ------------------------------------------------
 
 
-def mark_formula_cells(rows: list[list[CellValue]], data: bytes) -> None:
-    """Put what calamine shows as blank for unusable formula results into `rows` (as read).
+def mark_formula_cells(
+    rows: list[list[CellValue]], data: bytes, columns: Sequence[int] | None = None
+) -> None:
+    """Put what calamine shows as blank for unusable cells into `rows` (as read).
 
     `data` is the tab's worksheet XML. A formula saved without its value becomes a
-    `FormulaWithoutValue`, one whose saved result is an error becomes its text ("#DIV/0!").
+    `FormulaWithoutValue`; a cell holding an error, typed, pasted or calculated,
+    becomes a `CellErrorValue`. When the rows hold only some sheet columns side by
+    side, `columns` gives the sheet column (zero-based) of each position; cells of
+    other columns are not marked.
     """
-    for (row, column), value in _unusable_results(data).items():
+    found: dict[tuple[int, int], object] = {**_error_cells(data), **_unusable_results(data)}
+    positions = None if columns is None else {column: i for i, column in enumerate(columns)}
+    for (row, sheet_column), value in found.items():
+        column = sheet_column if positions is None else positions.get(sheet_column, -1)
+        if column < 0:
+            continue
         while len(rows) <= row:
             rows.append([])
         if len(rows[row]) <= column:
             rows[row].extend([None] * (column + 1 - len(rows[row])))
         if rows[row][column] is None:
             # RawTab cells are typed CellValue, but the contract lets backends hand over a
-            # FormulaWithoutValue so the parsers can explain the problem to a manager.
+            # FormulaWithoutValue or CellErrorValue so the parsers can explain the problem.
             rows[row][column] = cast(CellValue, value)
 
 
 def _unusable_results(data: bytes) -> dict[tuple[int, int], object]:
     """Formula cells of a worksheet's XML whose saved value cannot be used, by (row, column).
 
-    Zero-based positions; each maps to a `FormulaWithoutValue`, or to the error text
-    ("#DIV/0!") of a formula whose saved result is an error, which calamine shows as blank.
+    Zero-based positions; each maps to a `FormulaWithoutValue`, or to a `CellErrorValue`
+    for a formula whose saved result is an error, which calamine shows as blank.
     """
     found: dict[tuple[int, int], object] = {}
     shared: dict[bytes, tuple[str, str]] = {}
@@ -115,6 +129,26 @@ def _unusable_results(data: bytes) -> dict[tuple[int, int], object]:
         value = _formula_value(attrs.get(b"t", b"n"), match["value"], text)
         if value is not None:
             found[(where[0] - 1, where[1] - 1)] = value
+    return found
+
+
+def _error_cells(data: bytes) -> dict[tuple[int, int], CellErrorValue]:
+    """Cells of a worksheet's XML holding an error value (t="e"), by zero-based (row, column).
+
+    calamine hands these over as "", the same as a blank cell.
+    """
+    found: dict[tuple[int, int], CellErrorValue] = {}
+    for kind in _ERROR_KIND.finditer(data):
+        start = data.rfind(b"<", 0, kind.start())
+        head_end = data.find(b">", kind.end())
+        if not _CELL_START.match(data, start) or head_end < 0 or data[head_end - 1] == ord("/"):
+            continue
+        where = _position(dict(_ATTRIBUTE.findall(data, start, head_end)))
+        close = data.find(b"c>", head_end)
+        value = _VALUE.search(data, head_end, close if close >= 0 else len(data))
+        if where is not None and value is not None and value["text"].strip():
+            code = html.unescape(value["text"].decode("utf-8", "replace")).strip()
+            found[(where[0] - 1, where[1] - 1)] = CellErrorValue(code)
     return found
 
 
@@ -136,7 +170,7 @@ def _formula_text(
 
 def _formula_value(kind: bytes, value: bytes | None, formula: str) -> object:
     if kind == b"e" and value:
-        return value.decode("utf-8", "replace")
+        return CellErrorValue(html.unescape(value.decode("utf-8", "replace")).strip())
     if value is None or (not value and kind not in (b"str", b"s", b"inlineStr")):
         return FormulaWithoutValue(formula)
     return None

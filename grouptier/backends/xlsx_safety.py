@@ -8,9 +8,7 @@
   conditional formatting. The xlsx backend refuses to write when they name anything.
 - `closed_up_formula` keeps a manager's formula pointing at the same cells when
   rows above them are removed, which openpyxl does not do.
-- `save_atomically` writes through a temporary file and one rename, so a crash
-  leaves the old file or the new one, never half of one; `xlsx_formulas` patches
-  formulas' values into that file before the rename.
+- Saving itself (a temporary file, one rename, the lock) lives in `xlsx_files`.
 
 Everything is read with `zipfile` and compiled regular expressions; the
 package's own small XML parts are parsed with ElementTree, never a worksheet.
@@ -18,21 +16,14 @@ package's own small XML parts are parsed with ElementTree, never a worksheet.
 
 from __future__ import annotations
 
-import io
-import os
 import posixpath
 import re
-import secrets
-import shutil
 import warnings
 import zipfile
 import zlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
-from typing import IO, Any
 from xml.etree import ElementTree
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
@@ -338,70 +329,3 @@ def _closed_up_reference(reference: str, title: str, gone: list[int]) -> str:
             return "#REF!"
     joined = ":".join(end.group(1) + str(row) for end, row in zip(matches, moved, strict=True))
     return f"{tab}{bang}{joined}"
-
-
-def save_atomically(
-    workbook: Any,
-    path: str,
-    replace: bool,
-    rewrite: Callable[[IO[bytes], IO[bytes]], None] | None = None,
-) -> None:
-    """Save an openpyxl `workbook` to `path` through a synced temporary file beside it.
-
-    `replace` swaps it for the existing file in one rename (keeping its permissions);
-    otherwise the file must not exist yet. `rewrite`, when given, receives the package
-    openpyxl saved (in memory) and the temporary file, and writes the final package
-    into the latter. On any failure the temporary file is removed.
-    """
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temp.open("xb") as handle, warnings.catch_warnings(record=True):
-            warnings.simplefilter("always")  # openpyxl's save warnings are not a manager's concern
-            if rewrite is None:
-                workbook.save(handle)
-            else:
-                saved = io.BytesIO()
-                workbook.save(saved)
-                saved.seek(0)
-                rewrite(saved, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            shutil.copymode(target, temp)
-            temp.replace(target)
-        else:
-            _link_new(temp, target)
-    except BaseException as exc:
-        with suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, FileExistsError) and not replace:
-            raise WorkbookError(path, FILE_EXISTS) from exc
-        if isinstance(exc, OSError):
-            reason = f"the workbook could not be saved ({exc.strerror or exc})"
-            raise WorkbookError(path, reason + ("; it is unchanged" if replace else "")) from exc
-        raise
-    _sync_folder(target.parent)
-
-
-def _link_new(temp: Path, target: Path) -> None:
-    # A hard link fails when the name exists, so a file made meanwhile is never overwritten;
-    # where links are not supported (FAT drives), check and rename instead.
-    try:
-        os.link(temp, target)
-    except OSError as exc:
-        if isinstance(exc, FileExistsError) or target.exists():
-            raise FileExistsError(str(target)) from exc
-        temp.replace(target)
-    else:
-        temp.unlink()
-
-
-def _sync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on Windows, where it is not needed.
-    with suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
