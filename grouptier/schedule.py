@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from grouptier.cells import FIRST_DATE, LAST_DATE
 from grouptier.settings import Settings
 
 NO_CYCLE = np.iinfo(np.int64).min  # the cycle of a day skipped by an anchor moved forward
@@ -186,30 +187,53 @@ def build_calendar(
     number had: counted back from the first recorded window, or from the
     anchor when none is recorded. `where` names the anchor's cell in warnings.
     """
-    if not done:
-        return Calendar((), anchor, days)
-    windows = _processed(done, anchor, days)
+    windows = _processed(done, anchor, days) if done else ()
+    dropped = sorted(set(done) - {window.cycle for window in windows})
+    warnings = [_dropped_warning(dropped)] if dropped else []
+    if not windows:
+        return Calendar((), anchor, days, tuple(warnings))
     after = windows[-1].end + _ONE_DAY
     calendar = Calendar(windows, max(anchor, after), days)
-    return replace(calendar, warnings=_anchor_warnings(calendar, anchor, where))
+    return replace(calendar, warnings=(*warnings, *_anchor_warnings(calendar, anchor, where)))
+
+
+def _dropped_warning(cycles: list[int]) -> str:
+    shown = ", ".join(str(cycle) for cycle in cycles[:3]) + (" ..." if len(cycles) > 3 else "")
+    return (
+        f"Runs marks cycle {shown} as done, a number no cycle of this sheet can have "
+        "(its days would lie outside 1900 to 2199); those rows are ignored"
+    )
 
 
 def _processed(done: Mapping[int, Window | None], anchor: date, days: int) -> tuple[Window, ...]:
+    """The processed windows, cycle by cycle; none past the last date a sheet can hold.
+
+    A cycle number so far from the others that its window would lie outside the
+    dates a sheet can hold cannot be a real run (someone typed it into Runs):
+    such cycles are dropped, and no date arithmetic overflows on them.
+    """
     recorded = {cycle: window for cycle, window in done.items() if window is not None}
     if not recorded:
-        return tuple(cycle_window(anchor, days, cycle) for cycle in range(min(done), max(done) + 1))
+        reach = ((LAST_DATE - anchor).days + 1) // days  # the last cycle that ends in time
+        last = min(max(done), reach)
+        return tuple(cycle_window(anchor, days, cycle) for cycle in range(min(done), last + 1))
     first = recorded[min(recorded)]
     windows: list[Window] = []
     for cycle in range(min(done), max(done) + 1):
         if cycle in recorded:
-            windows.append(replace(recorded[cycle], cycle=cycle))
+            window = replace(recorded[cycle], cycle=cycle)
         elif cycle < first.cycle:
+            if (first.start - FIRST_DATE).days < (first.cycle - cycle) * first.days:
+                continue  # it would start before the first date a sheet can hold
             back = first.start - (first.cycle - cycle) * timedelta(days=first.days)
-            windows.append(Window(cycle, back, back + timedelta(days=first.days - 1)))
+            window = Window(cycle, back, back + timedelta(days=first.days - 1))
         else:  # a row missing from Runs: the cycle followed the one before it
             before = windows[-1]
+            if (LAST_DATE - before.end).days <= before.days:
+                break
             start = before.end + _ONE_DAY
-            windows.append(Window(cycle, start, start + timedelta(days=before.days - 1)))
+            window = Window(cycle, start, start + timedelta(days=before.days - 1))
+        windows.append(window)
     return tuple(windows)
 
 

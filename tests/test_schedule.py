@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from grouptier.cells import FIRST_DATE, LAST_DATE
 from grouptier.schedule import NO_CYCLE, Calendar, Window, build_calendar, calendar_of
 from grouptier.settings import Settings
 
@@ -180,3 +182,31 @@ def test_an_empty_runs_table_is_a_sheet_that_never_ran() -> None:
 def test_a_window_counts_its_days() -> None:
     assert FIRST.days == 15 and str(FIRST) == "cycle 1 (2026-11-01 to 2026-11-15)"
     assert Window(1, NOV_1, NOV_1 + timedelta(days=29)).days == 30
+
+
+@pytest.mark.parametrize(
+    "done",
+    [
+        {1: None, 2: None, 1_000_000: None},
+        {1: None, 1_000_000: replace(SECOND, cycle=1_000_000)},
+        {1: FIRST, 2: SECOND, 1_000_000: None},
+    ],
+    ids=["numbers-only", "huge-recorded", "huge-after-recorded"],
+)
+def test_a_cycle_number_typed_into_runs_never_overflows_the_dates(
+    done: dict[int, Window | None],
+) -> None:
+    calendar = build_calendar(done, NOV_1, 15)
+    assert all(FIRST_DATE <= window.start <= window.end <= LAST_DATE for window in calendar.done)
+    assert calendar.window(calendar.next_cycle).start <= LAST_DATE + timedelta(days=15)
+    assert calendar.warnings[0].startswith("Runs marks cycle ")
+    assert "those rows are ignored" in calendar.warnings[0]
+
+
+def test_a_typed_cycle_number_alone_leaves_a_sheet_that_never_ran() -> None:
+    calendar = build_calendar({1_000_000: None}, NOV_1, 15)
+    assert calendar.done == () and calendar.next_cycle == 1
+    assert calendar.warnings == (
+        "Runs marks cycle 1000000 as done, a number no cycle of this sheet can have (its days "
+        "would lie outside 1900 to 2199); those rows are ignored",
+    )
