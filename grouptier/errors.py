@@ -8,6 +8,7 @@
     ├── SheetError             a Google Sheet cannot be reached, read or written
     │   ├── SheetAccessError   403/404/401: not shared with us, a wrong ID, bad credentials
     │   ├── SheetUnavailableError  the API kept failing (429, 5xx, timeouts) after retries
+    │   │   └── SheetUnsureError   a write went unanswered and could not be checked
     │   ├── SheetBusyError     another run changed or claimed the sheet; this one wrote nothing
     │   └── SheetLimitError    the change would break a Google Sheets limit (10 million cells)
     ├── ChatExportError        a chat export cannot be read: not a chat or not a file; a zip
@@ -121,6 +122,26 @@ class SheetUnavailableError(SheetError):
             sheet,
             f"Google Sheets did not answer after {attempts} attempts (last: {last}); "
             "nothing was changed by the failed request. Try again in a few minutes.",
+        )
+
+
+class SheetUnsureError(SheetUnavailableError):
+    """A write went unanswered and Google could not be asked whether it was applied.
+
+    Nothing may be marked on the sheet then: the write may have finished the
+    run's record (`done`), and overwriting it would let the next run apply
+    the same cycle again.
+    """
+
+    def __init__(self, sheet: str, attempts: int, last: str) -> None:
+        self.attempts = attempts
+        self.last = last
+        SheetError.__init__(
+            self,
+            sheet,
+            f"Google Sheets did not confirm whether this run's changes were applied (last: "
+            f"{last}). The Runs tab tells: this run's row says done if they were, claimed if "
+            "they were not. Run again in ten minutes: a run never applies a cycle twice.",
         )
 
 

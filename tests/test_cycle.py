@@ -28,7 +28,11 @@ def clock() -> datetime:
 
 def save(sheet: SheetBuilder, path: Path) -> XlsxBackend:
     """Write the built community to a real .xlsx file."""
-    raw = sheet.workbook()
+    return save_raw(sheet.workbook(), path)
+
+
+def save_raw(raw: RawWorkbook, path: Path) -> XlsxBackend:
+    """Write `raw`'s tabs, header row first, to a real .xlsx file."""
     rows = {}
     for name, tab in raw.tabs.items():
         header = [str(cell) for cell in tab.rows[0]]

@@ -26,6 +26,7 @@ from grouptier.errors import (
     SheetError,
     SheetLimitError,
     SheetUnavailableError,
+    SheetUnsureError,
 )
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
@@ -481,3 +482,27 @@ def test_a_leaderboard_that_cannot_be_written_says_the_cycle_was_applied(
     with pytest.raises(SheetError, match=r"cycle was applied .* Leaderboard"):
         cycle(open_sheet(fake))
     assert [row[5] for row in fake.values(SHEET_ID, "Runs")[1:]] == ["done"]
+
+
+def test_an_applied_write_that_cannot_be_confirmed_is_never_applied_again(
+    fake: SheetsFake, ladder: SheetBuilder
+) -> None:
+    """The state write is applied but its answer lost, and every re-read of Runs fails too."""
+    from grouptier.backends.sheets_http import RetryPolicy
+
+    load_workbook(fake, ladder.workbook())
+    state_write = REQUESTS_OF_A_CYCLE.index("state")
+    fake.inject(Fault(status=503, at=state_write, after_apply=True))
+    rereads = RetryPolicy().attempts  # every attempt of the check fails; the next request works
+    fake.inject(*(Fault(status=503, at=state_write + n) for n in range(1, rereads + 1)))
+    with pytest.raises(SheetUnsureError, match="did not confirm whether this run's changes"):
+        cycle(open_sheet(fake, sleep=lambda _: None))
+    runs = fake.values(SHEET_ID, "Runs")
+    assert [row[5] for row in runs[1:]] == ["done"]  # the record the write made stays done
+
+    fake.faults.clear()
+    cycle(open_sheet(fake))  # the rerun (or the scheduler's retry) finds the cycle done
+    after = _comparable(snapshot(fake))
+    clean = _comparable(clean_result(fake, ladder))
+    for tab in ("Moves", "Members", "Messages", "History", "Activity"):
+        assert after.get(tab) == clean.get(tab), tab

@@ -20,9 +20,9 @@ from conftest import TODAY, WINDOW, SheetBuilder
 from rich.console import Console
 from sheets_fake import SheetsFake
 from sheets_support import SHEET_ID, load_workbook, open_sheet
+from test_cycle import save_raw
 
 from grouptier.backends.base import ChangeSet
-from grouptier.backends.xlsx import XlsxBackend, create_workbook
 from grouptier.cell_text import fit_items, fit_lines
 from grouptier.cells import MAX_COUNT, did_you_mean, parse_count
 from grouptier.cli import main
@@ -86,15 +86,6 @@ def setting_cell(key: str) -> str:
     """`Settings!B3`: where SheetBuilder puts setting `key` (starter settings, in order)."""
     keys = [row.key for row in SETTING_ROWS]
     return f"Settings!B{keys.index(key) + 2}"
-
-
-def save_raw(raw: RawWorkbook, path: Path) -> XlsxBackend:
-    rows = {}
-    for name, tab in raw.tabs.items():
-        header = [str(cell) for cell in tab.rows[0]]
-        rows[name] = [dict(zip(header, row, strict=True)) for row in tab.rows[1:]]
-    create_workbook(path, rows)
-    return XlsxBackend(path)
 
 
 # --- settings: every number has a range ---------------------------------------------

@@ -89,7 +89,7 @@ from grouptier.backends.sheets_requests import (
     set_cells,
 )
 from grouptier.cells import CellValue, normalise
-from grouptier.errors import SheetBusyError, SheetError, SheetLimitError
+from grouptier.errors import SheetBusyError, SheetError, SheetLimitError, SheetUnsureError
 from grouptier.sheet import RawTab, RawWorkbook
 
 __all__ = ["GoogleSheetsBackend", "sheet_id_of"]
@@ -275,6 +275,8 @@ class GoogleSheetsBackend:
         except SheetBusyError as error:
             self._mark_claim(snapshot, claim_row, "skipped", str(error))
             raise
+        except SheetUnsureError:
+            raise  # the claim row may already say done: leave it, or the cycle runs twice
         except SheetError as error:
             self._mark_claim(snapshot, claim_row, "failed", str(error))
             raise

@@ -42,6 +42,7 @@ from grouptier.errors import (
     SheetError,
     SheetLimitError,
     SheetUnavailableError,
+    SheetUnsureError,
 )
 
 __all__ = [
@@ -207,9 +208,9 @@ class SheetsHTTPClient(gspread.HTTPClient):
                 ambiguous = response.status_code not in (408, 429)
                 retry_after = _retry_after(response)
             if writes and ambiguous:
-                if checker is None:
-                    break  # applied or not, nobody can tell: never send it twice blindly
-                if checker():
+                if checker is None:  # applied or not, nobody can tell: never send it twice blindly
+                    raise SheetUnsureError(self.location, attempt, last)
+                if _applied(checker, self.location, attempt, last):
                     return _confirmed()
             wait = self.policy.delay(attempt, self._rng, retry_after)
             spent = max(time.monotonic() - started, waited)  # `sleep` may be a test's stand-in
@@ -251,6 +252,14 @@ def _api_message(response: requests.Response) -> str:
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
     return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+def _applied(checker: Callable[[], bool], location: str, attempt: int, last: str) -> bool:
+    """What `checker` says of an unanswered write; unsure when it cannot ask Google either."""
+    try:
+        return checker()
+    except SheetError as error:
+        raise SheetUnsureError(location, attempt, last) from error
 
 
 def _confirmed() -> requests.Response:
