@@ -106,10 +106,11 @@ class SheetError(GrouptierError):
 class SheetAccessError(SheetError):
     """The API refused us the sheet (HTTP `status`): the message says what a manager can do."""
 
-    def __init__(self, sheet: str, status: int, account: str = "") -> None:
+    def __init__(self, sheet: str, status: int, account: str = "", google_says: str = "") -> None:
         self.status = status
         self.account = account
-        super().__init__(sheet, _access_advice(status, account))
+        self.google_says = google_says  # the API's own reason, when it gave one
+        super().__init__(sheet, _access_advice(status, account, google_says))
 
 
 class SheetUnavailableError(SheetError):
@@ -204,8 +205,14 @@ class UsageError(GrouptierError):
     """A request that cannot be carried out as asked."""
 
 
-def _access_advice(status: int, account: str) -> str:
+def _access_advice(status: int, account: str, google_says: str = "") -> str:
     who = account or "the service account grouptier runs as"
+    if status == 403 and _API_DISABLED.search(google_says):
+        return (
+            "the Google Sheets API is not enabled in the Google Cloud project grouptier runs "
+            "in (403). Enable it (`gcloud services enable sheets.googleapis.com`), wait a few "
+            f"minutes, then run again. Google said: {google_says}"
+        )
     if status == 404:
         return (
             "no spreadsheet has this ID (404). Check the URL or ID: copy it from the address "
@@ -220,6 +227,10 @@ def _access_advice(status: int, account: str) -> str:
         f"grouptier may not open this sheet (403). Open the sheet, click Share and add {who} "
         "as an Editor; also check that the Google Sheets API is enabled for the project."
     )
+
+
+# How Google words a 403 that comes from the project, not the sheet's sharing.
+_API_DISABLED = re.compile(r"has not been used in project|is disabled|SERVICE_DISABLED", re.I)
 
 
 def _sheet_order(problem: Problem) -> tuple[str, int, int, str]:

@@ -76,6 +76,7 @@ class Fault:
     at: int | None = None
     times: int = 1
     after_apply: bool = False
+    message: str = ""  # the error's text; blank: the API's usual one for `status`
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class SheetsFake:
             time.sleep(fault.delay)
         try:
             if fault and fault.status and not fault.after_apply:
-                raise ApiError(fault.status)
+                raise ApiError(fault.status, fault.message)
             if parts.path == "/token" and method == "POST":
                 answer = self._token(body)
             elif not headers.get("authorization", "").startswith("Bearer "):
@@ -231,7 +232,7 @@ class SheetsFake:
             else:
                 answer = self._dispatch(method, parts.path, parse_qs(parts.query), body)
             if fault and fault.status:
-                raise ApiError(fault.status)
+                raise ApiError(fault.status, fault.message)
             status, payload = 200, answer
         except ApiError as error:
             status, payload = error.code, error.body()

@@ -279,6 +279,40 @@ def test_403_and_404_tell_the_manager_what_to_do(fake: SheetsFake, ladder: Sheet
         open_sheet(fake, sheet_id="1NoSuchSheetAnywhere_0123456789").read()
 
 
+# Google's words when the project has not enabled the Sheets API (its reason is SERVICE_DISABLED).
+API_DISABLED = (
+    "Google Sheets API has not been used in project 123456789 before or it is disabled. "
+    "Enable it by visiting https://console.developers.google.com/apis/api/sheets.googleapis.com"
+    "/overview?project=123456789 then retry."
+)
+
+
+def test_a_403_for_a_disabled_api_says_to_enable_it_not_to_share(
+    fake: SheetsFake, ladder: SheetBuilder
+) -> None:
+    load_workbook(fake, ladder.workbook())
+    fake.inject(Fault(status=403, message=API_DISABLED, times=10))
+    with pytest.raises(SheetAccessError) as refused:
+        open_sheet(fake).read()
+    assert "the Google Sheets API is not enabled" in str(refused.value)
+    assert "gcloud services enable sheets.googleapis.com" in str(refused.value)
+    assert "click Share" not in str(refused.value)
+    assert refused.value.google_says == API_DISABLED
+
+
+def test_a_run_that_gave_way_or_failed_says_so_in_its_summary(
+    fake: SheetsFake, ladder: SheetBuilder
+) -> None:
+    load_workbook(fake, ladder.workbook())
+    fake.inject(Fault(status=400, at=REQUESTS_OF_A_CYCLE.index("state")))
+    with pytest.raises(SheetError):
+        cycle(open_sheet(fake))
+    header, *rows = fake.values(SHEET_ID, "Runs")
+    record = dict(zip(header, rows[-1], strict=False))
+    assert record["status"] == "failed"
+    assert record["summary"] == "stopped before changing the sheet; nothing was changed (see error)"
+
+
 # --- concurrency ---------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from google.oauth2.credentials import Credentials
 from sheets_fake import Fault, SheetsFake
-from sheets_support import SHEET_ID, load_workbook, open_sheet
+from sheets_support import FAST, SHEET_ID, load_workbook, open_sheet, write_service_account_key
 
 from grouptier.backends.sheets_claims import judge_claim
 from grouptier.backends.sheets_http import (
@@ -18,7 +18,7 @@ from grouptier.backends.sheets_http import (
     load_credentials,
 )
 from grouptier.cells import CellValue
-from grouptier.errors import SheetError, SheetLimitError, SheetUnavailableError
+from grouptier.errors import SheetAccessError, SheetError, SheetLimitError, SheetUnavailableError
 
 
 def test_backoff_doubles_with_jitter_and_stays_under_the_cap() -> None:
@@ -136,3 +136,51 @@ def _row(run_id: str, status: str, finished: str = "") -> list[CellValue]:
 def test_judging_a_claim(rows: list[list[CellValue]], expected: tuple[int, str]) -> None:
     mine, rival = judge_claim([HEADER, *rows], "me", {"old"}, NOW)
     assert (mine, rival.split(",")[0]) == expected
+
+
+@pytest.fixture
+def no_token_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """google-auth's own retries of the token endpoint sleep whole seconds: not in tests."""
+    from google.auth import _exponential_backoff
+
+    monkeypatch.setattr(_exponential_backoff.time, "sleep", lambda _: None)
+
+
+@pytest.mark.usefixtures("no_token_backoff")
+def test_a_token_service_outage_is_retried_like_any_outage(
+    fake: SheetsFake, tmp_path: Path
+) -> None:
+    fake.create(SHEET_ID)
+    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
+    credentials = load_credentials(str(key))
+    fake.inject(Fault(status=503, when="POST /token", times=4))  # past google-auth's 3 tries
+    client = SheetsHTTPClient(credentials, "the sheet", endpoint=fake.url, policy=FAST)
+    assert client.fetch_sheet_metadata(SHEET_ID)["spreadsheetId"] == SHEET_ID
+
+
+@pytest.mark.usefixtures("no_token_backoff")
+def test_a_token_service_that_stays_down_is_unavailable_not_bad_credentials(
+    fake: SheetsFake, tmp_path: Path
+) -> None:
+    fake.create(SHEET_ID)
+    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
+    fake.inject(Fault(status=503, when="POST /token", times=10_000))
+    client = SheetsHTTPClient(
+        load_credentials(str(key)), "the sheet", endpoint=fake.url, policy=FAST
+    )
+    with pytest.raises(SheetUnavailableError, match="the token service did not answer"):
+        client.fetch_sheet_metadata(SHEET_ID)
+
+
+def test_credentials_the_token_service_rejects_are_bad_credentials(
+    fake: SheetsFake, tmp_path: Path
+) -> None:
+    fake.create(SHEET_ID)
+    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
+    fake.inject(Fault(status=400, when="POST /token", times=10_000))
+    client = SheetsHTTPClient(
+        load_credentials(str(key)), "the sheet", endpoint=fake.url, policy=FAST
+    )
+    with pytest.raises(SheetAccessError) as refused:
+        client.fetch_sheet_metadata(SHEET_ID)
+    assert refused.value.status == 401

@@ -95,6 +95,11 @@ from grouptier.sheet import RawTab, RawWorkbook
 __all__ = ["GoogleSheetsBackend", "sheet_id_of"]
 
 CHUNK_BYTES = 2_000_000
+# The summary a claim row ends with when its run did not change the sheet.
+ENDED = {
+    "skipped": "gave way to another run; nothing was changed (see error)",
+    "failed": "stopped before changing the sheet; nothing was changed (see error)",
+}
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 # Nothing reads the Leaderboard's rows and each cycle replaces them: its header is enough.
 HEADER_ONLY = frozenset({normalise(sheet.LEADERBOARD.name)})
@@ -354,16 +359,14 @@ class GoogleSheetsBackend:
         if info is None:
             return
         added: list[dict[str, Any]] = []
-        status_column = info.column("status", added)
-        finished_column = info.column("finished_at", added)
-        error_column = info.column("error", added)
         now = self._clock().astimezone(UTC).strftime(_TIME)
+        # The summary too: the claim's "other runs wait until ..." is no longer true.
+        cells = {"status": status, "finished_at": now, "summary": ENDED[status], "error": why}
         requests = [
-            *added,
-            set_cells(info.sheet_id, row - 1, status_column, [[status]]),
-            set_cells(info.sheet_id, row - 1, finished_column, [[now]]),
-            set_cells(info.sheet_id, row - 1, error_column, [[why]]),
+            set_cells(info.sheet_id, row - 1, info.column(name, added), [[value]])
+            for name, value in cells.items()
         ]
+        requests[:0] = added
         with suppress(SheetError), self.http.unsure(lambda: False):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
 

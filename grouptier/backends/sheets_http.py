@@ -180,45 +180,52 @@ class SheetsHTTPClient(gspread.HTTPClient):
         started, waited = time.monotonic(), 0.0
         writes = method.upper() != "GET"
         checker, self._was_applied = self._was_applied, None  # a check serves one request
+        sent = {"params": params, "data": data, "json": json, "files": files, "headers": headers}
         last = "no answer"
         for attempt in range(1, self.policy.attempts + 1):
-            try:
-                response = self.session.request(
-                    method, url, params=params, data=data, json=json, files=files,
-                    headers=headers, timeout=self.timeout,
-                )  # fmt: skip
-            except requests.ConnectTimeout as exc:
-                last, ambiguous, retry_after = (
-                    f"no connection ({exc.__class__.__name__})",
-                    False,
-                    None,
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last, ambiguous, retry_after = f"{exc.__class__.__name__}", True, None
-            except google.auth.exceptions.RefreshError as exc:
-                raise SheetAccessError(self.location, 401, _account(self)) from exc
-            except google.auth.exceptions.TransportError as exc:
-                last, ambiguous, retry_after = f"token service unreachable ({exc})", False, None
-            else:
-                if response.ok:
-                    return response
-                if response.status_code not in RETRY_STATUSES:
-                    raise self._final_error(response)
-                last = f"HTTP {response.status_code}"
-                ambiguous = response.status_code not in (408, 429)
-                retry_after = _retry_after(response)
-            if writes and ambiguous:
+            outcome = self._attempt(method, url, sent)
+            if isinstance(outcome, requests.Response):
+                return outcome
+            last = outcome.what
+            if writes and outcome.ambiguous:
                 if checker is None:  # applied or not, nobody can tell: never send it twice blindly
                     raise SheetUnsureError(self.location, attempt, last)
                 if _applied(checker, self.location, attempt, last):
                     return _confirmed()
-            wait = self.policy.delay(attempt, self._rng, retry_after)
+            wait = self.policy.delay(attempt, self._rng, outcome.retry_after)
             spent = max(time.monotonic() - started, waited)  # `sleep` may be a test's stand-in
             if attempt == self.policy.attempts or spent + wait > self.policy.deadline:
                 break
             self._sleep(wait)
             waited += wait
         raise SheetUnavailableError(self.location, attempt, last)
+
+    def _attempt(
+        self, method: str, url: str, sent: Mapping[str, Any]
+    ) -> requests.Response | _Failure:
+        """One try: the answer, or why it failed in a way worth retrying (others raise)."""
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **sent)
+        except requests.ConnectTimeout as exc:
+            return _Failure(f"no connection ({exc.__class__.__name__})", ambiguous=False)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            return _Failure(exc.__class__.__name__, ambiguous=True)
+        except google.auth.exceptions.RefreshError as exc:
+            if not _transient(exc):
+                raise SheetAccessError(self.location, 401, _account(self)) from exc
+            # Not sent yet: a token that could not be fetched never makes a write ambiguous.
+            return _Failure("the token service did not answer", ambiguous=False)
+        except google.auth.exceptions.TransportError as exc:
+            return _Failure(f"token service unreachable ({exc})", ambiguous=False)
+        if response.ok:
+            return response
+        if response.status_code not in RETRY_STATUSES:
+            raise self._final_error(response)
+        return _Failure(
+            f"HTTP {response.status_code}",
+            ambiguous=response.status_code not in (408, 429),
+            retry_after=_retry_after(response),
+        )
 
     def _redirect(self, url: str) -> str:
         if url.startswith(GOOGLE_ENDPOINT) and self.endpoint != GOOGLE_ENDPOINT:
@@ -227,9 +234,9 @@ class SheetsHTTPClient(gspread.HTTPClient):
 
     def _final_error(self, response: requests.Response) -> SheetError:
         status = response.status_code
-        if status in FINAL_ACCESS_STATUSES:
-            return SheetAccessError(self.location, status, _account(self))
         message = _api_message(response)
+        if status in FINAL_ACCESS_STATUSES:
+            return SheetAccessError(self.location, status, _account(self), message)
         if "limit of 10000000 cells" in message:
             return SheetLimitError(self.location, CELL_LIMIT + 1, CELL_LIMIT)
         return SheetError(
@@ -252,6 +259,27 @@ def _api_message(response: requests.Response) -> str:
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
     return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A try that failed for now: what happened, and whether a write may have been applied."""
+
+    what: str
+    ambiguous: bool
+    retry_after: float | None = None
+
+
+def _transient(error: google.auth.exceptions.RefreshError) -> bool:
+    """A token refresh that failed for now (the token service or metadata server down).
+
+    google-auth marks the token endpoint's 5xx and 429 answers `retryable`; the
+    metadata server's outages arrive as a `TransportError` inside the error.
+    """
+    causes = (error.__cause__, *error.args)
+    return bool(error.retryable) or any(
+        isinstance(cause, google.auth.exceptions.TransportError) for cause in causes
+    )
 
 
 def _applied(checker: Callable[[], bool], location: str, attempt: int, last: str) -> bool:
