@@ -247,16 +247,19 @@ def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame |
     groups = _read_tab(table, parsers, problems, required=("name", "level"))
     if groups is None or table is None:
         return None
-    for limit in ("promote_top", "demote_bottom"):  # keep None ("no limit") instead of NaN
-        groups[limit] = pd.Series(
-            [None if pd.isna(n) else int(n) for n in groups[limit]], dtype=object
-        )
+    _keep_blank_counts(groups, ("promote_top", "demote_bottom"))  # blank: no limit
     _check_group_names(groups, table, problems)
     if len(problems) == before:
         _check_levels(groups, table, problems)
         _check_group_counts(groups, table, problems)
     # Returned even with problems: Members and Activity are still checked against its names.
     return groups
+
+
+def _keep_blank_counts(table: pd.DataFrame, names: tuple[str, ...]) -> None:
+    """Optional count columns as whole numbers and None, not the NaN pandas would put in."""
+    for name in names:
+        table[name] = pd.Series([None if pd.isna(n) else int(n) for n in table[name]], dtype=object)
 
 
 def _parse_level(value: CellValue) -> int:
@@ -478,10 +481,7 @@ def _read_imports(
     imports = _read_tab(table, parsers, problems, required=("group", "first_day", "last_day"))
     if imports is None or table is None:
         return None
-    for name in _IMPORT_COUNTS:  # keep None ("not counted") instead of NaN
-        imports[name] = pd.Series(
-            [None if pd.isna(n) else int(n) for n in imports[name]], dtype=object
-        )
+    _keep_blank_counts(imports, _IMPORT_COUNTS)  # blank: not counted
     _check_day_order(imports, table, problems)
     return imports
 

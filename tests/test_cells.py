@@ -537,26 +537,6 @@ def test_column_letter(index: int, letters: str) -> None:
 # --- formulas saved without a value --------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "parse",
-    [
-        parse_text,
-        parse_member_id,
-        parse_date,
-        parse_count,
-        parse_optional_count,
-        parse_number,
-        parse_yes_no,
-        parse_role,
-    ],
-    ids=["text", "member_id", "date", "count", "optional_count", "number", "yes_no", "choice"],
-)
-def test_every_parser_refuses_a_formula_without_value(parse: Callable[[object], object]) -> None:
-    assert refusal(parse, FormulaWithoutValue("=SUM(D2:D9)")) == FORMULA_MESSAGE
-
-
-# --- cells holding an error ------------------------------------------------------------
-
 EVERY_PARSER = pytest.mark.parametrize(
     "parse",
     [
@@ -571,6 +551,15 @@ EVERY_PARSER = pytest.mark.parametrize(
     ],
     ids=["text", "member_id", "date", "count", "optional_count", "number", "yes_no", "choice"],
 )
+
+
+@EVERY_PARSER
+def test_every_parser_refuses_a_formula_without_value(parse: Callable[[object], object]) -> None:
+    assert refusal(parse, FormulaWithoutValue("=SUM(D2:D9)")) == FORMULA_MESSAGE
+
+
+# --- cells holding an error ------------------------------------------------------------
+
 VALUE_PARSERS = pytest.mark.parametrize(
     "parse",
     [parse_member_id, parse_date, parse_count, parse_optional_count, parse_number, parse_yes_no],

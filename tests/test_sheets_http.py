@@ -146,15 +146,20 @@ def no_token_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_exponential_backoff.time, "sleep", lambda _: None)
 
 
+def key_client(fake: SheetsFake, tmp_path: Path, token_fault: Fault) -> SheetsHTTPClient:
+    """A client whose service-account key gets its tokens from the fake, with `token_fault`."""
+    fake.create(SHEET_ID)
+    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
+    fake.inject(token_fault)
+    return SheetsHTTPClient(load_credentials(str(key)), "the sheet", endpoint=fake.url, policy=FAST)
+
+
 @pytest.mark.usefixtures("no_token_backoff")
 def test_a_token_service_outage_is_retried_like_any_outage(
     fake: SheetsFake, tmp_path: Path
 ) -> None:
-    fake.create(SHEET_ID)
-    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
-    credentials = load_credentials(str(key))
-    fake.inject(Fault(status=503, when="POST /token", times=4))  # past google-auth's 3 tries
-    client = SheetsHTTPClient(credentials, "the sheet", endpoint=fake.url, policy=FAST)
+    outage = Fault(status=503, when="POST /token", times=4)  # past google-auth's own 3 tries
+    client = key_client(fake, tmp_path, outage)
     assert client.fetch_sheet_metadata(SHEET_ID)["spreadsheetId"] == SHEET_ID
 
 
@@ -162,12 +167,7 @@ def test_a_token_service_outage_is_retried_like_any_outage(
 def test_a_token_service_that_stays_down_is_unavailable_not_bad_credentials(
     fake: SheetsFake, tmp_path: Path
 ) -> None:
-    fake.create(SHEET_ID)
-    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
-    fake.inject(Fault(status=503, when="POST /token", times=10_000))
-    client = SheetsHTTPClient(
-        load_credentials(str(key)), "the sheet", endpoint=fake.url, policy=FAST
-    )
+    client = key_client(fake, tmp_path, Fault(status=503, when="POST /token", times=10_000))
     with pytest.raises(SheetUnavailableError, match="the token service did not answer"):
         client.fetch_sheet_metadata(SHEET_ID)
 
@@ -175,12 +175,7 @@ def test_a_token_service_that_stays_down_is_unavailable_not_bad_credentials(
 def test_credentials_the_token_service_rejects_are_bad_credentials(
     fake: SheetsFake, tmp_path: Path
 ) -> None:
-    fake.create(SHEET_ID)
-    key = write_service_account_key(tmp_path / "key.json", fake, "runner@test.iam")
-    fake.inject(Fault(status=400, when="POST /token", times=10_000))
-    client = SheetsHTTPClient(
-        load_credentials(str(key)), "the sheet", endpoint=fake.url, policy=FAST
-    )
+    client = key_client(fake, tmp_path, Fault(status=400, when="POST /token", times=10_000))
     with pytest.raises(SheetAccessError) as refused:
         client.fetch_sheet_metadata(SHEET_ID)
     assert refused.value.status == 401
