@@ -12,7 +12,8 @@ import click
 from rich.console import Console
 
 from grouptier.backends import Backend, is_google_sheet, open_backend, prepare_community
-from grouptier.cycle import RunOptions, check, messages_of_day, run
+from grouptier.cycle import RunOptions, check, run
+from grouptier.day_messages import messages_of_day
 from grouptier.demo import run_demo
 from grouptier.display import (
     printable,

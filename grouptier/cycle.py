@@ -22,18 +22,26 @@ from grouptier.community import Community, load_community
 from grouptier.errors import (
     GrouptierError,
     InvalidSheetError,
-    Problem,
     TemplateError,
     UsageError,
 )
 from grouptier.health import idle_staff_warning, sheet_warnings
 from grouptier.history import roll_up
+from grouptier.leaderboard import board_is_missing, members_before
 from grouptier.messages import Override, Renderer
 from grouptier.outbox import Outbox, compose_outbox, read_messages
 from grouptier.schedule import Calendar, Window, calendar_of
 from grouptier.scoring import score_members
-from grouptier.settings import Settings, read_settings
-from grouptier.sheet import MESSAGES, RUNS, SETTINGS, STATUS, TEMPLATES, RawWorkbook, read_table
+from grouptier.settings import Settings
+from grouptier.sheet import (
+    LEADERBOARD,
+    MESSAGES,
+    RUNS,
+    STATUS,
+    TEMPLATES,
+    RawWorkbook,
+    read_table,
+)
 from grouptier.standing import gather_evidence
 from grouptier.status import done_status, error_text, invalid_status, messages_status
 from grouptier.tiers import CyclePlan, plan_cycle
@@ -122,13 +130,14 @@ def check(backend: Backend, today: date | None = None, clock: Clock = utc_now) -
     return CheckReport(*sizes, tuple(warnings), last, upcoming, len(due))
 
 
-def _local_today(now: datetime, time_zone: str) -> date:
+def local_today(now: datetime, time_zone: str) -> date:
+    """The date `now` falls on in `time_zone`."""
     return now.astimezone(ZoneInfo(time_zone)).date()
 
 
 def _run_date(asked: date | None, now: datetime, settings: Settings) -> date:
     """The run's today: `asked` (--date), at most one cycle ahead, or today in the sheet's zone."""
-    local = _local_today(now, settings.time_zone)
+    local = local_today(now, settings.time_zone)
     if asked is None:
         return local
     reach = local + timedelta(days=settings.cycle_days)
@@ -183,22 +192,39 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
         report = replace(
             report, messages=len(outbox.rows), warnings=(*report.warnings, *outbox.warnings)
         )
-        if options.dry_run or (report.status != "done" and not outbox.rows):
-            return report  # a run with nothing due and nobody new to welcome writes nothing
+        board = restored_board(community, raw) if report.status == "nothing_due" else []
+        if options.dry_run or (report.status != "done" and not outbox.rows and not board):
+            return report  # nothing due, nobody new to welcome, the Leaderboard there: no write
         if report.status == "done":
             times = (started, clock())
             changes = changes_for(
                 community, report, options.trigger, times, backend.cell_text_limit
             )
-        else:
+        elif outbox.rows:
             zone = ZoneInfo(community.settings.time_zone)
             now = clock().astimezone(zone).strftime(_TIME)
             status = messages_status(now, len(outbox.rows), report.note)
             changes = ChangeSet(replacements={STATUS.name: [status]})
+        else:
+            changes = ChangeSet()
+        if board:
+            changes.replacements[LEADERBOARD.name] = board
+            restored = f"The Leaderboard of cycle {board[0]['cycle']} was missing: written again."
+            report = replace(report, note=f"{report.note} {restored}".strip())
         add_messages(changes, outbox)
         backend.write(changes)
         report = replace(report, written=True)
     return report
+
+
+def restored_board(community: Community, raw: RawWorkbook) -> list[Record]:
+    """The last done cycle's Leaderboard when the sheet lost it ([] when it is there)."""
+    last = calendar_of(community.runs, community.settings).last_done
+    if last is None or not board_is_missing(raw):
+        return []
+    before = members_before(community.members, community.moves, last.cycle)
+    plans, _ = plan_cycles(replace(community, members=before), [last])
+    return plans[0].leaderboard.to_dict("records")  # type: ignore[no-any-return]
 
 
 def outbox_for(
@@ -459,39 +485,3 @@ def _next_row(raw: RawWorkbook, name: str) -> int:
     rows = tab.rows if tab else []
     filled = [i for i, row in enumerate(rows, start=1) if any(v not in (None, "") for v in row)]
     return max(filled, default=1) + 1
-
-
-@dataclass(frozen=True)
-class DayMessages:
-    """The Messages rows of one day, ready to copy, in the order they are in the sheet."""
-
-    day: date
-    rows: tuple[Record, ...]
-
-
-def messages_of_day(
-    backend: Backend,
-    today: date | None = None,
-    group: str | None = None,
-    kind: str | None = None,
-    clock: Clock = utc_now,
-) -> DayMessages:
-    """Messages dated `today` (default: today in the sheet's time zone), of one group or kind.
-
-    Only the Settings and Messages tabs are read, so a mistake elsewhere in the
-    sheet does not keep staff from the day's messages.
-    """
-    raw = backend.read()
-    if today is None:
-        problems: list[Problem] = []
-        table = read_table(raw, SETTINGS, problems)
-        settings = read_settings(table, problems) if table is not None else None
-        today = _local_today(clock(), settings.time_zone if settings else "UTC")
-    messages = read_messages(read_table(raw, MESSAGES, []))
-    picked = messages[messages["date"] == today]
-    if group:
-        picked = picked[picked["group"].str.casefold() == group.casefold()]
-    if kind:
-        picked = picked[picked["kind"] == kind]
-    rows = picked.drop(columns=["sheet_row"]).to_dict("records")
-    return DayMessages(today, tuple(rows))

@@ -14,7 +14,8 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from grouptier.chat_export import Progress
-from grouptier.cycle import CheckReport, DayMessages, RunReport
+from grouptier.cycle import CheckReport, RunReport
+from grouptier.day_messages import DayMessages
 from grouptier.errors import InvalidSheetError
 from grouptier.importing import ImportReport
 from grouptier.outbox import PRIVATE_KINDS

@@ -87,7 +87,7 @@ def test_read_gives_cells_as_the_sheet_holds_them(fake: SheetsFake, ladder: Shee
     assert [e.kind for e in fake.log] == ["metadata", "values:batchGet"]
 
 
-def test_moves_are_read_in_full_and_the_leaderboard_as_its_header_in_the_same_request(
+def test_moves_are_read_in_full_and_the_leaderboard_as_its_first_rows_in_the_same_request(
     fake: SheetsFake, ladder: SheetBuilder
 ) -> None:
     load_workbook(fake, ladder.workbook())
@@ -96,12 +96,12 @@ def test_moves_are_read_in_full_and_the_leaderboard_as_its_header_in_the_same_re
     workbook = open_sheet(fake).read()
     assert [e.kind for e in fake.log[start:]] == ["metadata", "values:batchGet"]
     ranges = parse_qs(fake.log[start + 1].query)["ranges"]
-    assert "'Moves'" in ranges and "'Leaderboard'!1:1" in ranges
+    assert "'Moves'" in ranges and "'Leaderboard'!1:2" in ranges
     moves = workbook.find("Moves")
     assert moves is not None and len(moves.rows) == 1 + len(report.plans[0].moves) > 1
     leaderboard = workbook.find("Leaderboard")
-    assert leaderboard is not None and len(leaderboard.rows) == 1
-    assert len(fake.values(SHEET_ID, "Leaderboard")) > 1
+    assert leaderboard is not None and len(leaderboard.rows) == 2  # the header and one row
+    assert len(fake.values(SHEET_ID, "Leaderboard")) > 2
     read_moves = load_community(workbook).moves
     assert sorted(read_moves["member_id"]) == sorted(report.plans[0].moves["member_id"])
 
@@ -540,3 +540,23 @@ def test_an_applied_write_that_cannot_be_confirmed_is_never_applied_again(
     clean = _comparable(clean_result(fake, ladder))
     for tab in ("Moves", "Members", "Messages", "History", "Activity"):
         assert after.get(tab) == clean.get(tab), tab
+
+
+def test_a_leaderboard_lost_after_the_cycle_is_written_by_the_next_run(
+    fake: SheetsFake, ladder: SheetBuilder
+) -> None:
+    load_workbook(fake, ladder.workbook())
+    fake.inject(Fault(status=503, when="values:batchUpdate", times=100))
+    with pytest.raises(SheetError, match=r"cycle was applied .* Leaderboard"):
+        cycle(open_sheet(fake))
+    assert fake.values(SHEET_ID, "Leaderboard")[1:] == []
+    fake.faults.clear()
+
+    report = cycle(open_sheet(fake))  # nothing due: it finds the Leaderboard missing
+
+    assert report.status == "nothing_due" and report.written
+    assert "The Leaderboard of cycle 3 was missing: written again." in report.note
+    clean = _comparable(clean_result(fake, ladder))
+    assert fake.values(SHEET_ID, "Leaderboard") == clean["Leaderboard"]
+    assert _comparable(snapshot(fake))["Moves"] == clean["Moves"]
+    assert cycle(open_sheet(fake)).written is False  # once there, later runs leave it alone

@@ -18,7 +18,8 @@ from test_cycle import save
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cli import main
 from grouptier.community import load_community
-from grouptier.cycle import RunOptions, RunReport, check, messages_of_day, plan_cycles, run
+from grouptier.cycle import RunOptions, RunReport, check, plan_cycles, run
+from grouptier.day_messages import messages_of_day
 from grouptier.demo import run_demo
 from grouptier.errors import InvalidSheetError, TemplateError
 from grouptier.messages import (

@@ -4,8 +4,8 @@ A run costs, whatever the community's size:
 
 1. `GET spreadsheets/{id}` — the tabs, their ids and grid sizes;
 2. `values:batchGet` — every tab the cycle reads, unformatted, dates as serial
-   numbers (the write-only Leaderboard, replaced whole by each cycle: header row
-   only; Moves in full, as the rules read the recent moves);
+   numbers (the Leaderboard, replaced whole by each cycle: its header and first
+   row only; Moves in full, as the rules read the recent moves);
 
 and only when it writes (a due cycle, new welcome messages, an import):
 
@@ -101,7 +101,7 @@ ENDED = {
     "failed": "stopped before changing the sheet; nothing was changed (see error)",
 }
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
-# Nothing reads the Leaderboard's rows and each cycle replaces them: its header is enough.
+# Each cycle replaces the Leaderboard whole: its header and first row (is it there?) are enough.
 HEADER_ONLY = frozenset({normalise(sheet.LEADERBOARD.name)})
 # Replaced after the atomic batch, in RAW chunks: too big to send as typed cells.
 AFTER_BATCH = frozenset({normalise(sheet.LEADERBOARD.name)})
@@ -213,7 +213,8 @@ class GoogleSheetsBackend:
             sheet_ids={i.sheet_id for i in infos},
         )
         names = list(tabs)
-        ranges = [quoted(tabs[n].title) + ("!1:1" if n in HEADER_ONLY else "") for n in names]
+        # The header and one row: enough to see that the Leaderboard is there at all.
+        ranges = [quoted(tabs[n].title) + ("!1:2" if n in HEADER_ONLY else "") for n in names]
         answer = (
             self.http.values_batch_get(self.spreadsheet_id, ranges, dict(READ_PARAMS))
             if ranges
@@ -505,5 +506,5 @@ class GoogleSheetsBackend:
             raise SheetError(
                 self.location,
                 "the cycle was applied and recorded in Runs, but the Leaderboard could not be "
-                f"written in full ({error.reason}); `grouptier run --cycle N --dry-run` shows it",
+                f"written in full ({error.reason}); the next run writes it again",
             ) from error
