@@ -142,8 +142,9 @@ def naive_cycle(fake: SheetsFake) -> None:
     calendar = calendar_of(members.runs, settings)
     plans, warnings = plan_cycles(members, [calendar.window(n) for n in calendar.due(TODAY)])
     report = RunReport("naive", "done", TODAY, tuple(plans), tuple(warnings))
-    changes = changes_for(members, report, "manual", NOW, NOW)
-    add_messages(changes, outbox_for(members, raw, plans, TODAY))
+    limit = GoogleSheetsBackend.cell_text_limit
+    changes = changes_for(members, report, "manual", (NOW, NOW), limit)
+    add_messages(changes, outbox_for(members, raw, plans, TODAY, limit))
     for update in changes.cell_updates:
         column = headers[update.tab].index(update.column) + 1
         worksheets[update.tab].update_cell(update.row, column, raw_value(update.value))

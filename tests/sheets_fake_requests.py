@@ -194,6 +194,37 @@ def _delete_dimension(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]
     return {}
 
 
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Ascending as Sheets sorts: numbers, then text (ignoring case), then blanks last."""
+    if value is None or value == "":
+        return (2, 0)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value)
+    return (1, str(value).casefold())
+
+
+def _sort_range(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    area = _grid_range(book, body.get("range", {}))
+    row0, col0, row1, col1 = area.clipped()
+    specs = body.get("sortSpecs") or []
+    if len(specs) != 1 or "dimensionIndex" not in specs[0]:
+        raise ApiError(400, "the Sheets API fake sorts by one column given by dimensionIndex")
+    column = int(specs[0]["dimensionIndex"])
+    descending = specs[0].get("sortOrder", "ASCENDING") == "DESCENDING"
+    tab = area.tab
+    cells = [[tab.get(r, c) for c in range(col0, col1)] for r in range(row0, row1)]
+    dated = [{c for c in range(col0, col1) if (r, c) in tab.date_cells} for r in range(row0, row1)]
+    keys = [_sort_key(row[column - col0]) for row in cells]
+    order = sorted(range(len(cells)), key=lambda i: keys[i], reverse=descending)
+    if descending:  # blanks stay last either way
+        order = [i for i in order if keys[i][0] != 2] + [i for i in order if keys[i][0] == 2]
+    for offset, source in enumerate(order):
+        for c, value in zip(range(col0, col1), cells[source], strict=True):
+            if value is not None or tab.get(row0 + offset, c) is not None:
+                tab.put(row0 + offset, c, value, c in dated[source])
+    return {}
+
+
 def _set_data_validation(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     area = _grid_range(book, body.get("range", {}))
     row0, col0, row1, col1 = area.clipped()
@@ -241,6 +272,7 @@ REQUESTS: dict[str, Callable[[Spreadsheet, dict[str, Any]], dict[str, Any]]] = {
     "appendCells": _append_cells,
     "appendDimension": _append_dimension,
     "deleteDimension": _delete_dimension,
+    "sortRange": _sort_range,
     "setDataValidation": _set_data_validation,
     "addProtectedRange": _add_protected_range,
     "updateDimensionProperties": _update_dimension_properties,

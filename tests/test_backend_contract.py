@@ -184,6 +184,13 @@ def test_both_backends_give_the_same_results(
     # A Sheets write that processes no cycle leaves its claim row as a `written` record.
     google_tabs["Runs"] = [row for row in google_tabs["Runs"] if "written" not in row]
     for name in WRITTEN:
+        if name == "Activity":  # a Google Sheet sorts it by date to roll up in one step
+            header, *rows = google_tabs[name]
+            assert [header, *sorted(rows, key=repr)] == [
+                local_tabs[name][0],
+                *sorted(local_tabs[name][1:], key=repr),
+            ], name
+            continue
         assert google_tabs[name] == local_tabs[name], name
 
 

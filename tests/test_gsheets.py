@@ -17,6 +17,7 @@ from sheets_support import SHEET_ID, load_workbook, open_sheet
 from grouptier.backends import gsheets
 from grouptier.backends.base import ChangeSet
 from grouptier.backends.gsheets import GoogleSheetsBackend, sheet_id_of
+from grouptier.backends.sheets_requests import TabInfo, removal_requests
 from grouptier.community import load_community
 from grouptier.cycle import RunOptions, RunReport, run
 from grouptier.errors import (
@@ -560,3 +561,36 @@ def test_a_leaderboard_lost_after_the_cycle_is_written_by_the_next_run(
     assert fake.values(SHEET_ID, "Leaderboard") == clean["Leaderboard"]
     assert _comparable(snapshot(fake))["Moves"] == clean["Moves"]
     assert cycle(open_sheet(fake)).written is False  # once there, later runs leave it alone
+
+
+def test_rolled_up_rows_leave_a_tab_out_of_date_order_in_one_block() -> None:
+    tab = TabInfo(7, "Activity", row_count=1000, column_count=8, headers={"date": 0})
+    header = ["date", "member_id"]
+    rows = [header, *([[46290 + (n % 2) * 30, f"m{n}"] for n in range(400)])]  # old, new, old, ...
+    old = [number for number, row in enumerate(rows[1:], start=2) if row[0] == 46290]
+    requests = removal_requests(tab, rows, old)
+    assert [next(iter(request)) for request in requests] == ["sortRange", "deleteDimension"]
+    assert requests[1]["deleteDimension"]["range"] == {
+        "sheetId": 7, "dimension": "ROWS", "startIndex": 1, "endIndex": 201,
+    }  # fmt: skip
+    assert requests[0]["sortRange"]["sortSpecs"] == [
+        {"dimensionIndex": 0, "sortOrder": "ASCENDING"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "first", "kept_day"),
+    [
+        ("Activity", "2026-10-01", 46300),  # a date typed as text: Sheets sorts text last
+        ("Activity", 46290, 46290),  # a kept row as old as a removed one
+        ("Messages", 46290, 46300),  # a day's messages keep their order
+    ],
+    ids=["text-date", "same-day", "messages"],
+)
+def test_rows_that_cannot_be_one_block_are_deleted_where_they_are(
+    title: str, first: object, kept_day: int
+) -> None:
+    tab = TabInfo(7, title, row_count=1000, column_count=8, headers={"date": 0})
+    rows = [["date"], [first], [kept_day], [46290]]
+    requests = removal_requests(tab, rows, [2, 4])
+    assert [next(iter(request)) for request in requests] == ["deleteDimension", "deleteDimension"]

@@ -143,3 +143,27 @@ def test_add_sheet_at_an_index_shifts_the_later_tabs(fake: SheetsFake) -> None:
     beyond = {"addSheet": {"properties": {"title": "Far", "index": 9}}}
     answer = requests.post(url, json={"requests": [beyond]}, headers=AUTH, timeout=5)
     assert answer.status_code == 400 and "index 9" in answer.text
+
+
+def test_sort_range_orders_rows_numbers_then_text_then_blanks_and_moves_their_dates(
+    fake: SheetsFake,
+) -> None:
+    fake.create("book")
+    values = (
+        {"stringValue": "b"},
+        {"numberValue": 3},
+        None,
+        {"numberValue": 1},
+        {"stringValue": "A"},
+    )
+    rows = [{"values": [{"userEnteredValue": v} if v else {}]} for v in values]
+    start = {"sheetId": 0, "rowIndex": 0, "columnIndex": 0}
+    cells = {"updateCells": {"rows": rows, "fields": "userEnteredValue", "start": start}}
+    by_first_column = [{"dimensionIndex": 0, "sortOrder": "ASCENDING"}]
+    grid = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 5}
+    sort = {"sortRange": {"range": grid, "sortSpecs": by_first_column}}
+    assert _post(fake, "book:batchUpdate", {"requests": [cells]}).status_code == 200
+    fake.books["book"].tabs[0].date_cells.add((0, 0))  # a date flag on "b" travels with its row
+    assert _post(fake, "book:batchUpdate", {"requests": [sort]}).status_code == 200
+    assert fake.values("book", "Sheet1") == [[1], [3], ["A"], ["b"]]
+    assert fake.books["book"].tabs[0].date_cells == {(3, 0)}

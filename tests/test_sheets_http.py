@@ -66,8 +66,8 @@ def test_a_write_with_an_unknown_outcome_and_no_check_is_not_repeated(fake: Shee
 def test_a_refused_request_names_googles_reason(fake: SheetsFake) -> None:
     fake.create(SHEET_ID)
     client = SheetsHTTPClient(Credentials(token="t"), "the sheet", endpoint=fake.url)  # type: ignore[no-untyped-call]
-    with pytest.raises(SheetError, match='Unknown name "sortRange"'):
-        client.batch_update(SHEET_ID, {"requests": [{"sortRange": {}}]})
+    with pytest.raises(SheetError, match='Unknown name "frobnicate"'):
+        client.batch_update(SHEET_ID, {"requests": [{"frobnicate": {}}]})
 
 
 def test_no_credentials_says_how_to_get_some(

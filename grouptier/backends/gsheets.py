@@ -80,12 +80,12 @@ from grouptier.backends.sheets_requests import (
     cells_from_api,
     chunked,
     clear_below_header,
-    delete_rows,
     first_of_each_name,
     grow,
     new_sheet_id,
     quoted,
     raw_value,
+    removal_requests,
     set_cells,
 )
 from grouptier.cells import CellValue, normalise
@@ -388,7 +388,8 @@ class GoogleSheetsBackend:
                 requests.append(set_cells(info.sheet_id, 1, 0, rows))
         for name, gone in changes.deleted_rows.items():
             if gone:
-                requests += delete_rows(self._tab(snapshot, name, requests, create=False), gone)
+                info = self._tab(snapshot, name, requests, create=False)
+                requests += removal_requests(info, snapshot.rows.get(normalise(name), []), gone)
         appends = dict(changes.appends)
         runs = list(appends.pop("Runs", []))  # the claim row becomes the run's first record
         info = self._tab(snapshot, "Runs", requests, create=False)

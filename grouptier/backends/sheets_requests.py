@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
@@ -23,6 +23,7 @@ from grouptier.cells import (
     error_code,
     normalise,
 )
+from grouptier.sheet import ACTIVITY
 
 __all__ = [
     "TabInfo",
@@ -31,8 +32,10 @@ __all__ = [
     "chunked",
     "delete_rows",
     "first_of_each_name",
+    "oldest_rows_removed",
     "quoted",
     "raw_value",
+    "removal_requests",
 ]
 
 Request = dict[str, Any]
@@ -184,6 +187,56 @@ def grow(tab: TabInfo, dimension: str, length: int) -> Request:
     else:
         tab.column_count += length
     return {"appendDimension": {"sheetId": tab.sheet_id, "dimension": dimension, "length": length}}
+
+
+def removal_requests(
+    tab: TabInfo, rows: Sequence[Sequence[CellValue]], gone: Iterable[int]
+) -> list[Request]:
+    """Requests deleting rows `gone` of `tab` (as read: `rows`), Activity's as one block if it can.
+
+    Only Activity is sorted: its row order means nothing, while sorting
+    Messages could reorder a day's messages.
+    """
+    date = tab.headers.get("date")
+    if normalise(tab.title) == normalise(ACTIVITY.name) and date is not None:
+        block = oldest_rows_removed(tab, rows, gone, date)
+        if block is not None:
+            return block
+    return delete_rows(tab, gone)
+
+
+def oldest_rows_removed(
+    tab: TabInfo, rows: Sequence[Sequence[CellValue]], gone: Iterable[int], column: int
+) -> list[Request] | None:
+    """Two requests removing rows `gone` when they hold the smallest values of `column`.
+
+    Rows rolled up are the oldest: sorted by date server-side they form one
+    block under the header, and one deleteDimension takes it, where deleting
+    them where they are may take a request per run of rows (tens of thousands
+    in a tab filled out of date order). None when that does not hold: a
+    value that is not a number (Sheets would sort text after numbers), or a
+    kept row as old as a removed one.
+    """
+    removed = set(gone)
+    old: list[float] = []
+    kept: list[float] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(cell in (None, "") for cell in row):
+            continue  # a blank row sorts last and stays
+        value = row[column] if column < len(row) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        (old if number in removed else kept).append(value)
+    if not old or len(old) != len(removed) or (kept and max(old) >= min(kept)):
+        return None
+    grid = {"sheetId": tab.sheet_id, "startRowIndex": 1, "endRowIndex": len(rows)}
+    sort = {
+        "sortRange": {
+            "range": {**grid, "startColumnIndex": 0, "endColumnIndex": tab.column_count},
+            "sortSpecs": [{"dimensionIndex": column, "sortOrder": "ASCENDING"}],
+        }
+    }
+    return [sort, *delete_rows(tab, range(2, 2 + len(old)))]
 
 
 def delete_rows(tab: TabInfo, rows: Iterable[int]) -> list[Request]:
