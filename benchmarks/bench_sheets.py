@@ -14,19 +14,25 @@ cycle is run twice:
 
 Bytes are the request targets and bodies sent and the response bodies
 received, as the fake counts them (headers and the auth token excluded).
-Figures only; never pass/fail. Run:
+With `--old-rows N`, N more Activity rows of an old cycle, shuffled, are
+rolled up by the cycle, and the baseline is grouptier removing them a run of
+rows at a time (one deleteDimension each), as it did before the roll-up
+sorted them into one block. Figures only; never pass/fail. Run:
 
     PYTHONPATH=. python benchmarks/bench_sheets.py [--sizes 1000 10000 50000]
+    PYTHONPATH=. python benchmarks/bench_sheets.py --sizes 10000 --old-rows 190000
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import gspread
 from google.oauth2.credentials import Credentials
@@ -37,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from sheets_fake import SheetsFake
 
 from grouptier import sheet
+from grouptier.backends import sheets_requests
 from grouptier.backends.gsheets import GoogleSheetsBackend
 from grouptier.backends.sheets_requests import raw_value
 from grouptier.community import load_community
@@ -60,8 +67,13 @@ TODAY = WINDOW.end + timedelta(days=1)
 NOW = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
 
 
-def community(members: int) -> dict[str, list[list[Any]]]:
-    """Tabs of a synthetic community: groups of 1,000, half the members active twice."""
+def community(members: int, old_rows: int = 0) -> dict[str, list[list[Any]]]:
+    """Tabs of a synthetic community: groups of 1,000, half the members active twice.
+
+    `old_rows` more Activity rows fall in cycle 1, which this cycle rolls up
+    into History, and every row is shuffled, as a tab filled by hand and by
+    imports out of date order is.
+    """
     count = max(3, -(-members // 1000))
     levels = [1] * max(1, count // 10) + [2] * max(1, count // 2)
     levels += [3] * (count - len(levels))
@@ -81,6 +93,14 @@ def community(members: int) -> dict[str, list[list[Any]]]:
                 values = {"date": WINDOW.start + timedelta(days=day), "member_id": member_id}
                 values.update(messages=index % 40 + 1, content=index % 3, group=group)
                 activity.append([values.get(name, "") for name in sheet.ACTIVITY.headers])
+    rng = random.Random(2026)
+    for _ in range(old_rows):
+        member_id = f"+4479{rng.randrange(members):08d}"
+        values = {"date": ANCHOR + timedelta(days=rng.randrange(15)), "member_id": member_id}
+        values.update(messages=rng.randrange(1, 40))
+        activity.append([values.get(name, "") for name in sheet.ACTIVITY.headers])
+    if old_rows:
+        rng.shuffle(activity)
     settings = [[s["setting"], s["value"], ""] for s in starter_settings(ANCHOR)]
     tabs = {
         "Settings": [sheet.SETTINGS.headers, *settings],
@@ -161,15 +181,23 @@ def naive_cycle(fake: SheetsFake) -> None:
             worksheets[name].append_row([raw_value(record.get(h)) for h in headers[name]])
 
 
-def measure(members: int, how: str) -> tuple[int, int, int, float]:
-    fake = fresh_sheet(community(members))
+def measure(members: int, how: str, old_rows: int = 0) -> tuple[int, int, int, int, float]:
+    """Requests, bytes sent, bytes received, the largest request's bytes, seconds."""
+    fake = fresh_sheet(community(members, old_rows))
     try:
         started = time.perf_counter()
-        grouptier_cycle(fake) if how == "grouptier" else naive_cycle(fake)
+        if how == "naive":
+            naive_cycle(fake)
+        elif how == "row runs":  # the roll-up as it was: a deleteDimension per run of rows
+            with patch.object(sheets_requests, "oldest_rows_removed", lambda *_: None):
+                grouptier_cycle(fake)
+        else:
+            grouptier_cycle(fake)
         elapsed = time.perf_counter() - started
         log = [e for e in fake.log if e.kind != "token"]
         assert all(e.status == 200 for e in log), [e for e in log if e.status != 200][:3]
-        return len(log), sum(e.sent for e in log), sum(e.received for e in log), elapsed
+        sent, received = sum(e.sent for e in log), sum(e.received for e in log)
+        return len(log), sent, received, max(e.sent for e in log), elapsed
     finally:
         fake.stop()
 
@@ -177,16 +205,25 @@ def measure(members: int, how: str) -> tuple[int, int, int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
+    parser.add_argument(
+        "--old-rows",
+        type=int,
+        default=0,
+        help="Activity rows of an old cycle, shuffled, that the cycle rolls up; then the "
+        "baseline is grouptier deleting them a run of rows at a time (as before), not naive",
+    )
     args = parser.parse_args()
     print(
-        f"{'members':>8} {'client':>9} {'requests':>9} {'sent MB':>8} {'recv MB':>8} {'time s':>7}"
+        f"{'members':>8} {'client':>9} {'requests':>9} {'sent MB':>8} {'recv MB':>8} "
+        f"{'largest MB':>10} {'time s':>7}"
     )
+    baseline = "row runs" if args.old_rows else "naive"
     for members in args.sizes:
-        for how in ("grouptier", "naive"):
-            requests, sent, received, elapsed = measure(members, how)
+        for how in ("grouptier", baseline):
+            requests, sent, received, largest, elapsed = measure(members, how, args.old_rows)
             print(
                 f"{members:>8,} {how:>9} {requests:>9,} {sent / 1e6:>8.2f} "
-                f"{received / 1e6:>8.2f} {elapsed:>7.2f}"
+                f"{received / 1e6:>8.2f} {largest / 1e6:>10.2f} {elapsed:>7.2f}"
             )
 
 

@@ -204,24 +204,25 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 def _sort_range(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    """Rows of the range reordered by one column (the fake sorts whole rows only)."""
     area = _grid_range(book, body.get("range", {}))
     row0, col0, row1, col1 = area.clipped()
     specs = body.get("sortSpecs") or []
     if len(specs) != 1 or "dimensionIndex" not in specs[0]:
         raise ApiError(400, "the Sheets API fake sorts by one column given by dimensionIndex")
-    column = int(specs[0]["dimensionIndex"])
-    descending = specs[0].get("sortOrder", "ASCENDING") == "DESCENDING"
     tab = area.tab
-    cells = [[tab.get(r, c) for c in range(col0, col1)] for r in range(row0, row1)]
-    dated = [{c for c in range(col0, col1) if (r, c) in tab.date_cells} for r in range(row0, row1)]
-    keys = [_sort_key(row[column - col0]) for row in cells]
-    order = sorted(range(len(cells)), key=lambda i: keys[i], reverse=descending)
-    if descending:  # blanks stay last either way
-        order = [i for i in order if keys[i][0] != 2] + [i for i in order if keys[i][0] == 2]
-    for offset, source in enumerate(order):
-        for c, value in zip(range(col0, col1), cells[source], strict=True):
-            if value is not None or tab.get(row0 + offset, c) is not None:
-                tab.put(row0 + offset, c, value, c in dated[source])
+    if col0 != 0 or col1 < tab.column_count:
+        raise ApiError(400, "the Sheets API fake sorts whole rows only")
+    row1 = min(row1, len(tab.rows))  # rows past the last one stored are blank: they stay last
+    column = int(specs[0]["dimensionIndex"])
+    keys = [_sort_key(tab.get(row, column)) for row in range(row0, row1)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    if specs[0].get("sortOrder") == "DESCENDING":  # blanks stay last either way
+        filled = [i for i in order if keys[i][0] != 2]
+        order = filled[::-1] + [i for i in order if keys[i][0] == 2]
+    tab.rows[row0:row1] = [tab.rows[row0 + i] for i in order]
+    moved_to = {row0 + source: row0 + target for target, source in enumerate(order)}
+    tab.date_cells = {(moved_to.get(r, r), c) for r, c in tab.date_cells}
     return {}
 
 
