@@ -17,10 +17,15 @@ received, as the fake counts them (headers and the auth token excluded).
 With `--old-rows N`, N more Activity rows of an old cycle, shuffled, are
 rolled up by the cycle, and the baseline is grouptier removing them a run of
 rows at a time (one deleteDimension each), as it did before the roll-up
-sorted them into one block. Figures only; never pass/fail. Run:
+sorted them into one block. With `--rows-per-member N`, Activity holds N
+rows per member in all, shuffled, and the baseline is grouptier sending its
+whole write in one batchUpdate, as it did before staging (the largest
+request is the figure to watch: Google advises at most 2 MB and refuses
+about 10 MB). Figures only; never pass/fail. Run:
 
     PYTHONPATH=. python benchmarks/bench_sheets.py [--sizes 1000 10000 50000]
     PYTHONPATH=. python benchmarks/bench_sheets.py --sizes 10000 --old-rows 190000
+    PYTHONPATH=. python benchmarks/bench_sheets.py --sizes 1000 10000 25000 --rows-per-member 20
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from sheets_fake import SheetsFake
 
 from grouptier import sheet
 from grouptier.backends import sheets_requests
-from grouptier.backends.gsheets import GoogleSheetsBackend
+from grouptier.backends.gsheets import REQUEST_LIMIT, GoogleSheetsBackend
 from grouptier.backends.sheets_requests import raw_value
 from grouptier.community import load_community
 from grouptier.cycle import (
@@ -122,9 +127,12 @@ def fresh_sheet(tabs: dict[str, list[list[Any]]]) -> SheetsFake:
     return fake
 
 
-def grouptier_cycle(fake: SheetsFake) -> RunReport:
+def grouptier_cycle(fake: SheetsFake, request_limit: int = REQUEST_LIMIT) -> RunReport:
     backend = GoogleSheetsBackend(
-        SHEET_ID, credentials=Credentials(token="bench"), endpoint=fake.url
+        SHEET_ID,
+        credentials=Credentials(token="bench"),
+        endpoint=fake.url,
+        request_limit=request_limit,
     )
     return run(backend, RunOptions(today=TODAY), clock=lambda: NOW)
 
@@ -188,6 +196,8 @@ def measure(members: int, how: str, old_rows: int = 0) -> tuple[int, int, int, i
         started = time.perf_counter()
         if how == "naive":
             naive_cycle(fake)
+        elif how == "one batch":  # before staging: the whole write in one request
+            grouptier_cycle(fake, request_limit=10**12)
         elif how == "row runs":  # the roll-up as it was: a deleteDimension per run of rows
             with patch.object(sheets_requests, "oldest_rows_removed", lambda *_: None):
                 grouptier_cycle(fake)
@@ -212,15 +222,24 @@ def main() -> None:
         help="Activity rows of an old cycle, shuffled, that the cycle rolls up; then the "
         "baseline is grouptier deleting them a run of rows at a time (as before), not naive",
     )
+    parser.add_argument(
+        "--rows-per-member",
+        type=int,
+        default=0,
+        help="Activity rows per member in all, shuffled (old ones rolled up); then the "
+        "baseline is grouptier's write in one batchUpdate, as before staging",
+    )
     args = parser.parse_args()
     print(
         f"{'members':>8} {'client':>9} {'requests':>9} {'sent MB':>8} {'recv MB':>8} "
         f"{'largest MB':>10} {'time s':>7}"
     )
-    baseline = "row runs" if args.old_rows else "naive"
+    baseline = "one batch" if args.rows_per_member else "row runs" if args.old_rows else "naive"
     for members in args.sizes:
+        # Half the members have two rows this cycle: `members` rows; the rest are old.
+        old_rows = max(0, (args.rows_per_member - 1) * members) or args.old_rows
         for how in ("grouptier", baseline):
-            requests, sent, received, largest, elapsed = measure(members, how, args.old_rows)
+            requests, sent, received, largest, elapsed = measure(members, how, old_rows)
             print(
                 f"{members:>8,} {how:>9} {requests:>9,} {sent / 1e6:>8.2f} "
                 f"{received / 1e6:>8.2f} {largest / 1e6:>10.2f} {elapsed:>7.2f}"

@@ -87,6 +87,7 @@ class Tab:
     widths: dict[int, int] = field(default_factory=dict)
     formats: dict[tuple[int, int, int, int], dict[str, Any]] = field(default_factory=dict)
     tab_color: dict[str, Any] | None = None
+    hidden: bool = False
 
     def properties(self) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.row_count, "columnCount": self.column_count}
@@ -101,6 +102,8 @@ class Tab:
         }
         if self.tab_color:
             props["tabColor"] = self.tab_color
+        if self.hidden:  # the real API lists `hidden` only when it is true
+            props["hidden"] = True
         return props
 
     def last_data_row(self) -> int:

@@ -96,6 +96,7 @@ def _add_sheet(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
         int(grid.get("columnCount", 26)),
         int(grid.get("frozenRowCount", 0)),
         tab_color=props.get("tabColor"),
+        hidden=bool(props.get("hidden", False)),
     )
     book.tabs.insert(index, tab)
     for position, each in enumerate(book.tabs):
@@ -226,6 +227,61 @@ def _sort_range(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _insert_dimension(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    """Blank rows inserted at startIndex; the rows below move down (the fake inserts rows only)."""
+    grid = body.get("range", {})
+    tab = book.tab_by_id(grid.get("sheetId", 0))
+    start, end = int(grid["startIndex"]), int(grid["endIndex"])
+    if grid.get("dimension") != "ROWS":
+        raise ApiError(400, "the Sheets API fake inserts rows only")
+    if not 0 <= start < end or start >= tab.row_count:
+        # Inserting at the grid's end is appendDimension's job; the fake refuses it here.
+        raise ApiError(400, f"Invalid requests: insertDimension range {start}:{end} is invalid")
+    if body.get("inheritFromBefore") and start == 0:
+        raise ApiError(400, "insertDimension: inheritFromBefore needs a startIndex above 0")
+    count = end - start
+    if start < len(tab.rows):
+        tab.rows[start:start] = [[] for _ in range(count)]
+    tab.date_cells = {(r + count if r >= start else r, c) for r, c in tab.date_cells}
+    tab.row_count += count
+    return {}
+
+
+def _copy_paste(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    """The source's cells (values and date formats) written from the destination's top left.
+
+    As the API documents: a destination smaller than the source still receives
+    the whole source. The fake neither repeats a source to fill a larger
+    destination nor transposes.
+    """
+    if body.get("pasteType", "PASTE_NORMAL") not in ("PASTE_NORMAL", "PASTE_VALUES"):
+        raise ApiError(400, "the Sheets API fake pastes PASTE_NORMAL or PASTE_VALUES only")
+    if body.get("pasteOrientation", "NORMAL") != "NORMAL":
+        raise ApiError(400, "the Sheets API fake does not transpose")
+    source = _grid_range(book, body.get("source", {}))
+    target = _grid_range(book, body.get("destination", {}))
+    row0, col0, row1, col1 = source.clipped()
+    keep_dates = body.get("pasteType", "PASTE_NORMAL") == "PASTE_NORMAL"
+    cells = [
+        [(source.tab.get(r, c), (r, c) in source.tab.date_cells) for c in range(col0, col1)]
+        for r in range(row0, row1)
+    ]
+    for r, line in enumerate(cells):
+        for c, (value, is_date) in enumerate(line):
+            target.tab.put(target.row0 + r, target.col0 + c, value, is_date and keep_dates)
+    return {}
+
+
+def _delete_sheet(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
+    tab = book.tab_by_id(body.get("sheetId"))
+    if len(book.tabs) == 1:
+        raise ApiError(400, "You can't remove all the sheets in a document.")
+    book.tabs.remove(tab)
+    for position, each in enumerate(book.tabs):
+        each.index = position
+    return {}
+
+
 def _set_data_validation(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     area = _grid_range(book, body.get("range", {}))
     row0, col0, row1, col1 = area.clipped()
@@ -274,6 +330,9 @@ REQUESTS: dict[str, Callable[[Spreadsheet, dict[str, Any]], dict[str, Any]]] = {
     "appendDimension": _append_dimension,
     "deleteDimension": _delete_dimension,
     "sortRange": _sort_range,
+    "insertDimension": _insert_dimension,
+    "copyPaste": _copy_paste,
+    "deleteSheet": _delete_sheet,
     "setDataValidation": _set_data_validation,
     "addProtectedRange": _add_protected_range,
     "updateDimensionProperties": _update_dimension_properties,

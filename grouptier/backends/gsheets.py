@@ -11,16 +11,21 @@ and only when it writes (a due cycle, new welcome messages, an import):
 
 3. `spreadsheets:batchUpdate` — append a *claim* row to `Runs`;
 4. `values:batchGet` of `Runs` — verify the claim;
-5. `spreadsheets:batchUpdate` — everything that changes state (Moves, the
-   Members cells, Activity rows rolled up, History, Messages, Runs, the Status
-   row), which the API applies atomically; the claim row becomes the run's
-   first `Runs` row;
+5. `spreadsheets:batchUpdate` — everything that changes (Moves, the Members
+   cells, Activity rows rolled up, History, Messages, the Leaderboard, Runs,
+   the Status row), which the API applies atomically; the claim row becomes
+   the run's first `Runs` row.
 
-then the Leaderboard rows in `values:batchUpdate` chunks of about 2 MB (RAW
-input: never parsed). A run with nothing to write makes requests 1 and 2 only;
-a run that found the sheet invalid appends its `Runs` row (and rewrites the
-`Status` row) in a third. A missing tab is added where the contract puts it
-(`sheet.position_of`: Status first, the others last).
+Text is always sent typed as text, never parsed. **No request over 2 MB**
+(Google's advice; it refuses about 10 MB): when the write of step 5 would be
+bigger, its rows are first staged in a hidden tab, a chunk per request, the
+claim is verified again, and step 5 becomes a small batch that copies them in
+place (`sheets_staging`). Either way the sheet a manager sees changes in one
+atomic step, so a run that fails leaves it as before or as after. A run with
+nothing to write makes requests 1 and 2 only; a run that found the sheet
+invalid appends its `Runs` row (and rewrites the `Status` row) in a third. A
+missing tab is added where the contract puts it (`sheet.position_of`: Status
+first, the others last).
 
 **Concurrency: a claim row with a lease** (`sheets_claims`). The claim is a
 `Runs` row with status `claimed` whose `finished_at` holds the lease's end
@@ -74,19 +79,27 @@ from grouptier.backends.sheets_http import (
     load_credentials,
 )
 from grouptier.backends.sheets_requests import (
+    Request,
     TabInfo,
     a1_row,
     append_cells,
     cells_from_api,
-    chunked,
     clear_below_header,
     first_of_each_name,
     grow,
     new_sheet_id,
     quoted,
-    raw_value,
     removal_requests,
     set_cells,
+)
+from grouptier.backends.sheets_staging import (
+    Block,
+    Stage,
+    commit_requests,
+    is_staging,
+    request_size,
+    stage_batches,
+    staging_title,
 )
 from grouptier.cells import CellValue, normalise
 from grouptier.errors import SheetBusyError, SheetError, SheetLimitError, SheetUnsureError
@@ -94,7 +107,8 @@ from grouptier.sheet import RawTab, RawWorkbook
 
 __all__ = ["GoogleSheetsBackend", "sheet_id_of"]
 
-CHUNK_BYTES = 2_000_000
+# Google's advice for one request; a bigger state write is staged (`sheets_staging`).
+REQUEST_LIMIT = 2_000_000
 # The summary a claim row ends with when its run did not change the sheet.
 ENDED = {
     "skipped": "gave way to another run; nothing was changed (see error)",
@@ -103,8 +117,6 @@ ENDED = {
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 # Each cycle replaces the Leaderboard whole: its header and first row (is it there?) are enough.
 HEADER_ONLY = frozenset({normalise(sheet.LEADERBOARD.name)})
-# Replaced after the atomic batch, in RAW chunks: too big to send as typed cells.
-AFTER_BATCH = frozenset({normalise(sheet.LEADERBOARD.name)})
 _CONTRACT = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
 _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
@@ -133,6 +145,41 @@ class _Snapshot:
     cells: int = 0
     sheet_ids: set[int] = field(default_factory=set)
     rows: dict[str, list[list[CellValue]]] = field(default_factory=dict)
+    leftovers: list[int] = field(default_factory=list)  # staging tabs of runs that died
+
+
+@dataclass
+class _WritePlan:
+    """One run's state write, before it is sent whole or staged."""
+
+    requests: list[Request]  # in place: cells, clears, rows removed, the claim row, new headers
+    blocks: list[Block]  # rows added to a tab, or replacing its data rows
+    runs: list[Request]  # the run's other Runs rows, appended last
+    removed: dict[int, int]  # rows the requests remove, by sheet id
+    leftovers: list[int]
+
+    def single(self) -> list[Request]:
+        """Everything in one batchUpdate."""
+        rows = [
+            append_cells(b.tab.sheet_id, b.rows)
+            if b.row is None
+            else set_cells(b.tab.sheet_id, b.row, 0, b.rows)
+            for b in self.blocks
+        ]
+        return [*self.requests, *rows, *self.runs, *_dropped(self.leftovers)]
+
+    def stage(self, sheet_id: int, run_id: str) -> Stage:
+        """The staging tab that holds the rows of `blocks` until the commit."""
+        return Stage(sheet_id, staging_title(run_id), self.blocks)
+
+    def committed(self, stage: Stage) -> list[Request]:
+        """The small batchUpdate that puts the staged rows in place and finishes the run."""
+        copies = commit_requests(stage, self.removed)
+        return [*self.requests, *copies, *self.runs, *_dropped(self.leftovers)]
+
+
+def _dropped(sheet_ids: list[int]) -> list[Request]:
+    return [{"deleteSheet": {"sheetId": sheet_id}} for sheet_id in sheet_ids]
 
 
 class GoogleSheetsBackend:
@@ -157,6 +204,7 @@ class GoogleSheetsBackend:
         lease: timedelta = LEASE,
         clock: Clock = _utc_now,
         sleep: Callable[[float], None] | None = None,
+        request_limit: int = REQUEST_LIMIT,
     ) -> None:
         spreadsheet_id = sheet_id_of(target)
         if spreadsheet_id is None:
@@ -169,6 +217,7 @@ class GoogleSheetsBackend:
         self._sleep = sleep
         self._lease = lease
         self._clock = clock
+        self._request_limit = request_limit
         self._client: SheetsHTTPClient | None = None
         self._snapshot: _Snapshot | None = None
 
@@ -211,6 +260,7 @@ class GoogleSheetsBackend:
             tabs,
             cells=sum(i.row_count * i.column_count for i in infos),
             sheet_ids={i.sheet_id for i in infos},
+            leftovers=[i.sheet_id for i in infos if is_staging(i.title)],
         )
         names = list(tabs)
         # The header and one row: enough to see that the Leaderboard is there at all.
@@ -250,7 +300,7 @@ class GoogleSheetsBackend:
     # --- writing ---------------------------------------------------------------
 
     def write(self, changes: ChangeSet) -> None:
-        """Apply `changes`: a verified claim, one atomic batchUpdate of state, then Leaderboard."""
+        """Apply `changes`: a verified claim, then one atomic batchUpdate (staged when large)."""
         if changes.is_empty():
             return
         snapshot = self._snapshot
@@ -268,25 +318,54 @@ class GoogleSheetsBackend:
         token = str(runs[0]["run_id"])
         status = str(runs[0].get("status", ""))
         expiry = self._claim(snapshot, token, str(runs[0].get("trigger", "")))
-        claim_row = self._verify(snapshot, token, guards_for(snapshot.tabs, snapshot.rows, changes))
+        guards = guards_for(snapshot.tabs, snapshot.rows, changes)
+        claim_row = self._verify(snapshot, token, guards)
+        stage: Stage | None = None
         try:
-            if self._clock() >= expiry:
-                raise SheetBusyError(
-                    self.location, f"this run's own lease ended at {expiry:%H:%M} UTC"
-                )
+            self._check_lease(expiry)
             self._check_size(snapshot, changes)
-            requests, board = self._state_requests(snapshot, changes, claim_row)
+            plan = self._plan(snapshot, changes, claim_row)
+            requests = plan.single()
+            if request_size(requests) > self._request_limit:
+                title = staging_title(token)
+                sheet_id = new_sheet_id(snapshot.sheet_ids, self.spreadsheet_id, title)
+                stage = plan.stage(sheet_id, token)
+                self._check_staged_size(snapshot, stage)
+                self._send_stage(stage)
+                # Staging took a while: look again for a rival or rows a manager moved.
+                claim_row = self._verify(snapshot, token, guards, mark=False)
+                self._check_lease(expiry)
+                requests = plan.committed(stage)
             with self.http.unsure(lambda: self._has_row(token, status)):
                 self.http.batch_update(self.spreadsheet_id, {"requests": requests})
         except SheetBusyError as error:
-            self._mark_claim(snapshot, claim_row, "skipped", str(error))
+            self._mark_claim(snapshot, claim_row, "skipped", str(error), stage)
             raise
         except SheetUnsureError:
             raise  # the claim row may already say done: leave it, or the cycle runs twice
         except SheetError as error:
-            self._mark_claim(snapshot, claim_row, "failed", str(error))
+            self._mark_claim(snapshot, claim_row, "failed", str(error), stage)
             raise
-        self._write_board(snapshot, board)
+
+    def _check_lease(self, expiry: datetime) -> None:
+        if self._clock() >= expiry:
+            raise SheetBusyError(self.location, f"this run's own lease ended at {expiry:%H:%M} UTC")
+
+    def _send_stage(self, stage: Stage) -> None:
+        """Fill the hidden staging tab; nothing a reader looks at changes."""
+        for number, requests in enumerate(stage_batches(stage, self._request_limit)):
+            # Only the first adds the tab (not repeatable); the others set fixed cells.
+            check = self._staging_exists(stage.title) if number == 0 else (lambda: False)
+            with self.http.unsure(check):
+                self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+
+    def _staging_exists(self, title: str) -> Callable[[], bool]:
+        def check() -> bool:
+            metadata = self.http.fetch_sheet_metadata(self.spreadsheet_id)
+            titles = [entry["properties"]["title"] for entry in metadata.get("sheets", [])]
+            return title in titles
+
+        return check
 
     def _append_log(
         self, snapshot: _Snapshot, runs: list[Record], status_rows: dict[str, list[Record]]
@@ -320,7 +399,9 @@ class GoogleSheetsBackend:
             raise
         return now.astimezone(UTC) + self._lease
 
-    def _verify(self, snapshot: _Snapshot, token: str, guards: list[Guard]) -> int:
+    def _verify(
+        self, snapshot: _Snapshot, token: str, guards: list[Guard], mark: bool = True
+    ) -> int:
         """The claim's sheet row, or SheetBusyError (after marking the claim skipped).
 
         The same request re-reads the key column of each tab whose rows the
@@ -337,7 +418,8 @@ class GoogleSheetsBackend:
             raise SheetBusyError(self.location, "a run that removed this run's claim from Runs")
         if rival:
             error = SheetBusyError(self.location, rival)
-            self._mark_claim(snapshot, mine, "skipped", str(error))
+            if mark:
+                self._mark_claim(snapshot, mine, "skipped", str(error))
             raise error
         return mine
 
@@ -354,8 +436,14 @@ class GoogleSheetsBackend:
         found = runs_rows(self._runs_rows()[0])
         return any(r == token and s == status for _, (r, s, _f) in found)
 
-    def _mark_claim(self, snapshot: _Snapshot, row: int, status: str, why: str) -> None:
-        """Best effort: the claim row records how the run ended; the sheet's state is untouched."""
+    def _mark_claim(
+        self, snapshot: _Snapshot, row: int, status: str, why: str, stage: Stage | None = None
+    ) -> None:
+        """Best effort: the claim row records how the run ended; the sheet's state is untouched.
+
+        The run's staging tab goes in the same request; if it stays, the next
+        run that writes removes it.
+        """
         info = snapshot.tabs.get("runs")
         if info is None:
             return
@@ -368,36 +456,41 @@ class GoogleSheetsBackend:
             for name, value in cells.items()
         ]
         requests[:0] = added
+        if stage is not None:
+            requests.append({"deleteSheet": {"sheetId": stage.sheet_id}})
         with suppress(SheetError), self.http.unsure(lambda: False):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
 
-    def _state_requests(
-        self, snapshot: _Snapshot, changes: ChangeSet, claim_row: int
-    ) -> tuple[list[dict[str, Any]], tuple[TabInfo, list[list[Any]]] | None]:
+    def _plan(self, snapshot: _Snapshot, changes: ChangeSet, claim_row: int) -> _WritePlan:
+        """The state write's parts: requests in place, rows to add, Runs rows, tabs to drop."""
         requests: list[dict[str, Any]] = []
         for update in changes.cell_updates:
             info = self._tab(snapshot, update.tab, requests, create=False)
             column = info.column(update.column, requests)
             requests.append(set_cells(info.sheet_id, update.row - 1, column, [[update.value]]))
-        board = None
+        blocks: list[Block] = []
         for name, records in changes.replacements.items():
             info, rows = self._replacement(snapshot, name, records, requests)
-            if normalise(name) in AFTER_BATCH:
-                board = (info, [[raw_value(v) for v in row] for row in rows])
-            elif rows:
-                requests.append(set_cells(info.sheet_id, 1, 0, rows))
+            if rows:
+                blocks.append(Block(info, rows, row=1))
+        removed: dict[int, int] = {}
         for name, gone in changes.deleted_rows.items():
             if gone:
                 info = self._tab(snapshot, name, requests, create=False)
                 requests += removal_requests(info, snapshot.rows.get(normalise(name), []), gone)
+                removed[info.sheet_id] = len(set(gone))
         appends = dict(changes.appends)
         runs = list(appends.pop("Runs", []))  # the claim row becomes the run's first record
         info = self._tab(snapshot, "Runs", requests, create=False)
         (row_values,) = self._rows(info, [runs.pop(0)], requests)
         requests.append(set_cells(info.sheet_id, claim_row - 1, 0, [row_values]))
-        appends["Runs"] = runs
-        requests += self._appends(snapshot, appends)
-        return requests, board
+        for name, records in appends.items():
+            if records:
+                tab = self._tab(snapshot, name, requests, create=True)
+                blocks.append(Block(tab, self._rows(tab, records, requests)))
+        return _WritePlan(
+            requests, blocks, self._appends(snapshot, {"Runs": runs}), removed, snapshot.leftovers
+        )
 
     def _replacement(
         self, snapshot: _Snapshot, name: str, records: list[Record], requests: list[dict[str, Any]]
@@ -465,6 +558,7 @@ class GoogleSheetsBackend:
         requests.append({"addSheet": {"properties": properties}})
         if headers:
             requests.append(set_cells(sheet_id, 0, 0, [list(headers)]))
+            info.last_row = 1
         info.read_header(list(headers))
         snapshot.tabs[key] = info
         snapshot.cells += info.row_count * info.column_count
@@ -488,24 +582,9 @@ class GoogleSheetsBackend:
         if cells > CELL_LIMIT:
             raise SheetLimitError(self.location, cells, CELL_LIMIT)
 
-    def _write_board(
-        self, snapshot: _Snapshot, board: tuple[TabInfo, list[list[Any]]] | None
-    ) -> None:
-        """The Leaderboard in RAW chunks of about 2 MB; each sets fixed cells: safe to repeat."""
-        if board is None:
-            return
-        info, rows = board
-        try:
-            for offset, rows_chunk in chunked(rows, CHUNK_BYTES):
-                body = {
-                    "valueInputOption": "RAW",
-                    "data": [{"range": a1_row(info.title, 2 + offset), "values": rows_chunk}],
-                }
-                with self.http.unsure(lambda: False):
-                    self.http.values_batch_update(self.spreadsheet_id, body)
-        except SheetError as error:
-            raise SheetError(
-                self.location,
-                "the cycle was applied and recorded in Runs, but the Leaderboard could not be "
-                f"written in full ({error.reason}); the next run writes it again",
-            ) from error
+    def _check_staged_size(self, snapshot: _Snapshot, stage: Stage) -> None:
+        """`_check_size` with the staging tab and the rows inserted for the copies counted."""
+        cells = snapshot.cells + stage.row_count * stage.column_count
+        cells += sum(len(b.rows) * b.tab.column_count for b in stage.blocks)
+        if cells > CELL_LIMIT:
+            raise SheetLimitError(self.location, cells, CELL_LIMIT)
