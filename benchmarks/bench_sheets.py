@@ -123,7 +123,10 @@ def fresh_sheet(tabs: dict[str, list[list[Any]]]) -> SheetsFake:
     fake = SheetsFake().start()
     fake.create(SHEET_ID, tabs=())
     for name, rows in tabs.items():
-        fake.load(SHEET_ID, name, [list(row) for row in rows])
+        tab = fake.load(SHEET_ID, name, [list(row) for row in rows])
+        # A new tab has 26 columns; a sheet this big only fits Google's 10 million
+        # cells with its grids trimmed to the columns they use (plus a few to add).
+        tab.column_count = len(rows[0]) + 4
     return fake
 
 

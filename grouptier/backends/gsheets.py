@@ -81,7 +81,6 @@ from grouptier.backends.sheets_http import (
 from grouptier.backends.sheets_requests import (
     Request,
     TabInfo,
-    a1_row,
     append_cells,
     cells_from_api,
     clear_below_header,
@@ -102,7 +101,13 @@ from grouptier.backends.sheets_staging import (
     staging_title,
 )
 from grouptier.cells import CellValue, normalise
-from grouptier.errors import SheetBusyError, SheetError, SheetLimitError, SheetUnsureError
+from grouptier.errors import (
+    SheetBusyError,
+    SheetError,
+    SheetLimitError,
+    SheetUnavailableError,
+    SheetUnsureError,
+)
 from grouptier.sheet import RawTab, RawWorkbook
 
 __all__ = ["GoogleSheetsBackend", "sheet_id_of"]
@@ -356,8 +361,11 @@ class GoogleSheetsBackend:
         for number, requests in enumerate(stage_batches(stage, self._request_limit)):
             # Only the first adds the tab (not repeatable); the others set fixed cells.
             check = self._staging_exists(stage.title) if number == 0 else (lambda: False)
-            with self.http.unsure(check):
-                self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+            try:
+                with self.http.unsure(check):
+                    self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+            except SheetUnsureError as error:  # unsure of a hidden tab only: the sheet is as before
+                raise SheetUnavailableError(self.location, error.attempts, error.last) from error
 
     def _staging_exists(self, title: str) -> Callable[[], bool]:
         def check() -> bool:
@@ -441,8 +449,8 @@ class GoogleSheetsBackend:
     ) -> None:
         """Best effort: the claim row records how the run ended; the sheet's state is untouched.
 
-        The run's staging tab goes in the same request; if it stays, the next
-        run that writes removes it.
+        Then the run's staging tab is deleted; if it stays, the next run that
+        writes removes it.
         """
         info = snapshot.tabs.get("runs")
         if info is None:
@@ -456,10 +464,12 @@ class GoogleSheetsBackend:
             for name, value in cells.items()
         ]
         requests[:0] = added
-        if stage is not None:
-            requests.append({"deleteSheet": {"sheetId": stage.sheet_id}})
         with suppress(SheetError), self.http.unsure(lambda: False):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+        if stage is not None:  # on its own: the tab may never have been added
+            dropped = {"requests": _dropped([stage.sheet_id])}
+            with suppress(SheetError), self.http.unsure(lambda: False):
+                self.http.batch_update(self.spreadsheet_id, dropped)
 
     def _plan(self, snapshot: _Snapshot, changes: ChangeSet, claim_row: int) -> _WritePlan:
         """The state write's parts: requests in place, rows to add, Runs rows, tabs to drop."""
