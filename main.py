@@ -5,6 +5,13 @@
   JSON body: `{"sheet_id": "...", "dry_run": true}`.
 - `run_pubsub`: a Pub/Sub CloudEvent. Optional message attributes `sheet_id`
   and `dry_run`.
+- `dispatch_http`: Cloud Scheduler, every hour at minute 0 (UTC), private like
+  `run_http`: publishes one message to `GROUPTIER_TOPIC` for each community of
+  the registry sheet `GROUPTIER_REGISTRY_ID` whose local run hour has come
+  (`grouptier.dispatch`). The hour is the one Scheduler names in its
+  `X-CloudScheduler-ScheduleTime` header (so a retry at 06:04 still dispatches
+  06:00), else the clock; a JSON body `{"at": "2026-12-07T06:00:00Z"}`
+  dispatches another hour (a missed hour after an outage, or a test).
 
 Configuration: `GROUPTIER_SHEET_ID` (the sheet's ID or URL, used when the
 trigger names none) and `GROUPTIER_DRY_RUN` (1/true/yes: plan, write nothing).
@@ -37,13 +44,17 @@ if TYPE_CHECKING:
     import flask
     from cloudevents.http.event import CloudEvent
 
+    from grouptier.backends.sheets_http import RetryPolicy
     from grouptier.service import Outcome
 
 SHEET_ENV = "GROUPTIER_SHEET_ID"
+REGISTRY_ENV = "GROUPTIER_REGISTRY_ID"
+TOPIC_ENV = "GROUPTIER_TOPIC"
 DRY_RUN_ENV = "GROUPTIER_DRY_RUN"
 LOG_FIELDS = "grouptier_fields"  # the record attribute grouptier.service puts its fields under
 _TRUE = {"1", "true", "yes", "on"}
 _STATUS_CODES = {"unavailable": 503, "rejected": 400}
+_SCHEDULE_TIME = "X-CloudScheduler-ScheduleTime"
 
 
 class CloudLoggingFormatter(logging.Formatter):
@@ -111,6 +122,33 @@ def run_pubsub(event: CloudEvent) -> None:
     if outcome.retryable:
         # Pub/Sub redelivers the message; the text names the run, never the sheet's contents.
         raise RuntimeError(f"grouptier run {outcome.run_id}: {outcome.status}, will be retried")
+
+
+@functions_framework.http
+def dispatch_http(request: flask.Request) -> tuple[str, int, dict[str, str]]:
+    """Cloud Scheduler's hourly target: publish the due communities, answer with the counts."""
+    from grouptier.dispatch import dispatch_registry, parse_instant
+
+    body = _mapping(request.get_json(silent=True, force=True))
+    asked = body.get("at") or request.headers.get(_SCHEDULE_TIME)
+    try:
+        at = parse_instant(str(asked)) if asked else datetime.now(UTC)
+    except ValueError:
+        detail = "`at` must be an ISO 8601 instant with its offset, e.g. 2026-12-07T06:00:00Z"
+        return _json({"status": "rejected", "retryable": False, "detail": detail}, 400)
+    registry, topic = os.environ.get(REGISTRY_ENV, ""), os.environ.get(TOPIC_ENV, "")
+    try:
+        outcome = dispatch_registry(registry, topic, at, policy=_retry_policy())
+    except Exception:
+        _log.exception("grouptier dispatch failed unexpectedly")
+        return _json({"status": "error", "retryable": True}, 500)
+    return _json(outcome.as_dict(), _STATUS_CODES.get(outcome.status, 200))
+
+
+def _retry_policy() -> RetryPolicy | None:
+    from grouptier.service import retry_policy
+
+    return retry_policy()
 
 
 def _run(sheet_id: object, dry_run: object, trigger: str) -> Outcome:

@@ -36,7 +36,14 @@ if importlib.util.find_spec("grouptier") is None:  # a checkout works without `p
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grouptier.cells import CellValue
-from grouptier.reasons import figures_text, ordinal, plural
+from grouptier.reasons import (
+    demotion_reason,
+    down_rule,
+    figures_text,
+    promotion_reason,
+    reward_reason,
+    up_rule,
+)
 from grouptier.settings import starter_settings
 from grouptier.sheet import MOTIVATIONS
 
@@ -53,6 +60,32 @@ GROUP_ORDER = (CORE, GENERAL, RETENTION)
 CORE_CAPACITY = 60
 PROMOTE_TOP, DEMOTE_BOTTOM, REWARD_COUNT = 3, 10, 2
 DAILY_CAP, GRACE_DAYS = 50, 15
+
+# The Groups tab's rules (blank counts left out), and as the tool reads them (blank: None).
+GROUP_ROWS: dict[str, dict[str, Any]] = {
+    CORE: {"level": 1, "capacity": CORE_CAPACITY, "demote_max_score": 0, "min_size": 10},
+    GENERAL: {
+        "level": 2,
+        "capacity": 1024,
+        "promote_top": PROMOTE_TOP,
+        "promote_min_score": 0,
+        "demote_bottom": DEMOTE_BOTTOM,
+        "demote_max_score": 0,
+        "min_size": 20,
+    },
+    RETENTION: {"level": 3, "capacity": 1024, "promote_min_score": 0},
+}
+GROUP_RULES = {
+    group: {
+        "name": group,
+        "promote_top": None,
+        "promote_min_score": 0,
+        "demote_bottom": None,
+        "demote_max_score": 0,
+        **rules,
+    }
+    for group, rules in GROUP_ROWS.items()
+}
 
 INVITE_LINKS = {
     CORE: "https://chat.whatsapp.com/DemoCoreK7f2Qp9XmB4wZ",
@@ -529,6 +562,7 @@ class Snapshot:
     ranked: dict[str, list[Person]]  # group -> its members, best first
     figures: dict[str, Figures]
     groups: dict[str, str]
+    last_seen: dict[str, date]  # each member's last day with activity, up to the cycle's end
 
     def of(self, person: Person) -> Figures:
         """The member's figures this cycle (zero when they did nothing)."""
@@ -537,6 +571,20 @@ class Snapshot:
     def rank(self, person: Person) -> int:
         """1 for the best member of their group."""
         return self.ranked[self.groups[person.member_id]].index(person) + 1
+
+    def row(self, person: Person) -> dict[str, Any]:
+        """The member as the tool's reasons read them."""
+        seen = self.last_seen.get(person.member_id)
+        return {
+            **vars(self.of(person)),
+            "score": self.of(person).score,
+            "member_id": person.member_id,
+            "name": person.name,
+            "group": self.groups[person.member_id],
+            "rank": self.rank(person),
+            "joined_on": person.joined_on,
+            "last_active": seen.toordinal() if seen else 0,
+        }
 
 
 @dataclass(frozen=True)
@@ -565,15 +613,21 @@ def rank_key(person: Person, figures: Figures) -> tuple[int, int, int, int, str]
 
 
 def take_snapshot(
-    cycle: int, people: list[Person], groups: dict[str, str], days: list[Day]
+    cycle: int, people: list[Person], groups: dict[str, str], days: list[Day], before: list[Day]
 ) -> Snapshot:
-    """Rank the members present and not left at the end of `cycle`, group by group."""
+    """Rank the members present and not left at the end of `cycle`, group by group.
+
+    `days` are the cycle's activity, `before` that of the cycles before it.
+    """
     _, end = window(cycle)
     figures = tally(days)
     members = [p for p in people if p.joined_on <= end and not has_left(p, end)]
     members.sort(key=lambda p: rank_key(p, figures.get(p.member_id, Figures())))
     ranked = {group: [p for p in members if groups[p.member_id] == group] for group in GROUP_ORDER}
-    return Snapshot(cycle, ranked, figures, groups)
+    last_seen: dict[str, date] = {}
+    for row in (*before, *days):
+        last_seen[row.member_id] = max(row.day, last_seen.get(row.member_id, row.day))
+    return Snapshot(cycle, ranked, figures, groups, last_seen)
 
 
 def decide(snap: Snapshot, person: Person, to_group: str, kind: str, reason: str) -> Decision:
@@ -590,8 +644,9 @@ def decide_cycle(snap: Snapshot) -> list[Decision]:
     decisions = idle_members(snap, CORE, end, len(snap.ranked[CORE]))
     room = CORE_CAPACITY - len(snap.ranked[CORE]) + len(decisions)
     decisions += idle_members(snap, GENERAL, end, DEMOTE_BOTTOM)
+    back = up_rule(GROUP_RULES[RETENTION], GENERAL, "return")
     decisions += [
-        decide(snap, p, GENERAL, "return", f"back in General: {snap.of(p).text()} this cycle")
+        decide(snap, p, GENERAL, "return", promotion_reason(snap.row(p), "return", back, None))
         for p in snap.ranked[RETENTION]
         if snap.of(p).score > 0
     ]
@@ -600,22 +655,32 @@ def decide_cycle(snap: Snapshot) -> list[Decision]:
 
 
 def idle_members(snap: Snapshot, group: str, end: date, count: int) -> list[Decision]:
-    """Up to `count` unprotected members of `group` with score 0 move a level down, newest first."""
+    """Up to `count` unprotected members of `group` with score 0 move a level down.
+
+    The longest silent first: the last day with activity, or the join date of
+    someone never active; then member id.
+    """
     idle = [p for p in snap.ranked[group] if snap.of(p).score == 0]
     movable = sorted(
         (p for p in idle if not is_protected(p, end)),
-        key=lambda p: (-p.joined_on.toordinal(), p.member_id),
+        key=lambda p: (snap.last_seen.get(p.member_id, p.joined_on), p.member_id),
     )
     below = GROUP_ORDER[GROUP_ORDER.index(group) + 1]
-    by_join = "; moved by join date" if len(movable) > count else ""
+    rule = down_rule({"name": group, **GROUP_RULES[group]}, below)
+    ordered = len(movable) > count
     return [
         decide(
             snap,
             person,
             below,
             "demote",
-            f"score 0, {number} of {len(idle)} members of {group} with no activity this cycle"
-            f"{by_join}; to {below}",
+            demotion_reason(
+                snap.row(person),
+                rule,
+                window(snap.cycle),
+                (number, len(movable)) if ordered else None,
+                "",
+            ),
         )
         for number, person in enumerate(movable[:count], start=1)
     ]
@@ -624,16 +689,17 @@ def idle_members(snap: Snapshot, group: str, end: date, count: int) -> list[Deci
 def promotions(snap: Snapshot, count: int) -> list[Decision]:
     """The top `count` of General with a score above 0 move up to Core."""
     general = snap.ranked[GENERAL]
+    rule = up_rule({"name": GENERAL, **GROUP_RULES[GENERAL]}, CORE, "promote")
+    partner = snap.row(general[count]) if len(general) > count else None
     return [
         decide(
             snap,
             person,
             CORE,
             "promote",
-            f"{ordinal(rank)} of {len(general)} in General: score {snap.of(person).score} "
-            f"({snap.of(person).text()}); up to Core",
+            promotion_reason(snap.row(person), "promote", rule, partner),
         )
-        for rank, person in enumerate(general[:count], start=1)
+        for person in general[:count]
         if snap.of(person).score > 0
     ]
 
@@ -651,11 +717,7 @@ def rewards(snap: Snapshot, moved: set[str]) -> list[Decision]:
     for place, person in enumerate(producers[:REWARD_COUNT], start=1):
         group = snap.groups[person.member_id]
         up = GROUP_ORDER[GROUP_ORDER.index(group) - 1]
-        reason = (
-            f"{ordinal(place)} most content this cycle: "
-            f"{plural(snap.of(person).content, 'content post')}; "
-            f"access to {up} added, {group} kept; invite link {INVITE_LINKS[up]}"
-        )
+        reason = reward_reason(snap.row(person), place, up, REWARD_COUNT, INVITE_LINKS[up])
         decisions.append(decide(snap, person, up, "reward", reason))
     return decisions
 
@@ -682,7 +744,7 @@ def play_history(rng: random.Random, people: list[Person]) -> History:
             for person in people
             for day in chatter_days(rng, person, groups[person.member_id], cycle)
         ]
-        made = decide_cycle(take_snapshot(cycle, people, groups, cycle_days))
+        made = decide_cycle(take_snapshot(cycle, people, groups, cycle_days, days))
         for decision in made:
             member_id = decision.person.member_id
             if decision.kind == "reward":
@@ -832,22 +894,9 @@ def settings_rows() -> list[Row]:
 
 def groups_rows() -> list[Row]:
     """Core, General and Retention with the playbook's rules (blank counts: no limit)."""
-    rules: list[Row] = [
-        {"level": 1, "capacity": CORE_CAPACITY, "demote_max_score": 0, "min_size": 10},
-        {
-            "level": 2,
-            "capacity": 1024,
-            "promote_top": PROMOTE_TOP,
-            "promote_min_score": 0,
-            "demote_bottom": DEMOTE_BOTTOM,
-            "demote_max_score": 0,
-            "min_size": 20,
-        },
-        {"level": 3, "capacity": 1024, "promote_min_score": 0},
-    ]
     return [
-        {"name": group, **rule, "invite_link": INVITE_LINKS[group]}
-        for group, rule in zip(GROUP_ORDER, rules, strict=True)
+        {"name": group, **GROUP_ROWS[group], "invite_link": INVITE_LINKS[group]}
+        for group in GROUP_ORDER
     ]
 
 

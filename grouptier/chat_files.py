@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import shutil
 import signal
 import stat
@@ -185,8 +186,11 @@ def free_bytes(folder: str) -> int:
 def temp_folder() -> Iterator[Path]:
     """A temporary folder of this run's, removed on the way out; dead runs' are removed first."""
     remove_leftovers()
-    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    # Named before it exists and made inside the `try`: a SIGTERM landing as mkdtemp
+    # returns would otherwise leave the folder behind, unnamed by any `finally`.
+    folder = Path(tempfile.gettempdir()) / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
     try:
+        folder.mkdir(mode=0o700)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)

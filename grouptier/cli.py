@@ -25,10 +25,16 @@ from grouptier.display import (
     show_run,
     shown,
 )
+from grouptier.display_history import show_cycle, show_cycles, show_member, show_undo
 from grouptier.errors import GrouptierError, InvalidSheetError, UsageError
 from grouptier.importing import ImportOptions, import_chat
+from grouptier.member_card import member_card
 from grouptier.messages import TEMPLATE_NAMES
+from grouptier.past_cycles import recorded_cycle, recorded_cycles
+from grouptier.registry_template import write_registry_template
+from grouptier.sheet import ALL_TABS
 from grouptier.starter import starter_rows
+from grouptier.undoing import UndoOptions, undo
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -162,12 +168,41 @@ def init(path: str | Path, anchor: date | None) -> None:
       grouptier init https://docs.google.com/spreadsheets/d/SHEET_ID/edit
     """
     key_file = click.get_current_context().meta.get(CREDENTIALS)
-    if not prepare_community(path, starter_rows(anchor or date.today()), key_file):
+    added = prepare_community(path, starter_rows(anchor or date.today()), key_file)
+    contract = [spec.name for spec in ALL_TABS]
+    tabs = [name for name in added if name in contract]
+    charts = [name for name in added if name not in contract]
+    if not added:
         stdout().print(f"{shown(path)} already has every tab; nothing was changed.")
-        return
+    elif len(tabs) == len(contract):
+        stdout().print(
+            f"Created {shown(path)}: fill in Groups and Members, "
+            f"then run `grouptier check {shown(path)}`."
+        )
+    elif tabs:
+        stdout().print(f"Added to {shown(path)} the tabs it lacked: {', '.join(tabs)}.")
+    if charts and len(tabs) != len(contract):
+        titles = ", ".join(shown(chart.removeprefix("Dashboard chart: ")) for chart in charts)
+        stdout().print(f"Added to the Dashboard the charts it lacked: {titles}.")
+
+
+@main.command(name="init-registry")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@reported
+def init_registry(path: Path) -> None:
+    """Create the admin sheet's Communities tab (a one-tab .xlsx) for many communities.
+
+    Upload it to Google Sheets, add one row per community (sheet, time_zone,
+    run_hour, enabled), then deploy with `deploy/deploy.sh --registry URL`.
+
+    \b
+    Example:
+      grouptier init-registry communities.xlsx
+    """
+    write_registry_template(path)
     stdout().print(
-        f"Created {shown(path)}: fill in Groups and Members, "
-        f"then run `grouptier check {shown(path)}`."
+        f"Created {shown(path)}: upload it to Google Sheets, add a row per community, "
+        "then pass its URL to deploy/deploy.sh --registry."
     )
 
 
@@ -191,20 +226,81 @@ def check_command(path: str | Path, today: date | None) -> None:
 @click.argument("path", type=WorkbookOrSheet(exists=True))
 @date_option
 @click.option("--dry-run", is_flag=True, help="Show what the rules give; write nothing.")
-@click.option("--cycle", type=click.IntRange(min=1), help="Show a past cycle (needs --dry-run).")
 @reported
-def run_command(path: str | Path, today: date | None, dry_run: bool, cycle: int | None) -> None:
+def run_command(path: str | Path, today: date | None, dry_run: bool) -> None:
     """Run every cycle that has closed and is not done yet, and write the results.
 
     \b
     Examples:
       grouptier run my-community.xlsx
-      grouptier run my-community.xlsx --cycle 4 --dry-run
+      grouptier run my-community.xlsx --dry-run
     """
-    if cycle is not None and not dry_run:
-        raise click.UsageError("--cycle shows a past cycle and needs --dry-run")
-    report = run(backend_for(path), RunOptions(today=today, dry_run=dry_run, cycle=cycle))
+    report = run(backend_for(path), RunOptions(today=today, dry_run=dry_run))
     show_run(stdout(), report, str(path))
+
+
+@main.command(name="cycles")
+@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.argument("cycle", type=click.IntRange(min=1), required=False)
+@reported
+def cycles_command(path: str | Path, cycle: int | None) -> None:
+    """List the processed cycles, or show one as the sheet recorded it (not a replay).
+
+    \b
+    Examples:
+      grouptier cycles my-community.xlsx
+      grouptier cycles my-community.xlsx 4
+    """
+    backend = backend_for(path)
+    with backend.lock():
+        raw = backend.read()
+    if cycle is None:
+        show_cycles(stdout(), recorded_cycles(raw), str(path))
+    else:
+        show_cycle(stdout(), recorded_cycle(raw, cycle))
+
+
+@main.command(name="member")
+@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.argument("who")
+@date_option
+@reported
+def member_command(path: str | Path, who: str, today: date | None) -> None:
+    """Show one member: rank and points in the cycle so far, protections, past cycles.
+
+    WHO is a member id, a phone number however written, a name or an alias.
+
+    \b
+    Examples:
+      grouptier member my-community.xlsx "+55 11 90014-2542"
+      grouptier member my-community.xlsx "Bea Ramos"
+    """
+    show_member(stdout(), member_card(backend_for(path), who, today))
+
+
+@main.command(name="undo")
+@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.option(
+    "--cycle",
+    type=click.IntRange(min=1),
+    help="The cycle to undo; it must be the latest processed (the default).",
+)
+@click.option("--force", is_flag=True, help="Undo even when moves are ticked done in Moves.")
+@click.option("--dry-run", is_flag=True, help="Show what would be undone; write nothing.")
+@reported
+def undo_command(path: str | Path, cycle: int | None, force: bool, dry_run: bool) -> None:
+    """Undo the latest processed cycle: members back, its moves and messages removed.
+
+    The next run processes the cycle again. Cells a manager changed since the
+    cycle are listed and left alone.
+
+    \b
+    Examples:
+      grouptier undo my-community.xlsx --dry-run
+      grouptier undo my-community.xlsx --cycle 7
+    """
+    plan = undo(backend_for(path), UndoOptions(cycle=cycle, force=force, dry_run=dry_run))
+    show_undo(stdout(), plan, str(path), dry_run)
 
 
 @main.command(name="messages")

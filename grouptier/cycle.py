@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,21 +19,26 @@ import pandas as pd
 from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
 from grouptier.cell_text import fit_items
 from grouptier.community import Community, load_community
+from grouptier.dashboard import dashboard_rows
 from grouptier.errors import (
     GrouptierError,
     InvalidSheetError,
     TemplateError,
     UsageError,
 )
-from grouptier.health import idle_staff_warning, sheet_warnings
+from grouptier.health import sheet_warnings
 from grouptier.history import roll_up
-from grouptier.leaderboard import board_is_missing, members_before
+from grouptier.leaderboard import board_rows, has_cycle, kept_board, members_before
 from grouptier.messages import Override, Renderer
+from grouptier.nudges import Nudge, is_nudge_day, nudges_for
 from grouptier.outbox import Outbox, compose_outbox, read_messages
+from grouptier.planning import apply_moves, plan_cycles
+from grouptier.progress import cycle_so_far
+from grouptier.reasons import plural
 from grouptier.schedule import Calendar, Window, calendar_of
-from grouptier.scoring import score_members
 from grouptier.settings import Settings
 from grouptier.sheet import (
+    DASHBOARD,
     LEADERBOARD,
     MESSAGES,
     RUNS,
@@ -42,9 +47,8 @@ from grouptier.sheet import (
     RawWorkbook,
     read_table,
 )
-from grouptier.standing import gather_evidence
 from grouptier.status import done_status, error_text, invalid_status, messages_status
-from grouptier.tiers import CyclePlan, plan_cycle
+from grouptier.tiers import CyclePlan
 
 Clock = Callable[[], datetime]
 _TIME = "%Y-%m-%d %H:%M:%S"
@@ -57,7 +61,6 @@ class RunOptions:
 
     today: date | None = None
     dry_run: bool = False
-    cycle: int | None = None
     trigger: str = "manual"
     run_id: str | None = None  # chosen by the caller to tie its logs to the Runs row
 
@@ -118,7 +121,7 @@ def check(backend: Backend, today: date | None = None, clock: Clock = utc_now) -
     raw = backend.read()
     community = load_community(raw)
     settings = community.settings
-    today = _run_date(today, clock(), settings)
+    today = run_date(today, clock(), settings)
     calendar = calendar_of(community.runs, settings)
     due = _due_windows(calendar, settings, today)
     last = calendar.last_done
@@ -135,7 +138,7 @@ def local_today(now: datetime, time_zone: str) -> date:
     return now.astimezone(ZoneInfo(time_zone)).date()
 
 
-def _run_date(asked: date | None, now: datetime, settings: Settings) -> date:
+def run_date(asked: date | None, now: datetime, settings: Settings) -> date:
     """The run's today: `asked` (--date), at most one cycle ahead, or today in the sheet's zone."""
     local = local_today(now, settings.time_zone)
     if asked is None:
@@ -198,7 +201,12 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
         if report.status == "done":
             times = (started, clock())
             changes = changes_for(
-                community, report, options.trigger, times, backend.cell_text_limit
+                community,
+                report,
+                options.trigger,
+                times,
+                backend.cell_text_limit,
+                kept=kept_board(raw),
             )
         elif outbox.rows:
             zone = ZoneInfo(community.settings.time_zone)
@@ -218,13 +226,15 @@ def run(backend: Backend, options: RunOptions, clock: Clock = utc_now) -> RunRep
 
 
 def restored_board(community: Community, raw: RawWorkbook) -> list[Record]:
-    """The last done cycle's Leaderboard when the sheet lost it ([] when it is there)."""
+    """The Leaderboard with the last done cycle put back if the sheet lost it ([]: it is there)."""
     last = calendar_of(community.runs, community.settings).last_done
-    if last is None or not board_is_missing(raw):
+    board = kept_board(raw)
+    if last is None or has_cycle(board, last.cycle):
         return []
     before = members_before(community.members, community.moves, last.cycle)
     plans, _ = plan_cycles(replace(community, members=before), [last])
-    return plans[0].leaderboard.to_dict("records")  # type: ignore[no-any-return]
+    keep = community.settings.leaderboard_keep_cycles
+    return board_rows([plans[0].leaderboard.to_dict("records")], board, keep)
 
 
 def outbox_for(
@@ -241,8 +251,22 @@ def outbox_for(
     renderer = Renderer(community.settings.language, overrides_of(community, raw))
     existing = read_messages(read_table(raw, MESSAGES, []))
     return compose_outbox(
-        community, existing, plans, today, renderer, cell_text_limit=cell_text_limit
+        community,
+        existing,
+        plans,
+        today,
+        renderer,
+        cell_text_limit=cell_text_limit,
+        nudges=_nudges(community, today),
     )
+
+
+def _nudges(community: Community, today: date) -> list[Nudge]:
+    """The nudges due today: none unless `nudge_day` is set and today is that day of a cycle."""
+    if community.settings.nudge_day is None:
+        return []
+    progress = cycle_so_far(community, today)
+    return nudges_for(progress) if is_nudge_day(progress, community.settings) else []
 
 
 def overrides_of(community: Community, raw: RawWorkbook) -> list[Override]:
@@ -272,10 +296,8 @@ def add_messages(changes: ChangeSet, outbox: Outbox) -> None:
 
 def _decide(community: Community, run_id: str, options: RunOptions, started: datetime) -> RunReport:
     settings = community.settings
-    today = _run_date(options.today, started, settings)
+    today = run_date(options.today, started, settings)
     calendar = calendar_of(community.runs, settings)
-    if options.cycle is not None:
-        return _dry_run_of(community, calendar, run_id, options.cycle, today)
     windows = _due_windows(calendar, settings, today)
     if not windows:
         note = _nothing_due(community, calendar, today)
@@ -284,70 +306,6 @@ def _decide(community: Community, run_id: str, options: RunOptions, started: dat
     warnings = [*calendar.warnings, *sheet_warnings(community), *warnings]
     status = "dry_run" if options.dry_run else "done"
     return RunReport(run_id, status, today, tuple(plans), tuple(warnings))
-
-
-def plan_cycles(
-    community: Community, windows: Sequence[Window]
-) -> tuple[list[CyclePlan], list[str]]:
-    """Plan the cycles of `windows` in order, each from the members the previous one left."""
-    settings = community.settings
-    members, moves = community.members, community.moves
-    plans, warnings = [], []
-    for window in windows:
-        number = window.cycle
-        scores = score_members(members, community.activity, community.history, window, settings)
-        evidence = gather_evidence(
-            window,
-            settings,
-            members=members,
-            activity=community.activity,
-            history=community.history,
-            moves=moves,
-            imports=community.imports,
-        )
-        plan = plan_cycle(members, community.groups, scores, window, settings, evidence=evidence)
-        plans.append(plan)
-        warnings += [f"cycle {number}: {text}" for text in plan.warnings]
-        warnings += [f"cycle {number}: {text}" for text in idle_staff_warning(members, scores)]
-        if settings.apply_moves:
-            members = apply_moves(members, plan.moves)
-        moves = pd.concat([moves, plan.moves[moves.columns]], ignore_index=True)
-    return plans, warnings
-
-
-def apply_moves(members: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
-    """Members after a cycle's moves: new groups, rewarded extra groups."""
-    groups = members["group"].to_numpy(dtype=object, copy=True)
-    extras = members["extra_groups"].to_numpy(dtype=object, copy=True)
-    positions = pd.Index(members["member_id"]).get_indexer(moves["member_id"])
-    if (positions < 0).any():  # -1 would quietly change the last member instead
-        raise ValueError("a move names a member who is not in the members table")
-    for at, kind, to_group in zip(positions, moves["kind"], moves["to_group"], strict=True):
-        if kind in {"promote", "demote", "return"}:
-            groups[at] = to_group
-            extras[at] = tuple(name for name in extras[at] if name != to_group)
-        elif kind == "reward":
-            extras[at] = (*extras[at], to_group)
-    return members.assign(
-        group=pd.Series(groups, members.index, members["group"].dtype), extra_groups=extras
-    )
-
-
-def _dry_run_of(
-    community: Community, calendar: Calendar, run_id: str, cycle: int, today: date
-) -> RunReport:
-    latest = calendar.latest_closed(today)
-    if not 1 <= cycle <= latest:
-        raise UsageError(
-            f"cycle {cycle} has not closed yet on {today:%Y-%m-%d}; "
-            f"the last closed cycle is {latest}"
-            if cycle > latest
-            else "cycles are numbered from 1"
-        )
-    # A processed cycle is replayed over the window recorded for it, whatever the settings now say.
-    plans, warnings = plan_cycles(community, [calendar.window(cycle)])
-    warnings = sheet_warnings(community) + warnings
-    return RunReport(run_id, "dry_run", today, tuple(plans), tuple(warnings))
 
 
 def _last_done(runs: pd.DataFrame, cycle: int) -> pd.Series:
@@ -375,11 +333,14 @@ def changes_for(
     trigger: str,
     times: tuple[datetime, datetime],
     limit: int,
+    *,
+    kept: list[Record] | None = None,
 ) -> ChangeSet:
     """Everything a finished run writes back to the sheet, as one batch.
 
     `times` are when the run started and finished; `limit` is the most
-    characters a cell holds, which the Runs summary of many warnings is kept to.
+    characters a cell holds, which the Runs summary of many warnings is kept to;
+    `kept` holds the Leaderboard's rows as the sheet has them (older cycles).
     """
     settings = community.settings
     local = ZoneInfo(settings.time_zone)
@@ -392,10 +353,15 @@ def changes_for(
     ]
     changes.appends["Moves"] = moves
     changes.appends["Runs"] = [
-        _run_record(report.run_id, plan, trigger, (started_at, finished_at), limit)
-        for plan in report.plans
+        _run_record(report.run_id, plan, trigger, (started_at, finished_at), limit, warnings=shared)
+        for plan, shared in zip(report.plans, _warnings_by_cycle(report), strict=True)
     ]
-    changes.replacements["Leaderboard"] = report.plans[-1].leaderboard.to_dict("records")
+    changes.replacements["Leaderboard"] = board_rows(
+        [plan.leaderboard.to_dict("records") for plan in report.plans],
+        kept or [],
+        settings.leaderboard_keep_cycles,
+    )
+    changes.replacements[DASHBOARD.name] = dashboard_rows(community, report.plans)
     status = done_status(report.plans, finished_at, report.messages, len(report.warnings))
     changes.replacements[STATUS.name] = [status]
     if settings.apply_moves:
@@ -413,15 +379,34 @@ def _move_record(move: Record, run_at: str) -> Record:
     return {**record, "run_at": run_at, "done": ""}
 
 
+def _warnings_by_cycle(report: RunReport) -> list[list[str]]:
+    """The run's warnings shared out over its cycles' Runs rows, so that every one the
+    Status row counts can be read there: a cycle's own on its row (the `cycle N:`
+    prefix says which), the run's others (settings, the sheet, messages) on the last.
+    """
+    shares: list[list[str]] = [[] for _ in report.plans]
+    prefixes = [f"cycle {plan.window.cycle}: " for plan in report.plans]
+    for warning in report.warnings:
+        owner = next((i for i, p in enumerate(prefixes) if warning.startswith(p)), -1)
+        shares[owner].append(warning.removeprefix(prefixes[owner]))
+    return shares
+
+
 def _run_record(
-    run_id: str, plan: CyclePlan, trigger: str, times: tuple[str, str], limit: int
+    run_id: str,
+    plan: CyclePlan,
+    trigger: str,
+    times: tuple[str, str],
+    limit: int,
+    *,
+    warnings: list[str],
 ) -> Record:
     counts = plan.moves["kind"].value_counts()
     summary = ", ".join(f"{count} {kind}" for kind, count in counts.items()) or "no moves"
-    if plan.warnings:
-        head = f"{summary}; {len(plan.warnings)} warnings:"
-        hint = f"grouptier run --cycle {plan.window.cycle} --dry-run lists them all"
-        summary = fit_items(head, plan.warnings, limit, noun="warning", hint=hint, sep=" | ")
+    if warnings:
+        head = f"{summary}; {plural(len(warnings), 'warning')}:"
+        hint = "grouptier check lists those that still apply"
+        summary = fit_items(head, warnings, limit, noun="warning", hint=hint, sep=" | ")
     started, finished = times
     return {
         "run_id": run_id,

@@ -11,9 +11,11 @@
     │   │   └── SheetUnsureError   a write went unanswered and could not be checked
     │   ├── SheetBusyError     another run changed or claimed the sheet; this one wrote nothing
     │   └── SheetLimitError    the change would break a Google Sheets limit (10 million cells)
+    ├── PublishError           Pub/Sub refused a publish, or kept failing (the dispatcher)
     ├── ChatExportError        a chat export cannot be read: not a chat or not a file; a zip
     │                          damaged, cut short, locked or unpacking to far too much
     ├── TemplateError          a bundled message template is broken (file and line)
+    ├── UndoError              a cycle cannot be undone (none done, a later one, ticked moves)
     └── UsageError             a request that makes no sense (a cycle that has not closed)
 
 Each error keeps its details as fields and builds its message from them, so
@@ -168,8 +170,25 @@ class SheetLimitError(SheetError):
             sheet,
             f"the spreadsheet would hold {cells:,} cells, over Google's limit of {limit:,}; "
             "nothing was written. Delete unused tabs, rows or columns (empty ones count too), "
-            "or lower activity_keep_cycles so old Activity rows move to History sooner.",
+            "or lower activity_keep_cycles (old Activity rows move to History sooner) or "
+            "leaderboard_keep_cycles (the Leaderboard keeps fewer cycles).",
         )
+
+
+class PublishError(GrouptierError):
+    """Pub/Sub did not take the dispatcher's messages; `retryable` when a later try may succeed.
+
+    `published` counts the messages Pub/Sub had accepted before the failure:
+    a retry publishes them again, which is harmless (a run is applied once
+    per cycle whatever triggers it).
+    """
+
+    def __init__(self, topic: str, reason: str, *, retryable: bool, published: int = 0) -> None:
+        self.topic = topic
+        self.reason = reason
+        self.retryable = retryable
+        self.published = published
+        super().__init__(f"{topic}: {reason}")
 
 
 class ChatExportError(GrouptierError):
@@ -199,6 +218,10 @@ class TemplateError(GrouptierError):
         self.reason = reason
         where = f"{template}, line {line}" if line else template
         super().__init__(f"{where}: {reason}")
+
+
+class UndoError(GrouptierError):
+    """A cycle cannot be undone as asked; the message says why and what to do."""
 
 
 class UsageError(GrouptierError):

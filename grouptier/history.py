@@ -42,7 +42,7 @@ def roll_up(
     old = activity[before].assign(cycle=cycles)[cycles != NO_CYCLE]
     if old.empty:
         return Rollup([], pd.DataFrame(columns=HISTORY_COLUMNS))
-    summed = _member_days(old, settings).groupby(["cycle", "member_id"], sort=True)[FIGURES].sum()
+    summed = member_days(old, settings).groupby(["cycle", "member_id"], sort=True)[FIGURES].sum()
     summed = summed.reset_index()
     summed["group"] = (
         _groups_of(old)
@@ -55,7 +55,7 @@ def roll_up(
     return Rollup(sorted(int(row) for row in old["sheet_row"]), summed[HISTORY_COLUMNS])
 
 
-def _member_days(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def member_days(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """One row per member and day of `rows`: the day's `cycle`, the member id, capped FIGURES."""
     who, member_ids = pd.factorize(rows["member_id"])
     day = day_numbers(rows["date"], settings.cycle_anchor)

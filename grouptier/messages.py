@@ -42,6 +42,7 @@ TEMPLATE_NAMES = (
     "return",
     "reward",
     "staff_digest",
+    "nudge",
 )
 DEFAULT_LANGUAGE = "en"
 WHATSAPP_MESSAGE_LIMIT = 65_536  # characters WhatsApp accepts in one message

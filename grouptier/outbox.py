@@ -35,6 +35,7 @@ from grouptier.cell_text import fit_lines
 from grouptier.cells import CellError, CellValue, parse_date, parse_text
 from grouptier.community import Community
 from grouptier.messages import WHATSAPP_MESSAGE_LIMIT, Renderer
+from grouptier.nudges import Nudge
 from grouptier.reasons import plural
 from grouptier.schedule import Window, calendar_of
 from grouptier.sheet import MOVE_KINDS, Table
@@ -42,8 +43,11 @@ from grouptier.tiers import CyclePlan
 
 STAFF_GROUP = "staff"  # the `group` of messages meant for the managers, not for a group
 DIGEST_LIST_LIMIT = 40  # members listed per kind of move in the digest; the rest are counted
-PRIVATE_KINDS = ("welcome", "retention_notice", "reward")
+PRIVATE_KINDS = ("welcome", "retention_notice", "reward", "nudge")
 MESSAGE_COLUMNS = ["date", "group", "kind", "member_id", "text", "posted"]
+# Written rows also say which cycle a move message or digest belongs to (blank for the
+# daily ones), so that undoing that cycle removes exactly its messages.
+WRITTEN_COLUMNS = [*MESSAGE_COLUMNS, "cycle"]
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 Record = dict[str, CellValue]
@@ -93,6 +97,7 @@ def compose_outbox(
     renderer: Renderer,
     *,
     cell_text_limit: int = WHATSAPP_MESSAGE_LIMIT,
+    nudges: Iterable[Nudge] = (),
 ) -> Outbox:
     """Everything this run adds to Messages (rituals and moves only when `plans` is not empty).
 
@@ -105,6 +110,7 @@ def compose_outbox(
     composer = _Composer(community, today, renderer, calendar.current(today))
     plans = list(plans)
     rows = composer.welcomes(existing, kept_from)
+    rows += [composer.nudge(nudge) for nudge in nudges]
     if plans:
         rows += composer.rituals()
         for plan in plans:
@@ -115,7 +121,7 @@ def compose_outbox(
     rows = [_fitted(row, min(cell_text_limit, WHATSAPP_MESSAGE_LIMIT)) for row in rows]
     rows = _new_only(rows, existing)
     warnings = message_warnings(rows, community.members)
-    rows = [{name: row[name] for name in MESSAGE_COLUMNS} for row in rows]
+    rows = [{name: row[name] for name in WRITTEN_COLUMNS} for row in rows]
     stale = [
         int(row)
         for day, row in zip(existing["date"], existing["sheet_row"], strict=True)
@@ -206,6 +212,7 @@ class _Composer:
         self.groups = _group_infos(community.groups, community.members)
         self.current = current  # the cycle `today` is in
         self.ladder = sorted(self.groups.values(), key=lambda g: (g["level"], g["order"]))
+        self._names: dict[str, object] | None = None  # member names by id, for nudges
 
     def _row(
         self,
@@ -216,6 +223,7 @@ class _Composer:
         context: dict[str, Any],
         *,
         named: Iterable[str] = (),
+        cycle: int | str = "",
     ) -> Draft:
         base = {
             "date": day.isoformat(),
@@ -234,6 +242,7 @@ class _Composer:
             "member_id": member_id,
             "text": text,
             "posted": "",
+            "cycle": cycle,
             "named": tuple(named),
         }
 
@@ -268,6 +277,19 @@ class _Composer:
                 )
             )
         return rows
+
+    def nudge(self, nudge: Nudge) -> Draft:
+        """A private nudge: the member's own standing in the cycle so far, nobody else's."""
+        if self._names is None:
+            members = self.community.members
+            self._names = dict(zip(members["member_id"], members["name"], strict=True))
+        name = str(self._names[nudge.member_id])
+        context = {
+            **nudge.context,
+            "member": _person({"member_id": nudge.member_id, "name": name}),
+            "group": self.groups[nudge.group],
+        }
+        return self._row(self.today, nudge.group, "nudge", nudge.member_id, context, named=[name])
 
     # -- rituals -------------------------------------------------------------------------------
 
@@ -324,7 +346,17 @@ class _Composer:
             }
             ids = ", ".join(str(m["member_id"]) for m in arriving)
             named = [str(m["name"]) for m in arriving]
-            rows.append(self._row(self.today, target, "promotion", ids, context, named=named))
+            rows.append(
+                self._row(
+                    self.today,
+                    target,
+                    "promotion",
+                    ids,
+                    context,
+                    named=named,
+                    cycle=plan.window.cycle,
+                )
+            )
         for move in moves:
             kind = {"demote": "retention_notice", "return": "return", "reward": "reward"}.get(
                 move["kind"]
@@ -343,7 +375,17 @@ class _Composer:
             }
             where = target["name"] if kind == "return" else own["name"]
             member_id, named = str(move["member_id"]), [str(move["name"])]
-            rows.append(self._row(self.today, where, kind, member_id, context, named=named))
+            rows.append(
+                self._row(
+                    self.today,
+                    where,
+                    kind,
+                    member_id,
+                    context,
+                    named=named,
+                    cycle=plan.window.cycle,
+                )
+            )
         return rows
 
     # -- staff digest --------------------------------------------------------------------------
@@ -373,7 +415,15 @@ class _Composer:
         }
         named = [p["name"] for people in lists.values() for p in people]
         named += [p["name"] for p in (*staff, *paused)]
-        return self._row(self.today, STAFF_GROUP, "staff_digest", "", context, named=named)
+        return self._row(
+            self.today,
+            STAFF_GROUP,
+            "staff_digest",
+            "",
+            context,
+            named=named,
+            cycle=plan.window.cycle,
+        )
 
     def _staff(self, plan: CyclePlan) -> list[dict[str, Any]]:
         """Each staff member's cycle, with the playbook's reasons staff leave that apply."""

@@ -8,7 +8,7 @@ thousands of members.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -91,7 +91,7 @@ def protections(roster: pd.DataFrame, window: Window, settings: Settings) -> lis
     for position, note in _paused(roster, window).items():
         reasons[position] = note
     # Few members are protected: find them with whole-column tests, then write their reason.
-    for column, reason in (("locked", "locked"), ("kol", "KOL")):
+    for column, reason in (("locked", "locked by a manager"), ("kol", "KOL")):
         for position in np.flatnonzero(roster[column].to_numpy(dtype=bool)).tolist():
             reasons[position] = reason
     roles = roster["role"]
@@ -111,14 +111,23 @@ def _notes(roster: pd.DataFrame, column: str) -> dict[int, str]:
 def _newcomers(joined_on: pd.Series, window: Window, settings: Settings) -> dict[int, str]:
     """Members who joined after the window's first day or within the grace period of its end."""
     codes, days = pd.factorize(joined_on)  # each distinct join date is checked once
-    notes = [
-        f"newcomer (joined {day:%Y-%m-%d})"
-        if isinstance(day, date)
-        and (day > window.start or (window.end - day).days < settings.newcomer_grace_days)
-        else ""
-        for day in days
-    ]
+    grace = settings.newcomer_grace_days
+    notes = [_newcomer_note(day, window, grace) if isinstance(day, date) else "" for day in days]
     return _by_code(codes, notes)
+
+
+def _newcomer_note(joined: date, window: Window, grace: int) -> str:
+    """`newcomer until 2026-12-20 (joined 2026-12-06)` ('' for a member of long standing).
+
+    Protected in the cycle they joined, and in every cycle ending within
+    `grace` days of joining.
+    """
+    until = joined + timedelta(days=grace - 1)
+    if joined > window.start and until < window.end:
+        return f"newcomer: joined {joined:%Y-%m-%d}, after this cycle began"
+    if until >= window.end:
+        return f"newcomer until {until:%Y-%m-%d} (joined {joined:%Y-%m-%d})"
+    return ""
 
 
 def _paused(roster: pd.DataFrame, window: Window) -> dict[int, str]:

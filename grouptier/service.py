@@ -41,7 +41,7 @@ from grouptier.errors import (
     SheetUnavailableError,
 )
 
-__all__ = ["LOG_FIELDS", "RETRYABLE", "RETRY_DEADLINE_ENV", "Outcome", "run_sheet"]
+__all__ = ["LOG_FIELDS", "RETRYABLE", "RETRY_DEADLINE_ENV", "Outcome", "retry_policy", "run_sheet"]
 
 LOG_FIELDS = "grouptier_fields"
 # Seconds one Sheets API request may take with its retries (default 180): keep a run
@@ -167,7 +167,7 @@ def _outcome(sheet_id: str, dry_run: bool, trigger: str, run_id: str) -> Outcome
         return replace(base, error="UsageError", detail=reason, detail_is_safe=True)
     options = RunOptions(dry_run=dry_run, trigger=trigger, run_id=run_id)
     try:
-        report = run(GoogleSheetsBackend(spreadsheet_id, policy=_retry_policy()), options)
+        report = run(GoogleSheetsBackend(spreadsheet_id, policy=retry_policy()), options)
     except InvalidSheetError as error:
         return replace(base, status="invalid", problems=tuple(error.problems), error=_name(error))
     except GrouptierError as error:
@@ -190,7 +190,8 @@ def _outcome(sheet_id: str, dry_run: bool, trigger: str, run_id: str) -> Outcome
     )
 
 
-def _retry_policy() -> RetryPolicy | None:
+def retry_policy() -> RetryPolicy | None:
+    """The retry policy `GROUPTIER_RETRY_DEADLINE` asks for; None for the client's default."""
     from grouptier.backends.sheets_http import RetryPolicy
 
     try:

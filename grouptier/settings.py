@@ -70,6 +70,8 @@ class Settings:
     settle_cycles: int = 1
     max_catch_up_cycles: int = 6
     phone_region: str = ""
+    leaderboard_keep_cycles: int = 6
+    nudge_day: int | None = None
     # Each setting's value cell ("B2"), so that a rule finding a value wrong later, when the
     # table is gone, can still name its cell; a setting without a row has none.
     cells: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -298,6 +300,19 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         None,
         "Country of numbers written without +, e.g. BR; blank: every number carries its +.",
     ),
+    SettingRow(
+        "leaderboard_keep_cycles",
+        Bounded(1, 100),
+        6,
+        "Cycles the Leaderboard keeps, newest first; older ones are removed.",
+    ),
+    SettingRow(
+        "nudge_day",
+        Bounded(2, 366),
+        None,
+        "Day of each cycle on which members close to moving up or down get a private nudge; "
+        "blank: no nudges.",
+    ),
 )
 _BY_KEY = {normalise(row.key): row for row in SETTING_ROWS}
 _DEFAULTS = {item.name: item.default for item in fields(Settings) if item.default is not MISSING}
@@ -357,9 +372,26 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
                 "add a row with a date",
             )
         )
+    _check_nudge_day(values, cells, table.name, problems)
     if len(problems) > before:
         return None
     return Settings(**{**_DEFAULTS, **values}, cells=cells)
+
+
+def _check_nudge_day(
+    values: dict[str, object], cells: dict[str, str], tab: str, problems: list[Problem]
+) -> None:
+    """A nudge day past the cycle's last day would never come: say so instead."""
+    day, days = values.get("nudge_day"), values.get("cycle_days", _DEFAULTS["cycle_days"])
+    if isinstance(day, int) and isinstance(days, int) and day > days:
+        problems.append(
+            Problem(
+                tab,
+                cells["nudge_day"],
+                f"nudge_day: day {day} never comes in a cycle of {days} days; "
+                f"use a day from 2 to {days}, or leave it blank for no nudges",
+            )
+        )
 
 
 def _blank_value(table: Table, row: int) -> bool:

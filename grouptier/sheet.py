@@ -166,6 +166,7 @@ MESSAGES = TabSpec(
         ("member_id", 18),
         ("text", 80),
         ("posted", 8),
+        ("cycle", 7),
     ),
     tool_owned=True,
 )
@@ -233,8 +234,27 @@ STATUS = TabSpec(
     tool_owned=True,
 )
 
+# One row per processed cycle, rewritten whole by each (`dashboard.py`). These fixed columns
+# come first, so charts can point at them; a column per group, named after it, follows,
+# added by the backends as a header the first time a cycle writes it.
+DASHBOARD = TabSpec(
+    "Dashboard",
+    _columns(
+        ("cycle", 7),
+        ("window_start", 12),
+        ("window_end", 12),
+        ("promote", 9),
+        ("demote", 9),
+        ("return", 8),
+        ("reward", 8),
+        ("top20_share", 12),
+        ("returned_within_2", 17),
+    ),
+    tool_owned=True,
+)
+
 MANAGER_TABS = (SETTINGS, GROUPS, MEMBERS, ACTIVITY, TOPICS, TEMPLATES)
-TOOL_TABS = (STATUS, MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY, IMPORTS)
+TOOL_TABS = (STATUS, MOVES, LEADERBOARD, MESSAGES, RUNS, HISTORY, IMPORTS, DASHBOARD)
 # Tabs that lead the workbook, in this order: where managers look first when they open it.
 FIRST_TABS = (STATUS,)
 ALL_TABS = FIRST_TABS + MANAGER_TABS + tuple(spec for spec in TOOL_TABS if spec not in FIRST_TABS)

@@ -10,7 +10,8 @@ to know (SCENARIOS.md 15-19):
 - which groups' imports leave the window uncovered, and who was counted in
   them, so nobody is moved down on missing data.
 
-`gather_evidence` is pure: tables and a window in, an `Evidence` out.
+`gather_evidence` is pure: tables and a window in, an `Evidence` out;
+`with_evidence` adds what it says of each member to the ranked roster.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from grouptier.coverage import Gap, coverage_gaps
+from grouptier.ranking import LAST_JOIN
 from grouptier.schedule import Window
 from grouptier.settings import Settings
 
@@ -132,7 +134,10 @@ def held(
     notes: dict[str, str] = {}
     days = activity["date"].to_numpy()
     for gap in gaps:
-        note = f"{gap.group}'s activity is incomplete this cycle ({gap.what_is_missing()})"
+        missing = gap.what_is_missing()
+        if len(missing) > 60:  # several gaps: the note stays one line of the Leaderboard
+            missing = f"{gap.days} days of it not covered by an import"
+        note = f"{gap.group}'s activity is incomplete this cycle ({missing})"
         counted = activity["member_id"][
             (activity["group"] == gap.group).to_numpy() & (days <= np.datetime64(window.end))
         ]
@@ -140,3 +145,21 @@ def held(
         for member_id in (*inside.tolist(), *counted.unique().tolist()):
             notes.setdefault(str(member_id), note)
     return pd.Series(notes, dtype=object)
+
+
+def with_evidence(roster: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
+    """The roster with the columns the evidence gives each member.
+
+    `last_active` is the ordinal of the last day with any activity (0: never);
+    `quiet_key` orders the quiet, earliest first: that day, or the join date
+    of someone never active (0 when neither is known: they go first).
+    """
+    ids = roster["member_id"]
+    for column in ("settling", "held"):
+        notes: pd.Series = getattr(evidence, column)
+        roster[column] = notes.reindex(ids).fillna("").to_numpy() if len(notes) else ""
+    last = evidence.last_active.reindex(ids).fillna(0).to_numpy(dtype="int64")
+    joined = roster["join_key"].to_numpy()
+    roster["last_active"] = last
+    roster["quiet_key"] = np.where(last > 0, last, np.where(joined == LAST_JOIN, 0, joined))
+    return roster

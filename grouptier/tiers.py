@@ -18,25 +18,52 @@ Output tables:
   reason, sheet_row (of the member in Members)
 - leaderboard: cycle, group, rank, member_id, name, score, messages,
   messages_counted, active_days, content, invites, outcome, note
+
+Every move has a reason (`reasons.py`) and every Leaderboard row a note: the
+reason of the member's move, or why they stay and what moving would have
+taken (`notes.py`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from grouptier.coverage import Gap
-from grouptier.ranking import LAST_JOIN, protections, rank_members, runs_of
-from grouptier.reasons import figures_text, ordinal, plural, score_text, tie_text
+from grouptier.notes import (
+    behind_note,
+    down_note,
+    locked_note,
+    next_in_line_note,
+    no_room_below_note,
+    past_the_count_note,
+    protected_note,
+    unrecorded_note,
+    up_note,
+)
+from grouptier.ranking import protections, rank_members, runs_of
+from grouptier.reasons import (
+    Row,
+    demotion_reason,
+    down_rule,
+    is_idle,
+    kol_reason,
+    label,
+    plural,
+    promotion_reason,
+    reward_reason,
+    standing_text,
+    up_rule,
+)
 from grouptier.schedule import Window
 from grouptier.settings import Settings
-from grouptier.standing import Evidence
+from grouptier.standing import Evidence, with_evidence
 
 MOVE_COLUMNS = [
     "cycle", "member_id", "name", "from_group", "to_group", "kind", "score", "rank", "reason",
@@ -47,7 +74,7 @@ LEADERBOARD_COLUMNS = [
     "active_days", "content", "invites", "outcome", "note",
 ]  # fmt: skip
 
-Row = Mapping[str, Any]  # one member of the roster, as plain Python values
+_FIGURES = ("messages", "active_days", "content", "invites")
 # The roster columns the rules read member by member.
 _WALKED = (
     "member_id", "name", "group", "score", "rank", "group_size", "sheet_row", "messages",
@@ -81,24 +108,6 @@ def plan_cycle(
     roster = with_evidence(rank_members(members, scores), evidence)
     planner = _Planner(roster, groups, window, settings, evidence)
     return planner.plan()
-
-
-def with_evidence(roster: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
-    """The roster with the columns the evidence gives each member.
-
-    `last_active` is the ordinal of the last day with any activity (0: never);
-    `quiet_key` orders the quiet, earliest first: that day, or the join date
-    of someone never active (0 when neither is known: they go first).
-    """
-    ids = roster["member_id"]
-    for column in ("settling", "held"):
-        notes: pd.Series = getattr(evidence, column)
-        roster[column] = notes.reindex(ids).fillna("").to_numpy() if len(notes) else ""
-    last = evidence.last_active.reindex(ids).fillna(0).to_numpy(dtype="int64")
-    joined = roster["join_key"].to_numpy()
-    roster["last_active"] = last
-    roster["quiet_key"] = np.where(last > 0, last, np.where(joined == LAST_JOIN, 0, joined))
-    return roster
 
 
 class _Planner:
@@ -146,6 +155,9 @@ class _Planner:
         self.moves: list[dict[str, object]] = []
         self.moved: set[int] = set()
         self.outcomes: dict[int, tuple[str, str]] = {}
+        self.notes: dict[int, str] = {}  # why members the rules passed over stay
+        self.up_lines: dict[str, Row] = {}  # each group's last member picked to move up
+        self.rules: dict[str, tuple[Row, str, str]] = {}  # see _rules_of
         self.warnings: list[str] = []
 
     def plan(self) -> CyclePlan:
@@ -184,10 +196,14 @@ class _Planner:
         best = max(candidates, key=self._room, default=None)
         return best if best is not None and self._room(best) > 0 else None
 
+    def _level_name(self, level: int) -> str:
+        """`Core` (the only group of `level`), or `level 2`."""
+        names = self._names_at(level)
+        return names[0] if len(names) == 1 else f"level {level}"
+
     def _where(self, name: str, level: int) -> str:
-        if len(self._names_at(level)) == 1:
-            return name
-        return f"{name} (the level-{level} group with the most room)"
+        """`name` when `level` has several groups (a reason then names it), else ''."""
+        return name if len(self._names_at(level)) > 1 else ""
 
     def _has_activity(self, name: str) -> bool:
         return name in self.active
@@ -249,28 +265,50 @@ class _Planner:
 
     def _demote_from(self, name: str) -> None:
         group = self.groups[name]
-        if not self._has_activity(name):
-            return
         bar = group["demote_max_score"]
         eligible = self._picked(name, lambda at: self.unprotected[at] & (self.scores[at] <= bar))
+        if not self._has_activity(name):
+            for position in eligible:
+                self.notes[position] = unrecorded_note(self._row(position))
+            return
         eligible.sort(key=self._demotion_order)
         limit = len(eligible) if group["demote_bottom"] is None else int(group["demote_bottom"])
         level = int(group["level"]) + 1
-        not_made = 0
-        for place, member in enumerate(map(self._row, eligible[:limit]), start=1):
+        rule = down_rule(group, self._level_name(level))
+        scores = [self.values["score"][position] for position in eligible]
+        window = (self.window.start, self.window.end)
+        not_made, line = 0, None
+        for place, member in enumerate(map(self._row, eligible), start=1):
+            if place > limit:
+                ahead = place - 1 if limit else 0
+                self.notes[member["position"]] = past_the_count_note(member, ahead, line, rule)
+                continue
             destination = self._destination(level)
             if destination is None:
                 not_made += 1
+                full = self._fullness(level, lowered=True)
+                self.notes[member["position"]] = no_room_below_note(member, full)
                 continue
-            why = self._demotion_reason(member, place, len(eligible), group)
-            self._move(
-                member, destination, "demote", f"{why}; to {self._where(destination, level)}"
-            )
+            order = self._place(member, place, scores) if limit < len(eligible) else None
+            reason = demotion_reason(member, rule, window, order, self._where(destination, level))
+            self._move(member, destination, "demote", reason)
+            line = member
         if not_made:
             self.warnings.append(
                 f"No level-{level} group has room: {plural(not_made, 'demotion')} "
                 f"from {name} were not made"
             )
+
+    @staticmethod
+    def _place(member: Row, place: int, scores: list[Any]) -> tuple[int, int]:
+        """(n, of): `member`, `place`-th in line (`scores`, lowest first), is n-th of `of`.
+
+        A quiet member is counted among the quiet, anyone else among all in line.
+        """
+        if not is_idle(member):
+            return place, len(scores)
+        lower = bisect_left(scores, member["score"])
+        return place - lower, bisect_right(scores, member["score"]) - lower
 
     def _demotion_order(self, position: int) -> tuple[Any, ...]:
         """The lowest score first; among equal scores the longest silent, then member id."""
@@ -280,23 +318,6 @@ class _Planner:
             values["quiet_key"][position],
             values["member_id"][position],
         )
-
-    def _demotion_reason(self, member: Row, place: int, quiet: int, group: Row) -> str:
-        """Why `member`, `place`-th of the `quiet` members who could move down, moves down."""
-        if member["score"] == 0:
-            reason = "score 0: no activity this cycle"
-        else:
-            reason = (
-                f"{ordinal(int(member['rank']))} of {member['group_size']} in {member['group']}: "
-                f"score {score_text(member['score'])} ({figures_text(member)}), "
-                f"at or below {score_text(float(str(group['demote_max_score'])))}"
-            )
-        longest = "the longest" if place == 1 else f"the {ordinal(place)} longest"
-        reason += f"; {_silence_text(member)}, {longest} of the {quiet} quiet members"
-        reason += f" of {member['group']}"
-        if group["demote_bottom"] is not None:
-            reason += f"; {group['demote_bottom']} move down each cycle"
-        return reason
 
     def _promote_from_level(self, level: int) -> None:
         pooled: list[int] = []
@@ -308,17 +329,22 @@ class _Planner:
         if not pooled:
             return
         pooled.sort(key=self._promotion_order)
-        kind = "return" if level == self.max_level and self.max_level > 2 else "promote"
+        kind = self._upward_kind(level)
         next_in_line = 0
         for member in map(self._row, pooled):
             destination = self._destination(level - 1)
             if destination is None:
                 next_in_line += 1
-                self.outcomes[member["position"]] = ("next in line", "no room above")
+                note = next_in_line_note(member, self._fullness(level - 1, lowered=True))
+                self.outcomes[member["position"]] = ("next in line", note)
                 continue
+            group = self.groups[str(member["group"])]
+            rule = up_rule(group, self._level_name(level - 1), kind)
             partner = cut_partners[str(member["group"])]
-            reason = self._promotion_reason(member, partner, destination, kind, level - 1)
-            self._move(member, destination, kind, reason)
+            where = self._where(destination, level - 1)
+            self._move(
+                member, destination, kind, promotion_reason(member, kind, rule, partner, where)
+            )
         if next_in_line:
             self.warnings.append(
                 f"{self._fullness(level - 1)}: {plural(next_in_line, 'promotion')} from "
@@ -332,7 +358,14 @@ class _Planner:
         eligible = self._picked(name, lambda at: self.unlocked[at] & (self.scores[at] > bar))
         limit = len(eligible) if group["promote_top"] is None else int(group["promote_top"])
         partner = self._row(eligible[limit]) if limit < len(eligible) else None
+        if limit and eligible:
+            line = self._row(eligible[min(limit, len(eligible)) - 1])
+            self.up_lines[name] = {**line, "label": label(line)}
         return eligible[:limit], partner
+
+    def _upward_kind(self, level: int) -> str:
+        """Members of `level` move up (`promote`) or, from the bottom of three or more, `return`."""
+        return "return" if level == self.max_level and self.max_level > 2 else "promote"
 
     def _promotion_order(self, position: int) -> tuple[Any, ...]:
         """Sort key across groups: the ranking rule (higher score first, then the tie rules)."""
@@ -345,30 +378,13 @@ class _Planner:
             values["member_id"][position],
         )
 
-    def _promotion_reason(
-        self, member: Row, partner: Row | None, destination: str, kind: str, level: int
-    ) -> str:
-        where = self._where(destination, level)
-        if kind == "return":
-            return f"back in {where}: {figures_text(member)} this cycle"
-        reason = (
-            f"{ordinal(int(member['rank']))} of {member['group_size']} in {member['group']}: "
-            f"score {score_text(member['score'])} ({figures_text(member)})"
-        )
-        if partner is not None and partner["score"] == member["score"]:
-            reason += f"; tied at score {score_text(member['score'])}, " + tie_text(
-                member, partner, "decided"
-            )
-        return f"{reason}; up to {where}"
-
-    def _fullness(self, level: int) -> str:
+    def _fullness(self, level: int, *, lowered: bool = False) -> str:
+        """`Core is full (50/50)`, or the groups of `level` (`lowered`: mid-sentence)."""
         names = self._names_at(level)
-        shown = ", ".join(f"{n} {self.seats[n]}/{self.groups[n]['capacity']}" for n in names)
         if len(names) == 1:
-            return (
-                f"{names[0]} is full ({self.seats[names[0]]}/{self.groups[names[0]]['capacity']})"
-            )
-        return f"No level-{level} group has room ({shown})"
+            return f"{names[0]} is full ({self.seats[names[0]]}/{self.capacity[names[0]]})"
+        shown = ", ".join(f"{n} {self.seats[n]}/{self.capacity[n]}" for n in names)
+        return f"{'n' if lowered else 'N'}o level-{level} group has room ({shown})"
 
     # -- rewards and suggestions -----------------------------------------------------------------
 
@@ -393,20 +409,13 @@ class _Planner:
                 continue
             given += 1
             member = self._row(position)
-            self._move(member, target, "reward", self._reward_reason(member, target, given))
+            link = str(self.groups[target]["invite_link"])
+            reason = reward_reason(member, given, target, settings.reward_count, link)
+            self._move(member, target, "reward", reason)
 
     def _reward_order(self, position: int) -> tuple[Any, ...]:
         """Most content first, then the ranking rule."""
         return (-self.values["content"][position], *self._promotion_order(position))
-
-    def _reward_reason(self, member: Row, target: str, place: int) -> str:
-        link = str(self.groups[target]["invite_link"])
-        reason = (
-            f"{ordinal(place)} most content this cycle: "
-            f"{plural(int(member['content']), 'content post')}; "
-            f"access to {target} added, {member['group']} kept"
-        )
-        return f"{reason}; invite link {link}" if link else reason
 
     def _suggest_kols(self) -> None:
         settings = self.settings
@@ -417,11 +426,7 @@ class _Planner:
             & (roster["invites"].to_numpy() >= settings.kol_min_invites)
         )
         for member in map(self._row, np.flatnonzero(strong).tolist()):
-            reason = (
-                f"{plural(int(member['content']), 'content post')} and "
-                f"{plural(int(member['invites']), 'invite')} this cycle (thresholds "
-                f"{settings.kol_min_content} and {settings.kol_min_invites}); not yet a KOL"
-            )
+            reason = kol_reason(member, settings.kol_min_content, settings.kol_min_invites)
             self._move(member, "", "suggest_kol", reason)
 
     # -- leaderboard ---------------------------------------------------------------------------
@@ -435,20 +440,41 @@ class _Planner:
     def _outcomes_and_notes(self) -> tuple[list[str], list[str]]:
         """Each member's outcome ('stays' unless decided) and its note, in roster order."""
         outcomes, notes = ["stays"] * len(self.roster), [""] * len(self.roster)
-        group, score, protected = (self.values[k] for k in ("group", "score", "protected"))
-        for i in np.flatnonzero(~self.unprotected).tolist():
-            idle_bar = self.groups.get(group[i], {}).get("demote_max_score")
-            if idle_bar is not None and score[i] <= idle_bar:
-                notes[i] = f"not moved down: {protected[i]}"
-        for i, (outcome, note) in self.outcomes.items():
-            outcomes[i], notes[i] = outcome, note
+        for position in range(len(self.roster)):
+            if position in self.outcomes:
+                outcomes[position], notes[position] = self.outcomes[position]
+            else:
+                notes[position] = self.notes.get(position) or self._stay_note(position)
         return outcomes, notes
 
+    def _stay_note(self, position: int) -> str:
+        """Why a member the rules did not pick stays, and what moving would have taken."""
+        values = self.values
+        name, score = values["group"][position], values["score"][position]
+        group, up, down = self._rules_of(name)
+        if values["protected"][position] and down and score <= group["demote_max_score"]:
+            return protected_note(self._row(position))
+        if not self.unlocked[position]:
+            return locked_note(self._row(position))
+        if not up:
+            return down_note(self._row(position), down or "the only level: nobody moves up or down")
+        line = self.up_lines.get(name) if score > group["promote_min_score"] else None
+        if line is not None and line["score"] == score:
+            return up_note(self._row(position), up, line)
+        # The common case, for tens of thousands of members: no need for the whole row.
+        idle = score == 0 and not any(values[key][position] for key in _FIGURES)
+        head = standing_text(values["rank"][position], name, score, idle)
+        return behind_note(head, up, score, line)
 
-def _silence_text(member: Row) -> str:
-    """`silent since 2026-08-06`, `silent since joining on 2026-08-06`, `no activity on record`."""
-    if member["last_active"]:
-        return f"silent since {date.fromordinal(member['last_active']):%Y-%m-%d}"
-    if isinstance(member["joined_on"], date):
-        return f"silent since joining on {member['joined_on']:%Y-%m-%d}"
-    return "no activity on record"
+    def _rules_of(self, name: str) -> tuple[Row, str, str]:
+        """Group `name`, its rule up and its rule down in words ('' where it has none)."""
+        if name not in self.rules:
+            group = self.groups[name]
+            level = int(group["level"])
+            up = down = ""
+            if level > 1 and self._names_at(level - 1):
+                up = up_rule(group, self._level_name(level - 1), self._upward_kind(level))
+            if self._names_at(level + 1):
+                down = down_rule(group, self._level_name(level + 1))
+            self.rules[name] = (group, up, down)
+        return self.rules[name]

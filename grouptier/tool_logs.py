@@ -56,6 +56,22 @@ def read_runs(table: Table | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*columns, "window_start", "window_end"])
 
 
+def lenient_text(value: object) -> str:
+    """A tool tab's cell as text; '' for one that cannot be text (an error value)."""
+    try:
+        return parse_text(value)
+    except CellError:
+        return ""
+
+
+def lenient_count(value: object) -> int:
+    """A tool tab's cell as a whole number; 0 for a blank or unreadable one."""
+    try:
+        return parse_count(value)
+    except CellError:
+        return 0
+
+
 def lenient_date(value: CellValue) -> date | None:
     try:
         return None if is_blank(value) else parse_date(value)

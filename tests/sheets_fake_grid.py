@@ -88,6 +88,7 @@ class Tab:
     formats: dict[tuple[int, int, int, int], dict[str, Any]] = field(default_factory=dict)
     tab_color: dict[str, Any] | None = None
     hidden: bool = False
+    charts: list[dict[str, Any]] = field(default_factory=list)  # EmbeddedChart, as addChart kept it
 
     def properties(self) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.row_count, "columnCount": self.column_count}
@@ -151,6 +152,7 @@ class Tab:
         twin.protected = list(self.protected)
         twin.widths = dict(self.widths)
         twin.formats = dict(self.formats)
+        twin.charts = list(self.charts)
         return twin
 
 
@@ -162,6 +164,7 @@ class Spreadsheet:
     title: str
     tabs: list[Tab] = field(default_factory=list)
     next_protection: int = 1
+    next_chart: int = 1_000_001  # the real API picks a random id; a count keeps tests stable
 
     def tab(self, title: str) -> Tab:
         for tab in self.tabs:
@@ -181,6 +184,8 @@ class Spreadsheet:
             entry: dict[str, Any] = {"properties": tab.properties()}
             if tab.protected:
                 entry["protectedRanges"] = copy.deepcopy(tab.protected)
+            if tab.charts:  # as the real API: `charts` only on a sheet that has some
+                entry["charts"] = copy.deepcopy(tab.charts)
             sheets.append(entry)
         return {
             "spreadsheetId": self.spreadsheet_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sheets_fake_charts import add_chart
 from sheets_fake_grid import MAX_COLUMNS, ApiError, Area, Spreadsheet, Tab
 
 # --- spreadsheets:batchUpdate ------------------------------------------------------
@@ -323,6 +324,7 @@ def _repeat_cell(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
 
 
 REQUESTS: dict[str, Callable[[Spreadsheet, dict[str, Any]], dict[str, Any]]] = {
+    "addChart": add_chart,
     "addSheet": _add_sheet,
     "updateSheetProperties": _update_sheet_properties,
     "updateCells": _update_cells,

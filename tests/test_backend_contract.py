@@ -29,7 +29,17 @@ from grouptier.schedule import cycle_window
 from grouptier.sheet import RUNS, RawTab
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
-WRITTEN = ("Members", "Moves", "Leaderboard", "Messages", "Runs", "Activity", "History", "Status")
+WRITTEN = (
+    "Members",
+    "Moves",
+    "Leaderboard",
+    "Messages",
+    "Runs",
+    "Activity",
+    "History",
+    "Status",
+    "Dashboard",
+)
 
 
 def _plain(value: Any, column: str) -> Any:

@@ -124,16 +124,6 @@ def test_dry_run_writes_nothing(ladder: SheetBuilder, tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_a_past_cycle_can_be_replayed_only_as_a_dry_run_of_a_closed_cycle(
-    ladder: SheetBuilder, tmp_path: Path
-) -> None:
-    backend = save(ladder, tmp_path / "c.xlsx")
-    report = run(backend, RunOptions(today=TODAY, dry_run=True, cycle=2), clock=clock)
-    assert report.plans[0].window.cycle == 2
-    with pytest.raises(UsageError, match="cycle 4 has not closed yet"):
-        run(backend, RunOptions(today=TODAY, dry_run=True, cycle=4), clock=clock)
-
-
 def test_missed_cycles_are_processed_in_order(ladder: SheetBuilder, tmp_path: Path) -> None:
     ladder.runs.append(
         {"run_id": "old", "cycle": 1, "status": "done", "finished_at": "2026-09-16 06:00:00"}
@@ -451,19 +441,6 @@ def test_a_date_more_than_one_cycle_ahead_is_refused_and_nothing_is_written(
     with pytest.raises(UsageError, match="--date 2026-11-01 is more than one cycle"):
         check(backend, day("2026-11-01"), clock=clock)
     assert check(backend, day("2026-10-31"), clock=clock).upcoming is not None
-
-
-def test_a_dry_run_of_a_processed_cycle_uses_its_recorded_window(
-    november: SheetBuilder, tmp_path: Path
-) -> None:
-    path = tmp_path / "c.xlsx"
-    backend = save(november, path)
-    run(backend, RunOptions(), clock=at(day("2026-11-16")))
-    set_setting(path, "cycle_days", 30)
-    report = run(backend, RunOptions(dry_run=True, cycle=1), clock=at(day("2026-12-06")))
-    assert report.plans[0].window == Window(1, day("2026-11-01"), day("2026-11-15"))
-    with pytest.raises(UsageError, match="cycle 2 has not closed yet on 2026-12-06"):
-        run(backend, RunOptions(dry_run=True, cycle=2), clock=at(day("2026-12-06")))
 
 
 def test_run_windows_are_read_leniently(sheet: SheetBuilder) -> None:

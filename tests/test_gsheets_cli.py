@@ -6,19 +6,25 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 from click.testing import CliRunner
 from conftest import TODAY, SheetBuilder
 from sheets_fake import SheetsFake
-from sheets_support import SHEET_ID, load_workbook, write_service_account_key
+from sheets_support import SHEET_ID, load_workbook, open_sheet, write_service_account_key
 
 from grouptier import sheet
 from grouptier.backends import is_google_sheet, open_backend
 from grouptier.backends.gsheets import GoogleSheetsBackend
 from grouptier.backends.sheets_http import user_login_file
+from grouptier.backends.sheets_init import SHARE_CHART, SIZES_CHART, prepare_sheet
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cli import main
+from grouptier.cycle import RunOptions, run
+from grouptier.dashboard import DASHBOARD_CYCLES, FIXED_COLUMNS
+from grouptier.starter import starter_rows
 
 URL = f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit#gid=0"
 ACCOUNT = "grouptier@community-project.iam.gserviceaccount.com"
@@ -59,10 +65,8 @@ def test_init_prepares_a_sheet_once(runner: CliRunner, fake: SheetsFake) -> None
     start = len(fake.log)
     again = runner.invoke(main, ["init", URL])
     assert again.exit_code == 0 and "nothing was changed" in again.output
-    assert [e.kind for e in fake.log[start:] if e.kind != "token"] == [
-        "metadata",
-        "values:batchGet",
-    ]
+    # The metadata lists every tab and the Dashboard's charts: nothing else needs reading.
+    assert [e.kind for e in fake.log[start:] if e.kind != "token"] == ["metadata"]
     workbook = open_backend(URL).read()  # what init made reads back as the contract
     assert workbook.find("Settings") is not None and workbook.find("Members") is not None
 
@@ -186,3 +190,94 @@ def test_a_persons_own_google_login_is_reused(
     )
     assert result.exit_code == 0, result.output
     assert fake.tokens_issued == 0 and fake.count() == 2
+
+
+# --- the Dashboard's charts --------------------------------------------------------------------
+
+
+def _column_of(data: dict[str, Any], sheet_id: int) -> int:
+    """The one column a chart's domain or series covers, checked to span the header and 200 rows."""
+    (source,) = data["sourceRange"]["sources"]
+    assert source["sheetId"] == sheet_id
+    assert (source["startRowIndex"], source["endRowIndex"]) == (0, 1 + DASHBOARD_CYCLES)
+    assert source["endColumnIndex"] == source["startColumnIndex"] + 1
+    return int(source["startColumnIndex"])
+
+
+def _chart_columns(fake: SheetsFake) -> dict[str, tuple[str, int, list[int]]]:
+    """Each Dashboard chart as the metadata lists it: title -> (chart type, domain, series)."""
+    answer = requests.get(
+        f"{fake.url}/v4/spreadsheets/{SHEET_ID}",
+        headers={"Authorization": "Bearer test"},
+        timeout=5,
+    ).json()
+    (entry,) = [e for e in answer["sheets"] if e["properties"]["title"] == "Dashboard"]
+    sheet_id = entry["properties"]["sheetId"]
+    charts = {}
+    for chart in entry["charts"]:
+        assert isinstance(chart["chartId"], int)
+        anchor = chart["position"]["overlayPosition"]["anchorCell"]
+        assert anchor["sheetId"] == sheet_id
+        basic = chart["spec"]["basicChart"]
+        assert basic["headerCount"] == 1
+        (domain,) = basic["domains"]
+        series = [_column_of(each["series"], sheet_id) for each in basic["series"]]
+        charts[chart["spec"]["title"]] = (
+            basic["chartType"],
+            _column_of(domain["domain"], sheet_id),
+            series,
+        )
+    return charts
+
+
+EXPECTED_CHARTS = {
+    SIZES_CHART: ("COLUMN", 0, [9, 10, 11]),  # Core, General, Retention after the fixed columns
+    SHARE_CHART: ("LINE", 0, [7]),  # top20_share
+}
+
+
+def test_init_adds_the_dashboard_charts_once(runner: CliRunner, fake: SheetsFake) -> None:
+    fake.create(SHEET_ID)
+    result = runner.invoke(main, ["init", URL, "--anchor", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    header = fake.values(SHEET_ID, "Dashboard")[0]
+    assert header == [*sheet.DASHBOARD.headers, "Core", "General", "Retention"]
+    assert _chart_columns(fake) == EXPECTED_CHARTS
+    start = len(fake.log)
+    again = runner.invoke(main, ["init", URL])
+    assert again.exit_code == 0 and "nothing was changed" in again.output
+    assert "batchUpdate" not in [entry.kind for entry in fake.log[start:]]
+    assert len(fake.books[SHEET_ID].tab("Dashboard").charts) == 2
+
+
+def test_init_adds_the_charts_to_a_sheet_that_ran_before_them(
+    fake: SheetsFake, sheet: SheetBuilder
+) -> None:
+    sheet.active_member("Core")
+    sheet.active_member("General", score_days=2)
+    sheet.member("Retention")
+    load_workbook(fake, sheet.workbook())
+    assert run(open_sheet(fake), RunOptions(today=TODAY)).status == "done"
+    rows = fake.values(SHEET_ID, "Dashboard")
+    assert rows[0][len(FIXED_COLUMNS) :] == ["Core", "General", "Retention"]
+    added = prepare_sheet(open_sheet(fake), starter_rows(TODAY))
+    charts = [f"Dashboard chart: {SIZES_CHART}", f"Dashboard chart: {SHARE_CHART}"]
+    assert added == ["Templates", *charts]  # the optional tab this community never had
+    assert _chart_columns(fake) == EXPECTED_CHARTS
+    assert fake.values(SHEET_ID, "Dashboard") == rows  # the table is left as it was
+    assert prepare_sheet(open_sheet(fake), starter_rows(TODAY)) == []
+    assert len(fake.books[SHEET_ID].tab("Dashboard").charts) == 2
+
+
+def test_init_on_a_sheet_in_use_says_what_it_added(
+    runner: CliRunner, fake: SheetsFake, sheet: SheetBuilder
+) -> None:
+    sheet.active_member("Core")
+    sheet.active_member("General", score_days=2)
+    load_workbook(fake, sheet.workbook())
+    assert run(open_sheet(fake), RunOptions(today=TODAY)).status == "done"
+    result = runner.invoke(main, ["init", URL])
+    assert result.exit_code == 0, result.output
+    assert "Created" not in result.output
+    assert "the tabs it lacked: Templates." in result.output
+    assert f"the charts it lacked: {SIZES_CHART}, {SHARE_CHART}." in result.output

@@ -146,10 +146,11 @@ def test_every_numeric_setting_refuses_a_huge_value(key: str) -> None:
 def test_every_range_is_documented_and_in_a_new_sheets_notes() -> None:
     table = TEMPLATE.read_text(encoding="utf-8")
     notes = {row["setting"]: str(row["notes"]) for row in starter_settings(TODAY)}
-    assert len(NUMERIC) == 16
+    assert len(NUMERIC) == 18
     for row in SETTING_ROWS:
         if row.allowed:
-            assert f"| `{row.key}` | {row.starter} | {row.allowed} | " in table, row.key
+            starter = "blank" if row.starter is None else row.starter
+            assert f"| `{row.key}` | {starter} | {row.allowed} | " in table, row.key
             assert notes[row.key].endswith(f" Allowed: {row.allowed}."), row.key
 
 

@@ -63,9 +63,34 @@ def test_the_demo_fills_messages_with_every_kind(demo: tuple[Path, RunReport]) -
     path, report = demo
     rows = messages_in(path)
     assert report.messages == len(rows) > 0
-    assert {row["kind"] for row in rows} == set(TEMPLATE_NAMES)
+    # Nudges come on `nudge_day` of a cycle, never on the day a cycle is processed: below.
+    assert {row["kind"] for row in rows} == set(TEMPLATE_NAMES) - {"nudge"}
     assert all(row["text"].strip() and row["posted"] == "" for row in rows)
     assert not any("{{" in row["text"] or "{%" in row["text"] for row in rows)
+
+
+def test_the_demo_nudges_on_its_nudge_day(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "demo.xlsx"
+    run_demo(path)
+    book = openpyxl.load_workbook(path)
+    book["Settings"].append(["nudge_day", 5])
+    members = [[cell.value for cell in row] for row in book["Members"].iter_rows()]
+    general = [row[0] for row in members[1:] if row[members[0].index("group")] == "General"]
+    header = [cell.value for cell in book["Activity"][1]]
+    for count, member_id in enumerate(general[:8], start=1):  # some activity so far
+        row = {"date": DEMO_TODAY + timedelta(days=1), "member_id": member_id, "messages": count}
+        book["Activity"].append([row.get(str(name)) for name in header])
+    book.save(path)
+    day = DEMO_TODAY + timedelta(days=4)  # day 5 of the cycle after the demo's
+    run(XlsxBackend(path), RunOptions(today=day))
+    nudges = [row for row in messages_in(path) if row["kind"] == "nudge"]
+    # General's chat imports stop before this cycle, so nobody is at risk of moving down
+    # (coverage holds demotions); the three behind the top three are nudged up.
+    assert len(nudges) == 3 and {row["date"] for row in nudges} == {day}
+    assert all(row["text"].startswith("Hi ") and "{{" not in row["text"] for row in nudges)
+    assert all("away from the top 3" in row["text"] for row in nudges)
 
 
 def test_good_mornings_every_day_of_the_cycle_never_repeated(

@@ -18,7 +18,7 @@ from sheets_support import SHEET_ID, load_workbook, write_service_account_key
 
 from grouptier.backends.sheets_http import RetryPolicy
 from grouptier.errors import Problem
-from grouptier.service import LOG_FIELDS, RETRY_DEADLINE_ENV, Outcome, _retry_policy, run_sheet
+from grouptier.service import LOG_FIELDS, RETRY_DEADLINE_ENV, Outcome, retry_policy, run_sheet
 
 ACCOUNT = "grouptier-fn@community-project.iam.gserviceaccount.com"
 
@@ -124,7 +124,7 @@ def test_the_retry_deadline_comes_from_the_environment(
     value: str, policy: RetryPolicy | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(RETRY_DEADLINE_ENV, value)
-    assert _retry_policy() == policy
+    assert retry_policy() == policy
 
 
 def test_the_headline_names_the_cycles_and_moves_but_no_sheet_text() -> None:

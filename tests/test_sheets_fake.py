@@ -167,3 +167,127 @@ def test_sort_range_orders_rows_numbers_then_text_then_blanks_and_moves_their_da
     assert _post(fake, "book:batchUpdate", {"requests": [sort]}).status_code == 200
     assert fake.values("book", "Sheet1") == [[1], [3], ["A"], ["b"]]
     assert fake.books["book"].tabs[0].date_cells == {(3, 0)}
+
+
+# --- addChart ------------------------------------------------------------------------------
+
+
+def _source(column: int, sheet_id: int = 0, width: int = 1) -> dict[str, Any]:
+    return {
+        "sourceRange": {
+            "sources": [
+                {
+                    "sheetId": sheet_id,
+                    "startRowIndex": 0,
+                    "endRowIndex": 7,
+                    "startColumnIndex": column,
+                    "endColumnIndex": column + width,
+                }
+            ]
+        }
+    }
+
+
+def _sample_chart() -> dict[str, Any]:
+    """The Sheets API chart sample "Add a column chart", placed over Sheet1 (overlayPosition)."""
+    return {
+        "addChart": {
+            "chart": {
+                "spec": {
+                    "title": "Model Q1 Sales",
+                    "basicChart": {
+                        "chartType": "COLUMN",
+                        "legendPosition": "BOTTOM_LEGEND",
+                        "axis": [
+                            {"position": "BOTTOM_AXIS", "title": "Model Numbers"},
+                            {"position": "LEFT_AXIS", "title": "Sales"},
+                        ],
+                        "domains": [{"domain": _source(0)}],
+                        "series": [
+                            {"series": _source(column), "targetAxis": "LEFT_AXIS"}
+                            for column in (1, 2, 3)
+                        ],
+                        "headerCount": 1,
+                    },
+                },
+                "position": {
+                    "overlayPosition": {
+                        "anchorCell": {"sheetId": 0, "rowIndex": 1, "columnIndex": 6},
+                        "offsetXPixels": 10,
+                    }
+                },
+            }
+        }
+    }
+
+
+def test_add_chart_takes_the_reference_shape_and_lists_the_chart_in_the_metadata(
+    fake: SheetsFake,
+) -> None:
+    fake.create("book")
+    answer = _post(fake, "book:batchUpdate", {"requests": [_sample_chart()]})
+    assert answer.status_code == 200, answer.text
+    (reply,) = answer.json()["replies"]
+    chart = reply["addChart"]["chart"]
+    assert isinstance(chart["chartId"], int) and chart["spec"]["title"] == "Model Q1 Sales"
+    overlay = chart["position"]["overlayPosition"]
+    assert (overlay["widthPixels"], overlay["heightPixels"]) == (600, 371)  # the API's defaults
+    metadata = requests.get(f"{fake.url}/v4/spreadsheets/book", headers=AUTH, timeout=5).json()
+    assert metadata["sheets"][0]["charts"] == [chart]
+    again = _sample_chart()
+    again["addChart"]["chart"]["chartId"] = chart["chartId"]
+    taken = _post(fake, "book:batchUpdate", {"requests": [again]})
+    assert taken.status_code == 400  # an id in use
+
+
+def _spoiled(path: str, value: Any) -> dict[str, Any]:
+    """The sample with the field at dotted `path` set to `value` (lists by index)."""
+    request = _sample_chart()
+    node: Any = request["addChart"]
+    *parents, last = path.split(".")
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[last] = value
+    return request
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("chart.spec.basicChart.colour", "red", 'Unknown name "colour"'),
+        ("chart.spec.basicChart.series.0.series.range", "B1:B7", 'Unknown name "range"'),
+        ("chart.position.overlayPosition.anchor", {}, 'Unknown name "anchor"'),
+        ("chart.spec.basicChart.chartType", "PIE", "Invalid value"),
+        ("chart.spec.basicChart.headerCount", True, "Invalid value"),
+        ("chart.spec.basicChart.domains.0.domain", _source(0, sheet_id=99), "No grid with id"),
+        ("chart.spec.basicChart.series.0.series", _source(1, width=2), "length 1"),
+        ("chart.spec.basicChart.series.1.series", _source(30), "outside the grid"),
+        ("chart.position", {"newSheet": True}, "overlayPosition"),
+        (
+            "chart.position.overlayPosition.anchorCell",
+            {"sheetId": 0, "rowIndex": 0, "columnIndex": 26},
+            "outside the grid",
+        ),
+    ],
+    ids=[
+        "unknown field",
+        "unknown field in a series",
+        "unknown field in the position",
+        "chart type not in the enum",
+        "a boolean for a number",
+        "a range on a missing sheet",
+        "a series two columns wide",
+        "a series outside the grid",
+        "a chart on its own sheet",
+        "an anchor outside the grid",
+    ],
+)
+def test_a_malformed_add_chart_is_refused_and_changes_nothing(
+    fake: SheetsFake, path: str, value: Any, message: str
+) -> None:
+    fake.create("book")
+    good = _cells_at(0, {"stringValue": "x"})
+    answer = _post(fake, "book:batchUpdate", {"requests": [good, _spoiled(path, value)]})
+    assert answer.status_code == 400
+    assert message in answer.json()["error"]["message"]
+    assert fake.values("book", "Sheet1") == [] and fake.books["book"].tabs[0].charts == []

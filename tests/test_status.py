@@ -253,3 +253,25 @@ def test_missing_data_leads_what_to_do_and_the_staff_digest(
     (digest,) = [text for text in texts if "Staff digest" in str(text)]
     assert f"⚠️ *Data missing* — {gap}" in str(digest)
     assert "• Bruno Lima (General): paused until 2027-01-10" in str(digest)
+
+
+def test_every_warning_the_status_row_counts_can_be_read_in_runs(
+    sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    """Warnings of the sheet (two members of one name) and of the cycle, on the cycle's row."""
+    sheet.active_member("Core", score_days=2)
+    sheet.member("General", name="Ana Lima")
+    sheet.member("General", name="Ana Lima")
+    sheet.active_member("General", score_days=1, staff_role="assistant")
+    backend = save(sheet, tmp_path / "c.xlsx")
+    report = run(backend, RunOptions(today=TODAY), clock=lambda: FIXED)
+    assert len(report.warnings) >= 2
+    raw = backend.read()
+    status = raw.find("Status")
+    runs = raw.find("Runs")
+    assert status is not None and runs is not None
+    summary = str(status.rows[1][3])
+    assert f"{len(report.warnings)} warning" in summary
+    written = " | ".join(str(row[6]) for row in runs.rows[1:])
+    for warning in report.warnings:
+        assert warning.split(": ", 1)[-1] in written, warning

@@ -20,6 +20,15 @@ def moves_of(result: CyclePlan, kind: str) -> pd.DataFrame:
     return result.moves[result.moves["kind"] == kind]
 
 
+def notes_of(result: CyclePlan) -> pd.Series:
+    """Each member's Leaderboard note, by member id."""
+    return result.leaderboard.set_index("member_id")["note"]
+
+
+TO_CORE = "the top 3 move up to Core each cycle"
+TEN_DOWN = "10 move down to Retention each cycle"
+
+
 def give_score(
     sheet: SheetBuilder, member_id: str, messages: int, days: int = 1, **extra: int
 ) -> None:
@@ -65,11 +74,14 @@ def test_plain_promotion_moves_the_top_three_with_their_place(sheet: SheetBuilde
     promoted = moves_of(result, "promote")
     assert list(promoted["member_id"]) == top[:3]
     assert set(promoted["to_group"]) == {"Core"}
-    assert promoted.iloc[0]["reason"].startswith(
-        "1st of 214 in General: score 90 (86 messages on 2 days)"
+    assert list(promoted["reason"]) == [
+        f"1st in General with 90 points (86 messages on 2 days); {TO_CORE}",
+        f"2nd in General with 85 points (81 messages on 2 days); {TO_CORE}",
+        f"3rd in General with 70 points (66 messages on 2 days); {TO_CORE}",
+    ]
+    assert notes_of(result)[top[3]] == (
+        f"4th in General with 60 points; {TO_CORE}; 10 points behind Member 3 (3rd)"
     )
-    assert promoted.iloc[1]["reason"].startswith("2nd of 214 in General: score 85")
-    assert promoted.iloc[2]["reason"].startswith("3rd of 214 in General: score 70")
 
 
 def test_reason_reads_like_the_design_example(sheet: SheetBuilder) -> None:
@@ -77,27 +89,54 @@ def test_reason_reads_like_the_design_example(sheet: SheetBuilder) -> None:
     give_score(sheet, member_id, 40, days=9, content=1, invites=2)
     sheet.active_member("Core")
     promoted = moves_of(plan(sheet), "promote")
-    assert promoted.iloc[0]["reason"].startswith(
-        "1st of 1 in General: score 69 (40 messages on 9 days, 1 content post, 2 invites)"
+    assert promoted.iloc[0]["reason"] == (
+        "1st in General with 69 points (40 messages on 9 days, 1 content post, 2 invites); "
+        f"{TO_CORE}"
     )
 
 
 @pytest.mark.parametrize(
-    ("winner", "loser", "rule"),
+    ("winner", "loser", "of_loser", "of_winner"),
     [
-        ({"days": 3}, {"days": 2}, "decided by active days (3 vs 2)"),
-        ({"content": 1}, {"content": 0}, "decided by content posts (1 vs 0)"),
+        (
+            {"days": 3},
+            {"days": 2},
+            "who was active on fewer days (2 vs 3)",
+            "who was active on more days (3 vs 2)",
+        ),
+        (
+            {"content": 1},
+            {"content": 0},
+            "who posted less content (0 vs 1)",
+            "who posted more content (1 vs 0)",
+        ),
         (
             {"joined_on": "2024-01-01"},
             {"joined_on": "2024-06-01"},
-            "decided by join date (2024-01-01 vs 2024-06-01)",
+            "who joined on 2024-06-01, after this member (2024-01-01)",
+            "who joined on 2024-01-01, before this member (2024-06-01)",
         ),
-        ({}, {}, "decided by member id"),
+        (
+            {"joined_on": "2024-01-01"},
+            {"joined_on": None},
+            "who has no join date",
+            "who joined on 2024-01-01; this member has no join date",
+        ),
+        (
+            {},
+            {},
+            "whose member id comes after (all else equal)",
+            "whose member id comes first (all else equal)",
+        ),
     ],
-    ids=["active-days", "content", "join-date", "member-id"],
+    ids=["active-days", "content", "join-date", "no-join-date", "member-id"],
 )
 def test_tie_at_the_promotion_cut_names_the_rule(
-    sheet: SheetBuilder, winner: dict[str, object], loser: dict[str, object], rule: str
+    sheet: SheetBuilder,
+    winner: dict[str, object],
+    loser: dict[str, object],
+    of_loser: str,
+    of_winner: str,
 ) -> None:
     general_with_scores(sheet, [90, 85], idle=0)
     tied = []
@@ -108,10 +147,18 @@ def test_tie_at_the_promotion_cut_names_the_rule(
         member_id = sheet.member("General", **joined)
         give_score(sheet, member_id, 40 - 2 * days - 5 * content, days=days, content=content)
         tied.append(member_id)
-    promoted = moves_of(plan(sheet), "promote")
+    result = plan(sheet)
+    promoted = moves_of(result, "promote")
     assert tied[0] in set(promoted["member_id"]) and tied[1] not in set(promoted["member_id"])
-    reason = promoted.set_index("member_id").loc[tied[0], "reason"]
-    assert "tied at score 40" in reason and rule in reason
+    # The winner's own figures are shown when the reason still fits in one line.
+    figures = " (38 messages on 1 day)" if of_loser == "who has no join date" else ""
+    assert promoted.set_index("member_id").loc[tied[0], "reason"] == (
+        f"3rd in General with 40 points{figures}; {TO_CORE}; same 40 points as Member 5 (4th), "
+        f"{of_loser}"
+    )
+    assert notes_of(result)[tied[1]] == (
+        f"4th in General with 40 points; {TO_CORE}; same 40 points as Member 4 (3rd), {of_winner}"
+    )
 
 
 def test_full_core_blocks_promotion_and_lists_next_in_line(sheet: SheetBuilder) -> None:
@@ -126,7 +173,10 @@ def test_full_core_blocks_promotion_and_lists_next_in_line(sheet: SheetBuilder) 
         for w in result.warnings
     )
     next_in_line = result.leaderboard[result.leaderboard["outcome"] == "next in line"]
-    assert len(next_in_line) == 3
+    assert list(next_in_line["note"]) == [
+        f"{place} in General with {score} points; next in line to move up, but Core is full (50/50)"
+        for place, score in (("1st", 90), ("2nd", 85), ("3rd", 70))
+    ]
 
 
 def test_inactive_core_members_make_room_first(sheet: SheetBuilder) -> None:
@@ -136,31 +186,59 @@ def test_inactive_core_members_make_room_first(sheet: SheetBuilder) -> None:
     idle_core = [sheet.member("Core"), sheet.member("Core")]
     general_with_scores(sheet, [90, 85, 70], idle=0, core=False)
     result = plan(sheet)
-    assert set(moves_of(result, "demote").query("from_group == 'Core'")["member_id"]) == set(
-        idle_core
-    )
+    down = moves_of(result, "demote").query("from_group == 'Core'")
+    assert set(down["member_id"]) == set(idle_core)
+    assert set(down["reason"]) == {
+        "no activity in Core from 2026-10-01 to 2026-10-15 and silent since joining on "
+        "2025-01-01; members at 0 points move down to General"
+    }
     assert len(moves_of(result, "promote")) == 2
+    notes = notes_of(result)
+    assert notes[down.iloc[0]["member_id"]] == down.iloc[0]["reason"]
+    assert notes.iloc[0] == "1st in Core with 3 points; members at 0 points move down to General"
 
 
 def test_only_the_inactive_are_relegated(sheet: SheetBuilder) -> None:
-    general_with_scores(sheet, [5] * 208, idle=6)
-    demoted = moves_of(plan(sheet), "demote")
+    active = general_with_scores(sheet, [5] * 208, idle=6)
+    result = plan(sheet)
+    demoted = moves_of(result, "demote")
     assert len(demoted) == 6
     assert set(demoted["to_group"]) == {"Retention"}
+    assert set(demoted["reason"]) == {  # all six move: the order among them decided nothing
+        "no activity in General from 2026-10-01 to 2026-10-15 and silent since joining on "
+        f"2025-01-01; {TEN_DOWN}"
+    }
+    assert notes_of(result)[active[3]] == (
+        f"4th in General with 5 points; {TO_CORE}; same 5 points as Member 3 (3rd), "
+        "whose member id comes first (all else equal)"
+    )
 
 
 def test_at_most_ten_relegated_the_longest_silent_first(sheet: SheetBuilder) -> None:
     general_with_scores(sheet, [5] * 10, idle=0)
     idle = [sheet.member("General", joined_on=f"2024-{month:02d}-01") for month in range(1, 13)]
     idle += [sheet.member("General", joined_on="2025-01-01") for _ in range(28)]
-    demoted = moves_of(plan(sheet), "demote")
+    result = plan(sheet)
+    demoted = moves_of(result, "demote")
     assert len(demoted) == 10
     assert list(demoted["member_id"]) == idle[:10]  # never active: the earliest joiners first
     assert demoted.iloc[0]["reason"] == (
-        "score 0: no activity this cycle; silent since joining on 2024-01-01, the longest of "
-        "the 40 quiet members of General; 10 move down each cycle; to Retention"
+        "no activity in General this cycle and silent since joining on 2024-01-01, the longest "
+        f"of the 40 quiet members; {TEN_DOWN}"
     )
-    assert "the 2nd longest of the 40 quiet members" in demoted.iloc[1]["reason"]
+    assert demoted.iloc[1]["reason"] == (
+        "no activity in General this cycle and silent since joining on 2024-02-01, the 2nd "
+        f"longest of the 40 quiet members; {TEN_DOWN}"
+    )
+    notes = notes_of(result)
+    assert notes[idle[10]] == (
+        "no activity in General this cycle and silent since joining on 2024-11-01; "
+        f"{TEN_DOWN}, and 10 quiet members were silent longer"
+    )
+    assert notes[idle[39]] == (
+        "no activity in General this cycle and silent since joining on 2025-01-01; "
+        f"{TEN_DOWN}, and 39 quiet members were silent longer"
+    )
 
 
 def test_protected_members_stay_and_do_not_count_toward_the_ten(sheet: SheetBuilder) -> None:
@@ -168,8 +246,10 @@ def test_protected_members_stay_and_do_not_count_toward_the_ten(sheet: SheetBuil
     protected = {
         sheet.member("General", role="designer"): "staff (designer)",
         sheet.member("General", kol="yes"): "KOL",
-        sheet.member("General", locked="yes"): "locked",
-        sheet.member("General", joined_on=WINDOW.end - timedelta(days=9)): "newcomer",
+        sheet.member("General", locked="yes"): "locked by a manager",
+        sheet.member(
+            "General", joined_on=WINDOW.end - timedelta(days=9)
+        ): "newcomer until 2026-10-20 (joined 2026-10-06)",
     }
     left = sheet.member("General", status="left")
     plain = [sheet.member("General") for _ in range(12)]
@@ -178,7 +258,9 @@ def test_protected_members_stay_and_do_not_count_toward_the_ten(sheet: SheetBuil
     assert len(demoted) == 10 and demoted <= set(plain)
     board = result.leaderboard.set_index("member_id")
     for member_id, why in protected.items():
-        assert board.loc[member_id, "note"].startswith(f"not moved down: {why}")
+        assert board.loc[member_id, "note"] == (
+            f"protected: {why}; no activity in General this cycle"
+        )
     assert left not in board.index and left not in set(result.moves["member_id"])
 
 
@@ -191,10 +273,17 @@ def test_reactivated_retention_members_return(sheet: SheetBuilder) -> None:
         back.append(member_id)
     for _ in range(26):
         sheet.member("Retention")
-    returned = moves_of(plan(sheet), "return")
+    result = plan(sheet)
+    returned = moves_of(result, "return")
     assert set(returned["member_id"]) == set(back)
     assert set(returned["to_group"]) == {"General"}
-    assert returned.iloc[0]["reason"] == "back in General: 7 messages on 3 days this cycle"
+    assert returned.iloc[0]["reason"] == (
+        "active again: 13 points in Retention this cycle (7 messages on 3 days); members with "
+        "any points come back to General"
+    )
+    assert set(result.leaderboard.query("outcome == 'stays' and group == 'Retention'")["note"]) == {
+        "no activity in Retention this cycle; members with any points come back to General"
+    }
 
 
 def test_flooding_counts_only_the_daily_cap(sheet: SheetBuilder) -> None:
@@ -204,7 +293,9 @@ def test_flooding_counts_only_the_daily_cap(sheet: SheetBuilder) -> None:
     sheet.active_member("Core")
     promoted = moves_of(plan(sheet), "promote").set_index("member_id")
     assert promoted.loc[flooder, "score"] == 52
-    assert "400 messages (50 counted) on 1 day" in promoted.loc[flooder, "reason"]
+    assert promoted.loc[flooder, "reason"] == (
+        f"1st in General with 52 points (400 messages (50 counted) on 1 day); {TO_CORE}"
+    )
 
 
 def test_parallel_groups_rank_separately_and_compete_for_core_room(sheet: SheetBuilder) -> None:
@@ -222,7 +313,17 @@ def test_parallel_groups_rank_separately_and_compete_for_core_room(sheet: SheetB
     result = plan(sheet)
     promoted = moves_of(result, "promote")
     assert sorted((ids[m] for m in promoted["member_id"]), reverse=True) == [100, 95, 90, 85]
-    assert len(result.leaderboard.query("outcome == 'next in line'")) == 2
+    assert promoted.iloc[1]["reason"] == (
+        f"1st in General B with 95 points (91 messages on 2 days); {TO_CORE}"
+    )
+    waiting = result.leaderboard.query("outcome == 'next in line'")
+    assert list(waiting["note"]) == [
+        f"3rd in {group} with {score} points; next in line to move up, but Core is full (5/5)"
+        for group, score in (("General A", 80), ("General B", 75))
+    ]
+    assert notes_of(result)[list(ids)[3]] == (
+        f"4th in General A with 10 points; {TO_CORE}; 70 points behind Member 4 (3rd)"
+    )
 
 
 def test_returning_members_go_to_the_level_two_group_with_most_room(sheet: SheetBuilder) -> None:
@@ -235,7 +336,10 @@ def test_returning_members_go_to_the_level_two_group_with_most_room(sheet: Sheet
     give_score(sheet, returner, 3)
     returned = moves_of(plan(sheet), "return")
     assert list(returned["to_group"]) == ["General A"]  # 1021 seats free against 600
-    assert "General A (the level-2 group with the most room)" in returned.iloc[0]["reason"]
+    assert returned.iloc[0]["reason"] == (
+        "active again: 5 points in Retention this cycle (3 messages on 1 day); members with any "
+        "points come back to level 2; to General A (most room)"
+    )
 
 
 def test_top_content_producers_are_rewarded_with_the_next_group_up(sheet: SheetBuilder) -> None:
@@ -252,7 +356,12 @@ def test_top_content_producers_are_rewarded_with_the_next_group_up(sheet: SheetB
     rewards = moves_of(result, "reward")
     assert list(rewards["member_id"]) == producers[:2]  # the core writer has no group above
     assert set(rewards["to_group"]) == {"Core"}
-    assert "https://chat.whatsapp.com/core" in rewards.iloc[0]["reason"]
+    assert list(rewards["reason"]) == [
+        "most content posts this cycle (3); the top 2 get access to Core and keep General; "
+        "invite link https://chat.whatsapp.com/core",
+        "2nd most content posts this cycle (2); the top 2 get access to Core and keep General; "
+        "invite link https://chat.whatsapp.com/core",
+    ]
     assert not set(rewards["member_id"]) & set(moves_of(result, "promote")["member_id"])
 
 
@@ -266,6 +375,10 @@ def test_kol_suggestion_changes_nothing_else(sheet: SheetBuilder) -> None:
     suggested = moves_of(result, "suggest_kol")
     assert list(suggested["member_id"]) == [candidate]
     assert suggested.iloc[0]["to_group"] == ""
+    assert suggested.iloc[0]["reason"] == (
+        "6 content posts and 5 invites this cycle, at or above the KOL thresholds (5 and 3); "
+        "not yet a KOL: managers decide"
+    )
 
 
 def test_missing_import_means_no_demotions_and_a_warning(sheet: SheetBuilder) -> None:
@@ -273,10 +386,13 @@ def test_missing_import_means_no_demotions_and_a_warning(sheet: SheetBuilder) ->
     sheet.active_member("Core")
     sheet.active_member("General")
     idle_a = [sheet.member("General") for _ in range(3)]
-    for _ in range(5):
-        sheet.member("General B")
+    idle_b = [sheet.member("General B") for _ in range(5)]
     result = plan(sheet)
     assert set(moves_of(result, "demote")["member_id"]) == set(idle_a)
+    assert notes_of(result)[idle_b[0]] == (
+        "no activity in General B this cycle; not moved down: no activity at all was recorded "
+        "in General B (was its export imported?)"
+    )
     assert any(
         "General B: no activity recorded this cycle — was its export imported?" in w
         for w in result.warnings
@@ -287,17 +403,24 @@ def test_locked_members_are_not_promoted_either(sheet: SheetBuilder) -> None:
     sheet.active_member("Core")
     locked = sheet.member("General", locked="yes")
     give_score(sheet, locked, 50)
-    assert moves_of(plan(sheet), "promote").empty
+    result = plan(sheet)
+    assert moves_of(result, "promote").empty
+    assert notes_of(result)[locked] == (
+        "locked by a manager: not moved up or down; 1st in General with 52 points"
+    )
 
 
 def test_capacity_of_the_group_below_limits_demotions(sheet: SheetBuilder) -> None:
     sheet.groups[2]["capacity"] = 2
     sheet.active_member("General")
-    for _ in range(5):
-        sheet.member("General")
+    idle = [sheet.member("General") for _ in range(5)]
     sheet.active_member("Core")
     result = plan(sheet)
     assert len(moves_of(result, "demote")) == 2
+    assert notes_of(result)[idle[4]] == (
+        "no activity in General this cycle and silent since joining on 2025-01-01; would move "
+        "down, but Retention is full (2/2)"
+    )
     assert any("3 demotions from General were not made" in w for w in result.warnings)
 
 
@@ -328,7 +451,8 @@ def test_stale_export_moves_nobody_down_but_still_promotes(sheet: SheetBuilder) 
     assert [gap.group for gap in result.gaps] == ["General"]
     board = result.leaderboard.set_index("member_id")
     assert board.loc[idle_core, "note"] == (
-        "not moved down: General's activity is incomplete this cycle (no activity after 2026-10-05)"
+        "protected: General's activity is incomplete this cycle (no activity after 2026-10-05); "
+        "no activity in Core this cycle"
     )
 
 
@@ -362,7 +486,8 @@ def test_joined_mid_cycle_is_never_moved_down_in_that_cycle(sheet: SheetBuilder)
     result = plan(sheet)
     assert set(moves_of(result, "demote")["member_id"]) == {earlier}
     assert result.leaderboard.set_index("member_id").loc[zeca, "note"] == (
-        "not moved down: newcomer (joined 2026-10-13)"
+        "protected: newcomer: joined 2026-10-13, after this cycle began; no activity in General "
+        "this cycle"
     )
 
 
@@ -372,7 +497,10 @@ def test_joined_mid_cycle_can_be_moved_down_once_grace_is_over(sheet: SheetBuild
     zeca = sheet.member("General", joined_on=WINDOW.start - timedelta(days=3))  # cycle 2
     demoted = moves_of(plan(sheet), "demote").set_index("member_id")
     assert zeca in demoted.index  # a member for the whole window, 17 days before it ended
-    assert "silent since joining on 2026-09-28" in demoted.loc[zeca, "reason"]
+    assert demoted.loc[zeca, "reason"] == (
+        "no activity in General from 2026-10-01 to 2026-10-15 and silent since joining on "
+        f"2026-09-28; {TEN_DOWN}"
+    )
 
 
 def test_back_and_straight_down_again_waits_settle_cycles(sheet: SheetBuilder) -> None:
@@ -386,7 +514,8 @@ def test_back_and_straight_down_again_waits_settle_cycles(sheet: SheetBuilder) -
     result = plan(sheet)
     assert moves_of(result, "demote").empty
     assert result.leaderboard.set_index("member_id").loc[marta, "note"] == (
-        "not moved down: returned last cycle; settles until the next one"
+        "protected: returned last cycle; settles until the next one; no activity in General "
+        "this cycle"
     )
     sheet.moves[0]["cycle"] = WINDOW.cycle - 2  # two cycles ago: settled
     assert list(moves_of(plan(sheet), "demote")["member_id"]) == [marta]
@@ -406,7 +535,7 @@ def test_settling_is_only_for_members_still_where_they_were_moved(sheet: SheetBu
     result = plan(sheet)
     assert list(moves_of(result, "demote")["member_id"]) == [moved_back_by_hand]
     assert result.leaderboard.set_index("member_id").loc[promoted, "note"] == (
-        "not moved down: promoted last cycle; settles until cycle 5"
+        "protected: promoted last cycle; settles until cycle 5; no activity in Core this cycle"
     )
 
 
@@ -417,7 +546,7 @@ def test_on_holiday_until_the_pause_has_passed(sheet: SheetBuilder) -> None:
     result = plan(sheet)
     assert moves_of(result, "demote").empty
     assert result.leaderboard.set_index("member_id").loc[bruno, "note"] == (
-        "not moved down: paused until 2026-10-15"
+        "protected: paused until 2026-10-15; no activity in General this cycle"
     )
     sheet.members[-1]["paused_until"] = WINDOW.end - timedelta(days=1)
     assert list(moves_of(plan(sheet), "demote")["member_id"]) == [bruno]
@@ -432,10 +561,25 @@ def test_who_goes_first_is_the_longest_silent(sheet: SheetBuilder) -> None:
         sheet.post(member_id, WINDOW.start - timedelta(days=days_before))
         silent_since[member_id] = days_before
     sheet.groups[1]["demote_bottom"] = 3
-    demoted = moves_of(plan(sheet), "demote")
+    result = plan(sheet)
+    demoted = moves_of(result, "demote")
     ids = list(silent_since)
     assert list(demoted["member_id"]) == [ids[2], ids[4], ids[0]]  # ties by member id
-    assert demoted.iloc[0]["reason"].startswith(
-        "score 0: no activity this cycle; silent since 2026-07-03, the longest of the 5 quiet "
-        "members of General; 3 move down each cycle"
+    down = "3 move down to Retention each cycle"
+    assert list(demoted["reason"]) == [
+        "no activity in General from 2026-10-01 to 2026-10-15 and silent since 2026-07-03, the "
+        f"{place} of the 5 quiet members; {down}"
+        for place in ("longest", "2nd longest")
+    ] + [
+        "no activity in General from 2026-10-01 to 2026-10-15 and silent since 2026-08-22, the "
+        f"3rd longest of the 5 quiet members; {down}"
+    ]
+    assert notes_of(result)[ids[3]] == (
+        f"no activity in General this cycle and silent since 2026-09-11; {down}, and 3 quiet "
+        "members were silent longer"
+    )
+    sheet.groups[1]["demote_bottom"] = 1  # the two silent since 2026-07-03: member id decides
+    assert notes_of(plan(sheet))[ids[4]] == (
+        "no activity in General this cycle and silent since 2026-07-03; 1 moves down to "
+        "Retention each cycle; same silence as Member 5: member id decides"
     )

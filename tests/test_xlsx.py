@@ -174,7 +174,7 @@ def test_read_returns_only_the_contract_tabs_matched_loosely(tmp_path: Path) -> 
     workbook.active.title = "members"
     workbook["members"].append(["Member ID", "Name", "GROUP"])
     workbook["members"].append(["+447911000001", "Ada", "Core"])
-    workbook.create_sheet("Dashboard")["A1"] = "not read"
+    workbook.create_sheet("Overview")["A1"] = "not read"  # a manager's own tab
     workbook.create_sheet("Activity ")["A1"] = "date"
     path = tmp_path / "loose.xlsx"
     workbook.save(path)
@@ -986,6 +986,6 @@ def test_create_workbook_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_create_workbook_rejects_starter_rows_for_unknown_tabs(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="Dashboard"):
-        create_workbook(tmp_path / "n.xlsx", {"Dashboard": [{"a": 1}]})
+    with pytest.raises(ValueError, match="Overview"):
+        create_workbook(tmp_path / "n.xlsx", {"Overview": [{"a": 1}]})
     assert not (tmp_path / "n.xlsx").exists()

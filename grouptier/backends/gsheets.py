@@ -3,9 +3,9 @@
 A run costs, whatever the community's size:
 
 1. `GET spreadsheets/{id}` — the tabs, their ids and grid sizes;
-2. `values:batchGet` — every tab the cycle reads, unformatted, dates as serial
-   numbers (the Leaderboard, replaced whole by each cycle: its header and first
-   row only; Moves in full, as the rules read the recent moves);
+2. `values:batchGet` — every tab the cycle reads, in full, unformatted, dates
+   as serial numbers (Moves, as the rules read the recent moves; the
+   Leaderboard, whose older cycles each cycle keeps);
 
 and only when it writes (a due cycle, new welcome messages, an import):
 
@@ -120,8 +120,6 @@ ENDED = {
     "failed": "stopped before changing the sheet; nothing was changed (see error)",
 }
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
-# Each cycle replaces the Leaderboard whole: its header and first row (is it there?) are enough.
-HEADER_ONLY = frozenset({normalise(sheet.LEADERBOARD.name)})
 _CONTRACT = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
 _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
@@ -268,8 +266,7 @@ class GoogleSheetsBackend:
             leftovers=[i.sheet_id for i in infos if is_staging(i.title)],
         )
         names = list(tabs)
-        # The header and one row: enough to see that the Leaderboard is there at all.
-        ranges = [quoted(tabs[n].title) + ("!1:2" if n in HEADER_ONLY else "") for n in names]
+        ranges = [quoted(tabs[n].title) for n in names]
         answer = (
             self.http.values_batch_get(self.spreadsheet_id, ranges, dict(READ_PARAMS))
             if ranges
@@ -280,7 +277,7 @@ class GoogleSheetsBackend:
             rows = cells_from_api(value_range.get("values", []))
             info = tabs[name]
             info.read_header(rows[0] if rows else [])
-            info.last_row = 0 if name in HEADER_ONLY else len(rows)
+            info.last_row = len(rows)
             workbook.tabs[info.title] = RawTab(info.title, rows)
             snapshot.rows[name] = rows
         # A second tab of one name, listed empty, so that `read_table` reports both.
