@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from sheets_support import SHEET_ID, load_workbook, open_sheet, write_service_ac
 from grouptier import sheet
 from grouptier.backends import is_google_sheet, open_backend
 from grouptier.backends.gsheets import GoogleSheetsBackend
+from grouptier.backends.sheets_charts import SHARE_CHART, SIZES_CHART
 from grouptier.backends.sheets_http import user_login_file
-from grouptier.backends.sheets_init import SHARE_CHART, SIZES_CHART, prepare_sheet
+from grouptier.backends.sheets_init import prepare_sheet
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cli import main
 from grouptier.cycle import RunOptions, run
@@ -250,7 +252,7 @@ def test_init_adds_the_dashboard_charts_once(runner: CliRunner, fake: SheetsFake
     assert len(fake.books[SHEET_ID].tab("Dashboard").charts) == 2
 
 
-def test_init_adds_the_charts_to_a_sheet_that_ran_before_them(
+def test_the_first_run_of_a_sheet_made_before_the_charts_adds_them_once(
     fake: SheetsFake, sheet: SheetBuilder
 ) -> None:
     sheet.active_member("Core")
@@ -260,11 +262,12 @@ def test_init_adds_the_charts_to_a_sheet_that_ran_before_them(
     assert run(open_sheet(fake), RunOptions(today=TODAY)).status == "done"
     rows = fake.values(SHEET_ID, "Dashboard")
     assert rows[0][len(FIXED_COLUMNS) :] == ["Core", "General", "Retention"]
+    assert _chart_columns(fake) == EXPECTED_CHARTS  # in the run's own atomic write
+    later = TODAY + timedelta(days=15)
+    assert run(open_sheet(fake), RunOptions(today=later)).status == "done"
+    assert len(fake.books[SHEET_ID].tab("Dashboard").charts) == 2  # not added twice
     added = prepare_sheet(open_sheet(fake), starter_rows(TODAY))
-    charts = [f"Dashboard chart: {SIZES_CHART}", f"Dashboard chart: {SHARE_CHART}"]
-    assert added == ["Templates", *charts]  # the optional tab this community never had
-    assert _chart_columns(fake) == EXPECTED_CHARTS
-    assert fake.values(SHEET_ID, "Dashboard") == rows  # the table is left as it was
+    assert added == ["Templates"]  # the optional tab this community never had
     assert prepare_sheet(open_sheet(fake), starter_rows(TODAY)) == []
     assert len(fake.books[SHEET_ID].tab("Dashboard").charts) == 2
 
@@ -280,4 +283,8 @@ def test_init_on_a_sheet_in_use_says_what_it_added(
     assert result.exit_code == 0, result.output
     assert "Created" not in result.output
     assert "the tabs it lacked: Templates." in result.output
-    assert f"the charts it lacked: {SIZES_CHART}, {SHARE_CHART}." in result.output
+    assert "charts" not in result.output  # the run added them already
+    fake.books[SHEET_ID].tab("Dashboard").charts.clear()  # a manager deleted them
+    again = runner.invoke(main, ["init", URL])
+    assert again.exit_code == 0, again.output
+    assert f"the charts it lacked: {SIZES_CHART}, {SHARE_CHART}." in again.output

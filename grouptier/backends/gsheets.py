@@ -60,6 +60,7 @@ from google.auth.credentials import Credentials
 
 from grouptier import sheet
 from grouptier.backends.base import ChangeSet, Record
+from grouptier.backends.sheets_charts import CHARTS, charts_on, dashboard_charts
 from grouptier.backends.sheets_claims import (
     CHANGED,
     LEASE,
@@ -101,6 +102,7 @@ from grouptier.backends.sheets_staging import (
     staging_title,
 )
 from grouptier.cells import CellValue, normalise
+from grouptier.dashboard import FIXED_COLUMNS
 from grouptier.errors import (
     SheetBusyError,
     SheetError,
@@ -149,6 +151,7 @@ class _Snapshot:
     sheet_ids: set[int] = field(default_factory=set)
     rows: dict[str, list[list[CellValue]]] = field(default_factory=dict)
     leftovers: list[int] = field(default_factory=list)  # staging tabs of runs that died
+    charts: list[str] = field(default_factory=list)  # Dashboard charts it lacks (by title)
 
 
 @dataclass
@@ -265,6 +268,8 @@ class GoogleSheetsBackend:
             sheet_ids={i.sheet_id for i in infos},
             leftovers=[i.sheet_id for i in infos if is_staging(i.title)],
         )
+        present = charts_on(metadata.get("sheets", []), tabs.get(normalise(sheet.DASHBOARD.name)))
+        snapshot.charts = [title for title in CHARTS if title not in present]
         names = list(tabs)
         ranges = [quoted(tabs[n].title) for n in names]
         answer = (
@@ -480,6 +485,10 @@ class GoogleSheetsBackend:
             info, rows = self._replacement(snapshot, name, records, requests)
             if rows:
                 blocks.append(Block(info, rows, row=1))
+            if normalise(name) == normalise(sheet.DASHBOARD.name) and records and snapshot.charts:
+                # A sheet made before the charts existed gets them with its Dashboard.
+                groups = [column for column in records[0] if column not in FIXED_COLUMNS]
+                requests += dashboard_charts(info, groups, snapshot.charts)[0]
         removed: dict[int, int] = {}
         for name, gone in changes.deleted_rows.items():
             if gone:
