@@ -307,8 +307,10 @@ if [[ -z "$REGISTRY" ]]; then
     run gcloud functions add-invoker-policy-binding "$NAME" --region="$REGION" \
         --member="serviceAccount:${SCHEDULER_EMAIL}" --project="$PROJECT"
     JOB="${NAME}-daily"
+    # Retries wait out a run's ten-minute claim: a run that could not tell whether its
+    # write landed answers 503, and a retry inside the claim would only find the sheet busy.
     JOB_ARGS=(--schedule="$SCHEDULE" --time-zone="$TIME_ZONE" --attempt-deadline=540s
-        --max-retry-attempts=3 --min-backoff=300s)
+        --max-retry-attempts=3 --min-backoff=660s)
     SERVICES="\"${NAME}\""
 else
     # --- 3-5. Many communities: dispatcher -> Pub/Sub -> run function ------------------
@@ -362,9 +364,11 @@ else
     PROJECT_NUMBER="$(value_of PROJECT_NUMBER gcloud projects describe "$PROJECT" \
         --format="value(projectNumber)")"
     PUBSUB_AGENT="service-${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"
+    # Redeliveries wait the longest Pub/Sub allows (600 s), about a run's ten-minute claim.
     run gcloud pubsub subscriptions update "$SUBSCRIPTION" \
         --dead-letter-topic="projects/${PROJECT}/topics/${DEAD_TOPIC}" \
-        --max-delivery-attempts="$MAX_DELIVERY_ATTEMPTS" --project="$PROJECT"
+        --max-delivery-attempts="$MAX_DELIVERY_ATTEMPTS" --min-retry-delay=600s \
+        --max-retry-delay=600s --project="$PROJECT"
     run gcloud pubsub topics add-iam-policy-binding "$DEAD_TOPIC" \
         --member="serviceAccount:${PUBSUB_AGENT}" --role=roles/pubsub.publisher --project="$PROJECT"
     run gcloud pubsub subscriptions add-iam-policy-binding "$SUBSCRIPTION" \

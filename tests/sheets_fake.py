@@ -10,37 +10,39 @@ gspread use, answering in the shapes of the recorded real exchanges
 - `PUT  .../values/{range}`, `POST .../values:batchUpdate`, `POST .../values/{range}:append`,
   `POST .../values/{range}:clear` (RAW, and USER_ENTERED for plain text, numbers
   and ISO dates; formulas are refused)
-- `POST /v4/spreadsheets/{id}:batchUpdate` with addSheet, updateSheetProperties,
-  updateCells, appendCells, appendDimension, deleteDimension, setDataValidation,
-  addProtectedRange, updateDimensionProperties, repeatCell (number formats);
-  applied atomically (all or none)
+- `POST /v4/spreadsheets/{id}:batchUpdate` with addSheet (hidden too), deleteSheet,
+  updateSheetProperties, updateCells, appendCells, appendDimension, insertDimension
+  and deleteDimension (rows), sortRange, copyPaste, setDataValidation,
+  addProtectedRange, updateDimensionProperties, repeatCell (number formats),
+  addChart; applied atomically (all or none)
 - `POST /token`: an OAuth token endpoint, so a real service-account key file
   whose `token_uri` points here signs in as it would with Google.
 
 State, A1 ranges and rendering live in `sheets_fake_grid`, the batchUpdate
-request kinds in `sheets_fake_requests`.
+request kinds in `sheets_fake_requests` (charts in `sheets_fake_charts`).
 
 Anything else answers an error, never a silent success. Grids have real limits
 (writes outside a tab's grid fail; 10 million cells per spreadsheet). Requests
 are handled concurrently; only applying one request's changes is atomic, as on
 the real service. `inject` adds faults (an error status, a slow answer, an
-error after the change was applied) and `log` records every exchange with its
-size in bytes.
+error after the change was applied, a connection dropped before or after the
+change was applied) and `log` records every exchange with its size in bytes.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from sheets_fake_grid import (
     CELL_LIMIT,
@@ -55,7 +57,21 @@ from sheets_fake_grid import (
 )
 from sheets_fake_requests import REQUESTS
 
-__all__ = ["SERIAL_EPOCH", "Exchange", "Fault", "SheetsFake", "Spreadsheet", "Tab"]
+__all__ = [
+    "DROPPED",
+    "PIN_HEADER",
+    "SERIAL_EPOCH",
+    "Exchange",
+    "Fault",
+    "SheetsFake",
+    "Spreadsheet",
+    "Tab",
+]
+
+# The status logged for a request whose connection was closed without an answer.
+DROPPED = 0
+# A request header a test client may set to name its request; `Fault.pin` matches it.
+PIN_HEADER = "x-fault-pin"
 
 # --- faults and the log -------------------------------------------------------------
 
@@ -65,9 +81,15 @@ class Fault:
     """Make matching requests fail or slow down.
 
     `when` is a substring of "METHOD /path" ("POST", ":batchUpdate", "values:batchGet");
-    `at` pins the fault to one request by its position in the log (0-based).
+    `at` pins the fault to one request by its position in the log (0-based);
+    `pin` to the requests whose `PIN_HEADER` says exactly that (a test client's own
+    name for a request, which its retries repeat: see `fault_matrix`).
     `status` answers that error instead (or after applying, with `after_apply`);
-    `delay` sleeps before answering. `times` faults are spent, then the rule is dropped.
+    `drop` closes the connection without any answer instead (or after applying,
+    with `after_apply`); `delay` sleeps before applying and answering, so a client
+    whose read timeout is shorter gives up while the request is still to be
+    applied, as with Google. `times` faults are spent, then the rule is dropped;
+    `hits` counts the requests the rule has faulted.
     """
 
     status: int | None = None
@@ -77,6 +99,9 @@ class Fault:
     times: int = 1
     after_apply: bool = False
     message: str = ""  # the error's text; blank: the API's usual one for `status`
+    drop: bool = False
+    pin: str | None = None
+    hits: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,8 @@ class SheetsFake:
         self.log: list[Exchange] = []
         self.faults: list[Fault] = []
         self._state = threading.Lock()
+        self._busy = threading.Condition()
+        self._serving = 0  # requests being served (a slow fault may outlive its client)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -169,6 +196,23 @@ class SheetsFake:
     def inject(self, *faults: Fault) -> None:
         self.faults.extend(faults)
 
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until no request is being served: a slow answer's change has been applied."""
+        with self._busy:
+            if not self._busy.wait_for(lambda: self._serving == 0, timeout):
+                raise TimeoutError(f"the fake is still serving {self._serving} requests")
+
+    @contextmanager
+    def _serving_one(self) -> Iterator[None]:
+        with self._busy:
+            self._serving += 1
+        try:
+            yield
+        finally:
+            with self._busy:
+                self._serving -= 1
+                self._busy.notify_all()
+
     # the server
 
     @property
@@ -199,7 +243,7 @@ class SheetsFake:
 
     # serving
 
-    def _fault_for(self, method: str, path: str) -> Fault | None:
+    def _fault_for(self, method: str, path: str, pin: str | None) -> Fault | None:
         with self._state:
             position = len(self.log)
             for fault in self.faults:
@@ -207,9 +251,10 @@ class SheetsFake:
                     fault.at == position
                     if fault.at is not None
                     else fault.when in f"{method} {path}"
-                )
+                ) and (fault.pin is None or fault.pin == pin)
                 if matches:
                     fault.times -= 1
+                    fault.hits += 1
                     if fault.times <= 0:
                         self.faults.remove(fault)
                     return fault
@@ -218,12 +263,36 @@ class SheetsFake:
     def serve(
         self, method: str, target: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, bytes]:
+        """(status, body) of the answer; status `DROPPED`: close the connection unanswered."""
         parts = urlsplit(target)
-        fault = self._fault_for(method, parts.path)
+        fault = self._fault_for(method, parts.path, headers.get(PIN_HEADER))
         if fault and fault.delay:
             time.sleep(fault.delay)
+        status, payload = self._answer(method, parts, headers, body, fault)
+        if fault and fault.drop:
+            status = DROPPED
+        data = b"" if status == DROPPED else json.dumps(payload, ensure_ascii=False).encode()
+        with self._state:
+            self.log.append(
+                Exchange(
+                    method, parts.path, parts.query, status, len(target) + len(body), len(data)
+                )
+            )
+        return status, data
+
+    def _answer(
+        self,
+        method: str,
+        parts: SplitResult,
+        headers: dict[str, str],
+        body: bytes,
+        fault: Fault | None,
+    ) -> tuple[int, Any]:
+        before = fault is not None and not fault.after_apply
+        if before and fault is not None and fault.drop:
+            return DROPPED, None  # never applied
         try:
-            if fault and fault.status and not fault.after_apply:
+            if before and fault is not None and fault.status:
                 raise ApiError(fault.status, fault.message)
             if parts.path == "/token" and method == "POST":
                 answer = self._token(body)
@@ -233,17 +302,9 @@ class SheetsFake:
                 answer = self._dispatch(method, parts.path, parse_qs(parts.query), body)
             if fault and fault.status:
                 raise ApiError(fault.status, fault.message)
-            status, payload = 200, answer
         except ApiError as error:
-            status, payload = error.code, error.body()
-        data = json.dumps(payload, ensure_ascii=False).encode()
-        with self._state:
-            self.log.append(
-                Exchange(
-                    method, parts.path, parts.query, status, len(target) + len(body), len(data)
-                )
-            )
-        return status, data
+            return error.code, error.body()
+        return 200, answer
 
     def _token(self, body: bytes) -> dict[str, Any]:
         """The OAuth token endpoint a service-account key's `token_uri` can point at."""
@@ -446,7 +507,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {key.lower(): value for key, value in self.headers.items()}
-        status, data = self.service.serve(self.command, self.path, headers, body)
+        with self.service._serving_one():
+            status, data = self.service.serve(self.command, self.path, headers, body)
+        if status == DROPPED:
+            self.close_connection = True
+            with suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")

@@ -232,6 +232,7 @@ def test_only_the_scheduler_may_invoke_and_the_audience_is_the_real_uri(
     assert binding[3] == "grouptier"
     assert flags(binding)["--member"] == f"serviceAccount:{scheduler}"
     job = find(printed, "gcloud", "scheduler", "jobs", "create", "http")
+    assert flags(job)["--min-backoff"] == "660s"  # past a run's ten-minute claim
     given = flags(job)
     assert job[5] == "grouptier-daily"
     assert given["--schedule"] == "0 6 * * *"
@@ -317,6 +318,8 @@ def test_a_dead_letter_topic_catches_runs_that_keep_failing(
         "projects/community-project-7/topics/grouptier-runs-dead"
     )
     assert flags(update)["--max-delivery-attempts"] == "5"
+    # Redeliveries wait out the ten-minute claim of a run that could not tell if it wrote.
+    assert flags(update)["--min-retry-delay"] == flags(update)["--max-retry-delay"] == "600s"
     found = assignments(many_output)
     assert flags(found["SUBSCRIPTION"])["--format"] == "value(transport.pubsub.subscription)"
     assert found["SUBSCRIPTION"][4] == "${TRIGGER}"

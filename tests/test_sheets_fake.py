@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from sheets_fake import SERIAL_EPOCH, Fault, SheetsFake, Spreadsheet, Tab
+from sheets_fake import DROPPED, PIN_HEADER, SERIAL_EPOCH, Fault, SheetsFake, Spreadsheet, Tab
 
 EXCHANGES = json.loads((Path(__file__).parent / "data" / "sheets_exchanges.json").read_text())
 AUTH = {"Authorization": "Bearer test"}
@@ -130,6 +130,47 @@ def test_faults_are_injected_counted_and_spent(fake: SheetsFake) -> None:
     statuses = [requests.get(url, headers=AUTH, timeout=5).status_code for _ in range(3)]
     assert statuses == [429, 429, 200]
     assert fake.count() == 3 and [e.kind for e in fake.log] == ["metadata"] * 3
+
+
+ADD_TAB = {"requests": [{"addSheet": {"properties": {"title": "Added"}}}]}
+
+
+@pytest.mark.parametrize(("after_apply", "tabs"), [(False, 1), (True, 2)], ids=["before", "after"])
+def test_a_dropped_connection_gets_no_answer_before_or_after_the_change(
+    fake: SheetsFake, after_apply: bool, tabs: int
+) -> None:
+    fake.create("book")
+    fake.inject(Fault(drop=True, after_apply=after_apply))
+    with pytest.raises(requests.ConnectionError):
+        _post(fake, "book:batchUpdate", ADD_TAB)
+    assert len(fake.books["book"].tabs) == tabs
+    assert [e.status for e in fake.log] == [DROPPED]
+    again = _post(fake, "book:batchUpdate", ADD_TAB)
+    assert again.status_code == (200 if tabs == 1 else 400)  # a tab of that name exists then
+
+
+def test_a_slow_answer_is_applied_after_the_client_gave_up(fake: SheetsFake) -> None:
+    fake.create("book")
+    fake.inject(Fault(delay=0.5))
+    url = f"{fake.url}/v4/spreadsheets/book:batchUpdate"
+    with pytest.raises(requests.Timeout):
+        requests.post(url, json=ADD_TAB, headers=AUTH, timeout=0.1)
+    assert len(fake.books["book"].tabs) == 1  # not yet
+    fake.settle()
+    assert len(fake.books["book"].tabs) == 2
+
+
+def test_a_pinned_fault_hits_only_requests_labelled_so(fake: SheetsFake) -> None:
+    fake.create("book")
+    pinned = Fault(status=503, pin="2", times=2)
+    fake.inject(pinned)
+    url = f"{fake.url}/v4/spreadsheets/book"
+    statuses = [
+        requests.get(url, headers={**AUTH, PIN_HEADER: label}, timeout=5).status_code
+        for label in ("1", "2", "check", "2", "2")
+    ]
+    assert statuses == [200, 503, 200, 503, 200]
+    assert pinned.hits == 2 and not fake.faults
 
 
 def test_add_sheet_at_an_index_shifts_the_later_tabs(fake: SheetsFake) -> None:

@@ -18,7 +18,13 @@ from grouptier.backends.sheets_http import (
     load_credentials,
 )
 from grouptier.cells import CellValue
-from grouptier.errors import SheetAccessError, SheetError, SheetLimitError, SheetUnavailableError
+from grouptier.errors import (
+    SheetAccessError,
+    SheetError,
+    SheetLimitError,
+    SheetUnavailableError,
+    SheetUnsureError,
+)
 
 
 def test_backoff_doubles_with_jitter_and_stays_under_the_cap() -> None:
@@ -61,6 +67,63 @@ def test_a_write_with_an_unknown_outcome_and_no_check_is_not_repeated(fake: Shee
     with pytest.raises(SheetUnavailableError):
         client.batch_update(SHEET_ID, {"requests": []})
     assert fake.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "repeatable", "sent", "error"),
+    [
+        # An answer, even an error, ends the request: a check that finds it unapplied is final.
+        (Fault(status=503), False, 2, None),
+        # No answer, or a gateway that gave up: Google may still apply it, so it is never
+        # sent again (it was not applied here: the run stops, unsure) ...
+        (Fault(drop=True), False, 1, SheetUnsureError),
+        (Fault(status=504), False, 1, SheetUnsureError),
+        (Fault(delay=0.6), False, 1, SheetUnsureError),
+        # ... unless it sets fixed cells, where landing twice changes nothing.
+        (Fault(delay=0.6), True, 2, None),
+    ],
+    ids=["503", "dropped", "504", "timed-out", "timed-out-repeatable"],
+)
+def test_a_write_whose_check_finds_it_unapplied_is_resent_only_if_it_cannot_land_later(
+    fake: SheetsFake, fault: Fault, repeatable: bool, sent: int, error: type[Exception] | None
+) -> None:
+    fake.create(SHEET_ID)
+    fake.inject(fault)
+    client = SheetsHTTPClient(
+        Credentials(token="t"),  # type: ignore[no-untyped-call]
+        "the sheet",
+        endpoint=fake.url,
+        policy=RetryPolicy(first_delay=0.001, timeout=(5, 0.2)),
+    )
+    checks: list[int] = []
+
+    def applied() -> bool:
+        checks.append(len(fake.books[SHEET_ID].tabs))
+        return False
+
+    body = {"requests": [{"updateCells": {"start": {"sheetId": 0}, "rows": [{"values": [
+        {"userEnteredValue": {"stringValue": "x"}}]}], "fields": "userEnteredValue"}}]}  # fmt: skip
+    with client.unsure(applied, repeatable=repeatable):
+        if error is None:
+            client.batch_update(SHEET_ID, body)
+        else:
+            with pytest.raises(error, match="did not confirm whether"):
+                client.batch_update(SHEET_ID, body)
+    fake.settle()
+    assert checks == [1]
+    assert fake.count() == sent
+
+
+def test_a_connection_never_made_is_retried_without_a_check(fake: SheetsFake) -> None:
+    """Refused: nothing was sent, so the write is simply tried again (no check needed)."""
+    client = SheetsHTTPClient(
+        Credentials(token="t"),  # type: ignore[no-untyped-call]
+        "the sheet",
+        endpoint="http://127.0.0.1:9",  # the discard port: nothing listens
+        policy=RetryPolicy(first_delay=0.001, attempts=2, timeout=(0.5, 0.5)),
+    )
+    with pytest.raises(SheetUnavailableError, match="no connection"):
+        client.batch_update(SHEET_ID, {"requests": []})
 
 
 def test_a_refused_request_names_googles_reason(fake: SheetsFake) -> None:

@@ -364,7 +364,7 @@ class GoogleSheetsBackend:
             # Only the first adds the tab (not repeatable); the others set fixed cells.
             check = self._staging_exists(stage.title) if number == 0 else (lambda: False)
             try:
-                with self.http.unsure(check):
+                with self.http.unsure(check, repeatable=number > 0):
                     self.http.batch_update(self.spreadsheet_id, {"requests": requests})
             except SheetUnsureError as error:  # unsure of a hidden tab only: the sheet is as before
                 raise SheetUnavailableError(self.location, error.attempts, error.last) from error
@@ -403,6 +403,8 @@ class GoogleSheetsBackend:
         try:
             with self.http.unsure(lambda: self._has_row(token, "claimed")):
                 self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+        except SheetUnsureError as error:  # a claim row at most, which lapses: nothing changed
+            raise SheetUnavailableError(self.location, error.attempts, error.last) from error
         except SheetError as error:
             if creating and "already exists" in str(error):
                 raise SheetBusyError(self.location, "a run that created the Runs tab") from error
@@ -466,11 +468,11 @@ class GoogleSheetsBackend:
             for name, value in cells.items()
         ]
         requests[:0] = added
-        with suppress(SheetError), self.http.unsure(lambda: False):
+        with suppress(SheetError), self.http.unsure(lambda: False, repeatable=True):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
         if stage is not None:  # on its own: the tab may never have been added
             dropped = {"requests": _dropped([stage.sheet_id])}
-            with suppress(SheetError), self.http.unsure(lambda: False):
+            with suppress(SheetError), self.http.unsure(lambda: False, repeatable=True):
                 self.http.batch_update(self.spreadsheet_id, dropped)
 
     def _plan(self, snapshot: _Snapshot, changes: ChangeSet, claim_row: int) -> _WritePlan:

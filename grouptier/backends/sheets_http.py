@@ -9,7 +9,9 @@
   (`RetryPolicy`), honouring `Retry-After`;
 - a write that may or may not have been applied (a 5xx or a timeout after it
   was sent) is retried only after the caller's check (`unsure`) says it was
-  not applied, so a retry never applies a change twice;
+  not applied, so a retry never applies a change twice; after a timeout the
+  request may still be in Google's hands and be applied later, so a check that
+  finds it not applied (yet) raises `SheetUnsureError` instead of resending it;
 - when retries run out, or the answer is final (400, 401, 403, 404), it raises
   a `SheetError` that tells the manager what to do.
 
@@ -33,6 +35,7 @@ import google.auth
 import google.auth.exceptions
 import gspread
 import requests
+import urllib3
 from google.auth.credentials import Credentials
 from google.oauth2 import service_account
 from google.oauth2.credentials import Credentials as UserCredentials
@@ -152,18 +155,24 @@ class SheetsHTTPClient(gspread.HTTPClient):
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._was_applied: Callable[[], bool] | None = None
+        self._repeatable = False
 
     @contextmanager
-    def unsure(self, was_applied: Callable[[], bool]) -> Iterator[None]:
+    def unsure(
+        self, was_applied: Callable[[], bool], *, repeatable: bool = False
+    ) -> Iterator[None]:
         """Let writes inside be retried after an ambiguous failure, once `was_applied()` is False.
 
-        Pass `lambda: False` for a write that is safe to repeat (it sets fixed cells).
+        A write whose request may still be in Google's hands (a timeout, a
+        dropped connection, a 504) is not sent again even then, since it may
+        land after the check: unless it is `repeatable` (it sets fixed cells,
+        so landing twice changes nothing); pass `lambda: False` for those.
         """
-        self._was_applied = was_applied
+        self._was_applied, self._repeatable = was_applied, repeatable
         try:
             yield
         finally:
-            self._was_applied = None
+            self._was_applied, self._repeatable = None, False
 
     def request(  # noqa: PLR0917 - gspread's signature
         self,
@@ -180,6 +189,7 @@ class SheetsHTTPClient(gspread.HTTPClient):
         started, waited = time.monotonic(), 0.0
         writes = method.upper() != "GET"
         checker, self._was_applied = self._was_applied, None  # a check serves one request
+        repeatable = self._repeatable
         sent = {"params": params, "data": data, "json": json, "files": files, "headers": headers}
         last = "no answer"
         for attempt in range(1, self.policy.attempts + 1):
@@ -192,6 +202,8 @@ class SheetsHTTPClient(gspread.HTTPClient):
                     raise SheetUnsureError(self.location, attempt, last)
                 if _applied(checker, self.location, attempt, last):
                     return _confirmed()
+                if outcome.pending and not repeatable:  # it may land yet: a resend could too
+                    raise SheetUnsureError(self.location, attempt, last)
             wait = self.policy.delay(attempt, self._rng, outcome.retry_after)
             spent = max(time.monotonic() - started, waited)  # `sleep` may be a test's stand-in
             if attempt == self.policy.attempts or spent + wait > self.policy.deadline:
@@ -208,8 +220,13 @@ class SheetsHTTPClient(gspread.HTTPClient):
             response = self.session.request(method, url, timeout=self.timeout, **sent)
         except requests.ConnectTimeout as exc:
             return _Failure(f"no connection ({exc.__class__.__name__})", ambiguous=False)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            return _Failure(exc.__class__.__name__, ambiguous=True)
+        except requests.Timeout as exc:
+            return _Failure(exc.__class__.__name__, ambiguous=True, pending=True)
+        except requests.ConnectionError as exc:
+            if _never_connected(exc):
+                return _Failure(f"no connection ({exc.__class__.__name__})", ambiguous=False)
+            # Dropped once sent: Google may still be applying it, as after a timeout.
+            return _Failure(exc.__class__.__name__, ambiguous=True, pending=True)
         except google.auth.exceptions.RefreshError as exc:
             if not _transient(exc):
                 raise SheetAccessError(self.location, 401, _account(self)) from exc
@@ -225,6 +242,7 @@ class SheetsHTTPClient(gspread.HTTPClient):
             f"HTTP {response.status_code}",
             ambiguous=response.status_code not in (408, 429),
             retry_after=_retry_after(response),
+            pending=response.status_code == 504,  # the gateway gave up; the backend may not have
         )
 
     def _redirect(self, url: str) -> str:
@@ -263,11 +281,29 @@ def _retry_after(response: requests.Response) -> float | None:
 
 @dataclass(frozen=True)
 class _Failure:
-    """A try that failed for now: what happened, and whether a write may have been applied."""
+    """A try that failed for now: what happened, and whether a write may have been applied.
+
+    `pending`: the request may still be being applied (a timeout: the client
+    stopped waiting, the server did not necessarily stop working).
+    """
 
     what: str
     ambiguous: bool
     retry_after: float | None = None
+    pending: bool = False
+
+
+def _never_connected(error: requests.ConnectionError) -> bool:
+    """True when no connection was made (refused, no such host): nothing was sent."""
+    seen: BaseException | None = error
+    while seen is not None:
+        reason = getattr(seen, "reason", None)
+        if isinstance(seen, urllib3.exceptions.NewConnectionError) or isinstance(
+            reason, urllib3.exceptions.NewConnectionError
+        ):
+            return True
+        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+    return False
 
 
 def _transient(error: google.auth.exceptions.RefreshError) -> bool:
