@@ -20,6 +20,11 @@ Each contender runs in its own Python process so that peak memory is its own
 - chat-miner's `WhatsAppParser`;
 - the floor: a bare loop of one compiled header regex over the file's lines.
 
+The same contenders, bar the published parsers, also read the export as an
+iPhone writes it (`[12/31/24, 9:05:07 PM] `, the group's name as the sender
+of its notices, and a left-to-right mark before every line, as in some iOS
+exports): that file is compared with the floor of its own header regex.
+
 Every contender quicker than 20 s runs five rounds (`--repeat`), the
 contenders taking turns, and keeps its best: this machine's speed drifts by
 up to 2x from minute to minute, and taking turns exposes them all to it.
@@ -37,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -63,12 +69,16 @@ which, path = sys.argv[1], sys.argv[2]
 workers = 0
 if which.startswith("grouptier"):
     from pathlib import Path
-    from grouptier.chat_export import read_chat
-    from grouptier.chat_ranges import available_cores
+    from grouptier.chat.export import read_chat
+    from grouptier.chat.ranges import available_cores
     workers = 1 if which == "grouptier-1" else available_cores()
     run = lambda: read_chat(Path(path), workers=workers).messages
-elif which == "floor":
+elif which.startswith("floor"):
     header = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}), (\d{1,2}):(\d{2}) ([AP]M) - ")
+    if which == "floor-ios":
+        header = re.compile(
+            "\u200e?" + r"\[(\d{1,2})/(\d{1,2})/(\d{2}), (\d{1,2}):(\d{2}):(\d{2})\u202f([AP]M)\] "
+        )
     def run():
         count = 0
         with open(path, encoding="utf-8") as lines:
@@ -184,6 +194,27 @@ def measure_rounds(
     return results
 
 
+IOS_HEADER = re.compile(r"(\d+/\d+/\d+), (\d+:\d+) ([AP]M) - ")
+
+
+def ios_export(source: Path, path: Path) -> None:
+    """`source` as an iPhone writes it: `\u200e[12/31/24, 9:05:07\u202fPM] Name: text`.
+
+    Notices get the group's name as their sender and a mark before their text.
+    """
+    with source.open(encoding="utf-8") as lines, path.open("w", encoding="utf-8") as out:
+        for number, line in enumerate(lines):
+            found = IOS_HEADER.match(line)
+            if found is None:
+                out.write(line)
+                continue
+            day, clock, meridiem = found.groups()
+            rest = line[found.end() :]
+            if ": " not in rest[:45]:
+                rest = "Founders: \u200e" + rest
+            out.write(f"\u200e[{day}, {clock}:{number % 60:02d}\u202f{meridiem}] {rest}")
+
+
 def repeat_export(source: Path, path: Path, times: int) -> None:
     """`source` written `times` times over: more lines, the same days and senders."""
     with path.open("wb") as out:
@@ -205,6 +236,8 @@ def main() -> None:
         write_export(small, quarter)
         repeated = Path(folder, "quarter_x4.txt")
         repeat_export(small, repeated, 4)
+        ios = Path(folder, "ios.txt")
+        ios_export(big, ios)
         size = big.stat().st_size / 1e6
         print(f"export: {args.lines:,} lines, {size:.0f} MB (Android, US English, 12-hour)\n")
         rows = [
@@ -216,6 +249,9 @@ def main() -> None:
             ("whatstk (format given)", "whatstk-format", big, args.lines),
             ("chat-miner", "chatminer", big, args.lines),
             (FLOOR, "floor", big, args.lines),
+            (OURS_IOS, "grouptier", ios, args.lines),
+            (ONE_PROCESS_IOS, "grouptier-1", ios, args.lines),
+            (FLOOR_IOS, "floor-ios", ios, args.lines),
         ]
         chosen = [row for row in rows if not any(skip in row[1] for skip in args.skip)]
         results = measure_rounds(chosen, args.repeat)
@@ -230,6 +266,9 @@ def main() -> None:
 
 
 FLOOR = "floor: one regex per line"
+OURS_IOS = "iOS: grouptier (all cores)"
+ONE_PROCESS_IOS = "iOS: grouptier, one process"
+FLOOR_IOS = "iOS: floor, one regex per line"
 OURS = "grouptier (all cores)"
 ONE_PROCESS = "grouptier, one process"
 QUARTER = "grouptier, one process, {quarter:,} lines"
@@ -296,6 +335,13 @@ def verdict(
         print(f"vs the floor: {slower:.2f}x its time (target <= 2x)")
         if alone:
             print(f"  one process: {speeds[FLOOR] / alone:.2f}x its time")
+    ours_ios = speeds.get(OURS_IOS)
+    if ours_ios and FLOOR_IOS in speeds:
+        slower = speeds[FLOOR_IOS] / ours_ios
+        checks.append(("iOS speed vs floor", slower <= 2))
+        print(f"iOS, vs its floor: {slower:.2f}x its time (target <= 2x)")
+        if ONE_PROCESS_IOS in speeds:
+            print(f"  one process: {speeds[FLOOR_IOS] / speeds[ONE_PROCESS_IOS]:.2f}x its time")
     flat = memory_check(results.get(quarter), results.get(REPEATED))
     if flat is not None:
         checks.append(("flat memory", flat))

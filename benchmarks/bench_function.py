@@ -53,7 +53,7 @@ IMPORTS = {
     ),
     "everything eager (xlsx backend, chat import too)": (
         "import main, grouptier.service, grouptier.cycle, grouptier.backends.gsheets, "
-        "grouptier.backends.choose, grouptier.importing"
+        "grouptier.backends.choose, grouptier.chat.importing"
     ),
 }
 ACCOUNT = "bench@bench.iam.gserviceaccount.com"  # the function's service account, faked

@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the hostile export generators the tes
 import hostile_exports as exports  # noqa: E402
 
 from grouptier.backends.xlsx import XlsxBackend, create_workbook  # noqa: E402
-from grouptier.chat_export import read_chat  # noqa: E402
+from grouptier.chat.export import read_chat  # noqa: E402
 from grouptier.community import load_community  # noqa: E402
 from grouptier.errors import GrouptierError, InvalidSheetError  # noqa: E402
 from grouptier.messages import Override, Renderer  # noqa: E402

@@ -1,7 +1,7 @@
 """grouptier: run a WhatsApp community's ladder of groups from a spreadsheet.
 
 The errors are light and load at once; every other name loads on first
-use, so importing one module of the package (`grouptier.chat_export` in a
+use, so importing one module of the package (`grouptier.chat.export` in a
 chat-reading worker process, say) does not load pandas and the whole cycle
 with it.
 """
@@ -31,16 +31,16 @@ from grouptier.errors import (
 )
 
 if TYPE_CHECKING:
+    from grouptier.chat.importing import ImportOptions, ImportReport, import_chat
     from grouptier.community import Community, load_community
     from grouptier.cycle import CheckReport, RunOptions, RunReport, check, run
-    from grouptier.importing import ImportOptions, ImportReport, import_chat
     from grouptier.settings import Settings
     from grouptier.tiers import CyclePlan, plan_cycle
 
 _HOMES = {
     "grouptier.community": ("Community", "load_community"),
     "grouptier.cycle": ("CheckReport", "RunOptions", "RunReport", "check", "run"),
-    "grouptier.importing": ("ImportOptions", "ImportReport", "import_chat"),
+    "grouptier.chat.importing": ("ImportOptions", "ImportReport", "import_chat"),
     "grouptier.settings": ("Settings",),
     "grouptier.tiers": ("CyclePlan", "plan_cycle"),
 }

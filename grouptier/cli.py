@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from grouptier.backends import Backend, is_google_sheet, open_backend, prepare_community
+from grouptier.chat.importing import ImportOptions, import_chat
 from grouptier.cycle import RunOptions, check, run
 from grouptier.day_messages import messages_of_day
 from grouptier.demo import run_demo
@@ -27,7 +28,6 @@ from grouptier.display import (
 )
 from grouptier.display_history import show_cycle, show_cycles, show_member, show_undo
 from grouptier.errors import GrouptierError, InvalidSheetError, UsageError
-from grouptier.importing import ImportOptions, import_chat
 from grouptier.member_card import member_card
 from grouptier.messages import TEMPLATE_NAMES
 from grouptier.past_cycles import recorded_cycle, recorded_cycles
@@ -334,6 +334,11 @@ def messages_command(
     help="How the export writes dates (03/04 = 3 April / 4 March); default: decided from the file.",
 )
 @click.option("--add-newcomers", is_flag=True, help="Add senders not in Members as new members.")
+@click.option(
+    "--accept-suggestions",
+    is_flag=True,
+    help="Add each sender's name to the aliases of the member suggested for them.",
+)
 @reported
 def import_chat_command(
     *,
@@ -343,6 +348,7 @@ def import_chat_command(
     dry_run: bool,
     day_first: bool | None,
     add_newcomers: bool,
+    accept_suggestions: bool,
 ) -> None:
     """Count a WhatsApp chat export (.zip or .txt) into the Activity tab.
 
@@ -355,7 +361,7 @@ def import_chat_command(
       grouptier import-chat "WhatsApp Chat with General.zip" --group General my-community.xlsx
       grouptier import-chat _chat.txt --group Core my-community.xlsx --dry-run --day-first
     """
-    options = ImportOptions(group, dry_run, day_first, add_newcomers)
+    options = ImportOptions(group, dry_run, day_first, add_newcomers, accept_suggestions)
     with reading_progress(stderr()) as progress:
         report = import_chat(backend_for(path), export, options, progress)
     show_import(stdout(), report, str(path))

@@ -13,11 +13,11 @@ from rich.progress import BarColumn, DownloadColumn, TaskID, TextColumn, TimeRem
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from grouptier.chat_export import Progress
+from grouptier.chat.export import Progress
+from grouptier.chat.importing import ImportReport, Unmatched
 from grouptier.cycle import CheckReport, RunReport
 from grouptier.day_messages import DayMessages
 from grouptier.errors import InvalidSheetError
-from grouptier.importing import ImportReport
 from grouptier.outbox import PRIVATE_KINDS
 from grouptier.reasons import plural, score_text
 from grouptier.tiers import CyclePlan
@@ -210,6 +210,10 @@ def show_import(console: Console, report: ImportReport, location: str) -> None:
         )
     if report.unmatched:
         console.print(unmatched_table(report))
+    for sender, member in report.aliases_added:
+        console.print(
+            f"Alias added: {shown(sender)} → {shown(member.name)} (Members row {member.row})"
+        )
     if report.newcomers:
         names = shown(", ".join(report.newcomers))
         console.print(f"New Members rows: {names}", soft_wrap=True)
@@ -241,9 +245,20 @@ def unmatched_table(report: ImportReport) -> Table:
             str(item.messages),
             str(item.invites),
             f"{item.first_day:%Y-%m-%d}",
-            shown(item.why) + ("" if report.newcomers else "; --add-newcomers adds them"),
+            shown(item.why + _unmatched_hint(item, bool(report.newcomers))),
         )
     return table
+
+
+def _unmatched_hint(item: Unmatched, newcomers: bool) -> str:
+    """What the manager can do: accept the likely member, or add the sender as a newcomer."""
+    if item.suggestion is not None:
+        member = item.suggestion
+        return (
+            f"; {item.sender} → {member.name} (Members row {member.row})? "
+            "--accept-suggestions adds the alias"
+        )
+    return "" if newcomers else "; --add-newcomers adds them"
 
 
 @contextmanager

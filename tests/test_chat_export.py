@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grouptier import chat_tally
-from grouptier.chat_export import (
+from grouptier.chat import dates as chat_dates
+from grouptier.chat import tally as chat_tally
+from grouptier.chat.export import (
     ChatExport,
     ContentRule,
     open_export,
@@ -24,7 +25,7 @@ from grouptier.chat_export import (
     summarise,
     tally_lines,
 )
-from grouptier.chat_tally import Tally
+from grouptier.chat.tally import Tally
 from grouptier.errors import ChatExportError
 
 CHATS = Path(__file__).resolve().parent / "data" / "chats"
@@ -197,7 +198,7 @@ def test_a_damaged_line_is_counted_and_shown() -> None:
     export = read_chat(CHATS / "android_en_us_12h.txt")
     (sample,) = export.skipped_sample
     assert sample.line == 21 and "25 PM" in sample.text
-    assert sample.why == "starts like a message but cannot be read"
+    assert sample.why == "expected a time (as 21:05 or 9:05 PM) after the date '12/31/24'"
 
 
 def test_the_date_order_can_be_forced() -> None:
@@ -384,6 +385,10 @@ header_like = st.sampled_from(
         "\u0663\u0661/\u0661\u0662/\u0662\u0660\u0662\u0664\u060c \u0669:\u0660\u0665 \u0645 - ",
         "R6/12/31 ",
         "99/99/99, 99:99 - ",
+        "\u200e[31.12.24, 21:05:07] ",
+        "\u200e[12/31/24, 9:05:07\u202fPM] ",
+        "[21:05:07, 31.12.24] ",
+        "[3/18/2565 BE, 9:05:07 PM] ",
     ]
 )
 
@@ -539,3 +544,80 @@ def _read_or_none(path: Path, rule: ContentRule) -> ChatExport | None:
         return read_chat(path, rule)
     except ChatExportError:  # not a chat at all: fine, as long as both say so
         return None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "[3/18/2565 AH, 9:05:07 PM] Ana: hi\n",
+            "line 1: the date '3/18/2565 AH' uses a calendar the reader does not know",
+        ),
+        (
+            "Exported by a tool\n12/31/24, 25 PM - Ana: hi\n",
+            "line 2: expected a time (as 21:05 or 9:05 PM) after the date '12/31/24'",
+        ),
+        (
+            "18/3/2024 21:05 Ana hi\n",
+            "line 1: expected ' - ' (Android) or '] ' (iOS) and a name after the date '18/3/2024'",
+        ),
+    ],
+    ids=["unknown calendar", "no time", "no separator"],
+)
+def test_a_chat_that_cannot_be_read_says_where_and_why(tmp_path: Path, text: str, why: str) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChatExportError) as error:
+        read_chat(path)
+    assert why in str(error.value)
+    assert "not a WhatsApp chat" not in str(error.value)
+
+
+def test_only_a_file_without_timestamps_is_not_a_chat() -> None:
+    with pytest.raises(ChatExportError, match="not a WhatsApp chat: no line looks like"):
+        read_chat(CHATS / "not_a_chat.txt")
+
+
+@pytest.mark.parametrize(
+    ("written", "order", "day"),
+    [
+        ("18/3/2565 BE", "day-first", date(2022, 3, 18)),
+        ("3/18/2565 B.E.", "month-first", date(2022, 3, 18)),
+        ("18/3/2565 พ.ศ.", "day-first", date(2022, 3, 18)),
+        ("18/3/พ.ศ. 2565", "day-first", date(2022, 3, 18)),
+        ("18/3/65 BE", "day-first", date(2022, 3, 18)),
+        ("R6/3/18", "day-first", date(2024, 3, 18)),
+        ("令和1/5/1", "day-first", date(2019, 5, 1)),
+        ("H1/1/8", "day-first", date(1989, 1, 8)),
+        ("平成31/4/30", "day-first", date(2019, 4, 30)),
+        ("3/18/R6", "month-first", date(2024, 3, 18)),
+        ("18/3/令和6", "day-first", date(2024, 3, 18)),
+        ("3/18/6 R", "month-first", date(2024, 3, 18)),
+        ("31/12/2567", "day-first", date(2024, 12, 31)),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_era_years_are_gregorian(written: str, order: str, day: date) -> None:
+    assert chat_dates.to_date(chat_dates.date_key(written), order) == day
+
+
+def test_a_time_first_header_is_read() -> None:
+    lines = ["[21:05:07, 18/03/2024] An: hi\n", "21:06, 18/03/2024 - Bình: chào\n"]
+    export = tally_lines(lines)
+    assert per_sender(export) == {"An": (1, 0, 0, 0, 0), "Bình": (1, 0, 0, 0, 0)}
+    assert export.days == (date(2024, 3, 18),)
+
+
+def test_ios_lines_after_a_direction_mark_read_as_without_it() -> None:
+    plain = [
+        "[12/31/24, 9:05:07\u202fPM] Amira: hi\n",
+        "[12/31/24, 9:06:00\u202fPM] Ben: \u200eimage omitted\n",
+        "[12/31/24, 9:07:00\u202fPM] Founders: \u200eAmira added Chen\n",
+        "[1/1/25, 8:00:00\u202fAM] Chen: see https://x.org\n",
+    ]
+    marked = ["\u200e" + line for line in plain]
+    mixed = [line if index % 2 else "\u200e" + line for index, line in enumerate(plain)]
+    exports = [tally_lines(lines) for lines in (plain, marked, mixed)]
+    assert all(export.platform == "ios" for export in exports)
+    assert exports[0].sender_days == exports[1].sender_days == exports[2].sender_days
+    assert exports[0].events == exports[1].events == exports[2].events

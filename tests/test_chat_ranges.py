@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from rich.console import Console
 from test_chat_export import CHATS, export_lines, read_line_by_line
 
-from grouptier import chat_ranges
-from grouptier.chat_export import ChatExport, ContentRule, read_chat, summarise
-from grouptier.chat_ranges import count_range, merge_in_order, message_starts
-from grouptier.chat_tally import header_match
+from grouptier.chat import ranges as chat_ranges
+from grouptier.chat.export import ChatExport, ContentRule, read_chat, summarise
+from grouptier.chat.ranges import count_range, merge_in_order, message_starts
+from grouptier.chat.tally import header_match
 from grouptier.display import reading_progress
 from grouptier.errors import ChatExportError
 

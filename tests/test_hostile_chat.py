@@ -25,8 +25,9 @@ from click.testing import CliRunner
 from conftest import SheetBuilder
 from test_cycle import save
 
-from grouptier import chat_formats, chat_ranges
-from grouptier.chat_export import ContentRule, read_chat
+from grouptier.chat import formats as chat_formats
+from grouptier.chat import ranges as chat_ranges
+from grouptier.chat.export import ContentRule, read_chat
 from grouptier.cli import main
 from grouptier.errors import ChatExportError
 
@@ -137,7 +138,7 @@ def test_a_huge_message_counts_once_and_keeps_its_link(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cut", [0, 1, 2, 3, 4], ids=lambda cut: f"{cut} kept")
 def test_a_link_cut_by_the_end_of_what_is_kept_still_counts(tmp_path: Path, cut: int) -> None:
-    from grouptier.chat_tally import LONGEST_LINE
+    from grouptier.chat.tally import LONGEST_LINE
 
     start = f"\n{hostile.HEADER}Ana: "
     text = "x" * (LONGEST_LINE - len(start) - cut) + "www.example.org"
@@ -268,7 +269,7 @@ def test_only_regular_files_are_read(tmp_path: Path) -> None:
 READ_ONE = """
 import resource, signal, sys
 from pathlib import Path
-from grouptier.chat_export import read_chat
+from grouptier.chat.export import read_chat
 from grouptier.errors import ChatExportError
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 signal.alarm(5)
@@ -355,7 +356,7 @@ def test_a_disk_that_fills_while_unpacking_stops_the_import(
     def full(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("grouptier.chat_export.shutil.copyfileobj", full)
+    monkeypatch.setattr("grouptier.chat.export.shutil.copyfileobj", full)
     path = hostile.zipped(tmp_path / "chat.zip", (CHATS / "android_de.txt").read_bytes())
     with pytest.raises(ChatExportError, match="filled up while the chat was unpacked"):
         read_chat(path, workers=2)

@@ -14,16 +14,17 @@ from test_cycle import save
 
 from grouptier.backends.base import Backend
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
-from grouptier.chat_export import ChatExport
-from grouptier.cli import main
-from grouptier.community import load_community
-from grouptier.errors import ChatExportError, UsageError
-from grouptier.importing import (
+from grouptier.chat.export import ChatExport, tally_lines
+from grouptier.chat.importing import (
     ImportOptions,
     SenderIndex,
     import_chat,
     plan_import,
 )
+from grouptier.chat.suggestions import MemberSuggester, Suggestion
+from grouptier.cli import main
+from grouptier.community import load_community
+from grouptier.errors import ChatExportError, UsageError
 
 IMPORTED_AT = datetime(2026, 10, 14, 2, 30, tzinfo=UTC)
 
@@ -393,3 +394,101 @@ def test_a_google_sheet_gets_the_same_rows_as_a_workbook(
         results.append(imported_rows(backend))
     assert results[0] == results[1]
     assert "Zoe Stranger" in results[0]
+
+
+BEA_EXPORT = """\
+13/10/2026, 09:00 - Bea 🌸: Hello from my phone
+13/10/2026, 09:01 - Bea 🌸: and again
+13/10/2026, 09:05 - 07700 900777: which number is this?
+14/10/2026, 10:30 - Zoe Stranger: hi, who runs this group?
+"""
+
+
+@pytest.fixture
+def bea_community(sheet: SheetBuilder, tmp_path: Path) -> Path:
+    sheet.member("General", name="Amira Haddad")
+    sheet.member("General", member_id="+447700900777", name="Ben Okafor")
+    sheet.member("General", name="Bea Ramos", aliases="Beatriz")
+    path = tmp_path / "community.xlsx"
+    save(sheet, path)
+    return path
+
+
+def members_row(path: Path, name: str) -> tuple[int, str, tuple[str, ...]]:
+    members = load_community(XlsxBackend(path).read()).members
+    row = members[members["name"] == name].iloc[0]
+    return int(row["sheet_row"]), str(row["member_id"]), tuple(row["aliases"])
+
+
+def test_an_unmatched_sender_gets_the_likeliest_member(bea_community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", BEA_EXPORT)
+    report = import_chat(XlsxBackend(bea_community), export, ImportOptions("General", dry_run=True))
+    suggested = {u.sender: u.suggestion for u in report.unmatched}
+    bea_row, bea_id, _ = members_row(bea_community, "Bea Ramos")
+    ben_row, ben_id, _ = members_row(bea_community, "Ben Okafor")
+    assert suggested["Bea 🌸"] == Suggestion(bea_id, "Bea Ramos", bea_row, "name")
+    assert suggested["07700 900777"] == Suggestion(ben_id, "Ben Okafor", ben_row, "phone")
+    assert suggested["Zoe Stranger"] is None
+
+
+def test_accepted_suggestions_become_aliases_in_the_same_write(
+    bea_community: Path, tmp_path: Path
+) -> None:
+    export = write(tmp_path, "General.txt", BEA_EXPORT)
+    options = ImportOptions("General", add_newcomers=True, accept_suggestions=True)
+    report = import_chat(XlsxBackend(bea_community), export, options)
+    assert [(sender, member.name) for sender, member in report.aliases_added] == [
+        ("Bea 🌸", "Bea Ramos"),
+        ("07700 900777", "Ben Okafor"),
+    ]
+    assert report.newcomers == ("Zoe Stranger",) and report.unmatched == ()
+    _, bea_id, aliases = members_row(bea_community, "Bea Ramos")
+    assert aliases == ("Beatriz", "Bea 🌸")
+    assert ("10-13", bea_id, 2, 1, 0, 0, "chat export General.txt") in activity(bea_community)
+    again = import_chat(XlsxBackend(bea_community), export, ImportOptions("General"))
+    assert again.unmatched == () and again.aliases_added == ()
+
+
+def test_newcomers_never_duplicate_a_likely_member(bea_community: Path, tmp_path: Path) -> None:
+    export = write(tmp_path, "General.txt", BEA_EXPORT)
+    options = ImportOptions("General", add_newcomers=True)
+    report = import_chat(XlsxBackend(bea_community), export, options)
+    assert report.newcomers == ("Zoe Stranger",)
+    assert {u.sender for u in report.unmatched} == {"Bea 🌸", "07700 900777"}
+    assert members_row(bea_community, "Bea Ramos")[2] == ("Beatriz",)
+
+
+def test_two_equally_likely_members_give_no_suggestion(sheet: SheetBuilder) -> None:
+    sheet.member("General", name="Bea Ramos")
+    sheet.member("General", name="Bea Silva")
+    members = load_community(sheet.workbook()).members
+    assert MemberSuggester(members).suggest("Bea 🌸") is None
+
+
+def test_the_command_shows_suggestions(
+    runner: CliRunner, bea_community: Path, tmp_path: Path
+) -> None:
+    export = write(tmp_path, "General.txt", BEA_EXPORT)
+    row = members_row(bea_community, "Bea Ramos")[0]
+    args = ["import-chat", str(export), "--group", "General", str(bea_community), "--dry-run"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert f"Bea 🌸 → Bea Ramos (Members row {row})?" in result.output
+    accepted = runner.invoke(main, [*args[:-1], "--accept-suggestions"])
+    assert f"Alias added: Bea 🌸 → Bea Ramos (Members row {row})" in accepted.output
+
+
+def test_invites_by_the_exporting_phone_are_listed_as_yours(sheet: SheetBuilder) -> None:
+    sheet.member("General", name="Ana Lima")
+    community = load_community(sheet.workbook())
+    lines = [
+        "13.10.26, 09:00 - Du hast Ana Lima hinzugefügt\n",
+        "13.10.26, 09:01 - Du hast Ben entfernt\n",
+        "13.10.26, 09:02 - Ana Lima: Hallo\n",
+    ]
+    export = tally_lines(lines)
+    _, report = plan_import(community, export, "General", ImportOptions("General"), IMPORTED_AT)
+    assert [(u.sender, u.invites, u.why) for u in report.unmatched] == [
+        ("you", 1, "the phone that exported the chat")
+    ]
+    assert report.events == {"added": 1, "removed": 1}

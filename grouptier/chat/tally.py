@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import IO
 
-from grouptier.chat_formats import (
+from grouptier.chat.formats import (
     DELETED_TEXTS,
     FAST_HEADER,
     HEADER,
@@ -26,11 +26,14 @@ from grouptier.chat_formats import (
     INVISIBLE,
     LOOKS_LIKE_HEADER,
     MESSAGE_LINE,
+    TIME_FIRST_HEADER,
     attachment_kind,
+    dated,
     is_deleted,
     meridiem,
     message_line_for,
     system_event,
+    unreadable_header_why,
 )
 
 SAMPLE_SIZE = 5
@@ -65,11 +68,14 @@ def has_link(text: str) -> bool:
 
 
 def header_match(line: str) -> re.Match[str] | None:
-    """The header of a message or system line (FAST_HEADER's or HEADER's groups), or None."""
+    """The header of a message or system line (the named groups of HEADER), or None.
+
+    FAST_HEADER has the groups `bracket`, `date`, `sep` and `rest` only.
+    """
     first = line[:1]
     if not (first.isdecimal() or first in HEADER_FIRST_CHARS):
         return None  # it cannot be a header: the patterns need not look
-    return FAST_HEADER.match(line) or HEADER.match(line)
+    return FAST_HEADER.match(line) or HEADER.match(line) or TIME_FIRST_HEADER.match(line)
 
 
 def text_blocks(text: IO[str]) -> Iterator[tuple[str, bool]]:
@@ -153,6 +159,7 @@ class Tally:
         self.skipped_count = 0
         self.sampled = 0  # samples taken, not counting unknown AM/PM words
         self.unknown_words: dict[str, Skipped] = {}  # each reported once, with its line
+        self.first_unreadable: Skipped | None = None  # the first line like a header, unread
         self.lines = 0
         self.ios = 0
         self.runs = 0
@@ -172,6 +179,7 @@ class Tally:
         min_chars, links = self.min_chars, self.rule.links
         senders, pending, length = self.senders, self.pending, self.length
         entered: str | None = None  # the date (with its "[") of the last common line
+        written, ios = "", False  # that date as written, and whether the line is iOS's
         number = self.lines
         unended = -1 if ended else number + block.count("\n")
         for head, sender, text, other_text, line in self.lines_pattern.findall(block):
@@ -193,10 +201,11 @@ class Tally:
                     pending, length = self.pending, self.length
                     senders, entered = self.senders, None
                     continue
-                self.enter_day(head.removeprefix("["), ios=head[0] == "[")
+                written, ios = dated(head)
+                self.enter_day(written, ios)
                 senders, entered = self.senders, head
             if other_text:
-                self.message(number, head.removeprefix("["), sender, other_text, head[0] == "[")
+                self.message(number, written, sender, other_text, ios)
                 pending, length = self.pending, self.length
                 continue
             counts = senders.get(sender)
@@ -251,15 +260,15 @@ class Tally:
         """The general path: one line with its line end, read the way every line once was."""
         found = header_match(line)
         if found is not None:
-            if found.re is FAST_HEADER:
-                bracket, written, _, rest = found.groups()
-            else:
-                bracket, written, _, before, after, rest = found.groups()
-                self.check_meridiem(number, line, before or after)
-            self.header(number, written, rest, ios=bracket is not None)
+            if found.re is not FAST_HEADER:
+                self.check_meridiem(number, line, found["before"] or found["after"])
+            self.header(number, found["date"], found["rest"], ios=found["bracket"] is not None)
             return
         if LOOKS_LIKE_HEADER.match(line):
-            self.skip(number, line, "starts like a message but cannot be read")
+            why = unreadable_header_why(line)
+            if self.first_unreadable is None:
+                self.first_unreadable = Skipped(number, line.strip()[:120], why)
+            self.skip(number, line, why)
         elif self.pending is not None:
             self.length += len(line)
             if self.length >= self.min_chars or (self.rule.links and has_link(line)):
@@ -339,6 +348,9 @@ class Tally:
         self.merge_days(later.days)
         self.events.extend(later.events)
         self.merge_skipped(later)
+        if self.first_unreadable is None and later.first_unreadable is not None:
+            unread = later.first_unreadable
+            self.first_unreadable = replace(unread, line=unread.line + self.lines)
         if later.first is not None:
             written, ios = later.first
             same_day = written == self.last  # the run of that day goes on over the cut

@@ -2,8 +2,10 @@
 
 Whether `03/04/24` is the 3rd of April or the 4th of March is decided once
 for a whole file, from the evidence in it: a day above 12, else the order
-the days follow each other. Years may be 2-digit, Buddhist-era or Japanese
-era (`R6`, `令和6`).
+the days follow each other; a file whose every date reads the same both ways
+(`1/1/21`) needs no decision. Years may be 2-digit, Buddhist-era (`2567`,
+`2567 BE`, `พ.ศ. 2567`) or Japanese era (`R6`, `令和6`, `6 R`), the era
+written before the date or in its last part.
 """
 
 from __future__ import annotations
@@ -11,18 +13,26 @@ from __future__ import annotations
 from datetime import date
 from itertools import pairwise
 
-from grouptier.chat_formats import BUDDHIST_ERA_FROM, BUDDHIST_ERA_OFFSET, DATE_PARTS, ERA_OFFSETS
+from grouptier.chat.formats import (
+    BUDDHIST_ERA_FROM,
+    BUDDHIST_ERA_OFFSET,
+    BUDDHIST_ERAS,
+    DATE_PARTS,
+    ERA_OFFSETS,
+)
 
-DayKey = tuple[str | None, str, str, str]
-"""A date as written, cut into era, first, second and last part."""
+DayKey = tuple[str | None, str, str, str, str | None]
+"""A date as written: the era before it, its first, second and last part, the last part's era."""
 
 
 def date_key(written: str) -> DayKey:
+    """The parts of a date as HEADER found it."""
     found = DATE_PARTS.match(written)
     if found is None:  # HEADER and DATE_PARTS read dates alike; kept total for safety
-        return (None, "0", "0", "0")
-    era, first, second, last = found.groups()
-    return (era, first, second, last)
+        return (None, "0", "0", "0", None)
+    lead, first, second, era, last, tail = found.groups()
+    last_era = (era or tail or "").strip() or None
+    return (lead, first, second, last, last_era)
 
 
 def decide_order(keys: list[DayKey], day_first: bool | None) -> tuple[str, str, bool]:
@@ -45,6 +55,8 @@ def decide_order(keys: list[DayKey], day_first: bool | None) -> tuple[str, str, 
             f"most read {order}"
         )
         return order, reason, True
+    if all(_year_first(key) or int(key[1]) == int(key[2]) for key in keys):
+        return "day-first", "every date reads the same day-first and month-first", False
     in_order = {o: _chronological(keys, o) for o in ("day-first", "month-first")}
     if in_order["day-first"] != in_order["month-first"]:
         order = "day-first" if in_order["day-first"] else "month-first"
@@ -57,7 +69,7 @@ def _year_first(key: DayKey) -> bool:
 
 
 def _shown(key: DayKey) -> str:
-    return "/".join(part for part in key[1:])
+    return "/".join(key[1:4])
 
 
 def _chronological(keys: list[DayKey], order: str) -> bool:
@@ -68,21 +80,23 @@ def _chronological(keys: list[DayKey], order: str) -> bool:
 
 def to_date(key: DayKey, order: str) -> date | None:
     """The calendar date of a date as written, or None if it does not exist."""
-    era, first, second, last = key
-    if era is not None or _year_first(key):
-        year, month, day = int(first), int(second), int(last)
+    lead, first, second, last, last_era = key
+    if _year_first(key):
+        year, month, day, era = int(first), int(second), int(last), lead
     elif order == "month-first":
-        month, day, year = int(first), int(second), int(last)
+        month, day, year, era = int(first), int(second), int(last), last_era
     else:
-        day, month, year = int(first), int(second), int(last)
-    year = _gregorian(year, era)
+        day, month, year, era = int(first), int(second), int(last), last_era
     try:
-        return date(year, month, day)
+        return date(gregorian(year, era), month, day)
     except ValueError:
         return None
 
 
-def _gregorian(year: int, era: str | None) -> int:
+def gregorian(year: int, era: str | None) -> int:
+    """The Gregorian year of a year as written, with the era written beside it, if any."""
+    if era in BUDDHIST_ERAS:
+        return (2500 + year if year < 100 else year) - BUDDHIST_ERA_OFFSET
     if era is not None:
         return ERA_OFFSETS[era] + year
     if year < 100:

@@ -32,7 +32,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from grouptier.chat_tally import ContentRule, Tally, header_match, text_blocks
+from grouptier.chat.tally import ContentRule, Tally, header_match, text_blocks
 from grouptier.gc_pause import gc_paused
 
 PARALLEL_FROM = 32 << 20  # below this, starting processes costs more than it saves

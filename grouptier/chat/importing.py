@@ -13,8 +13,13 @@ union).
 Senders are matched to Members by phone number (compared in E.164 form, as
 `grouptier.phones` reads them with the `phone_region` setting) or by name:
 the member's `name` or one of their `aliases` (the names phones saved them
-under). Senders that match nobody are listed in the report; `add_newcomers`
-adds them to Members instead, a phone number in E.164 form as the id.
+under). Senders that match nobody are listed in the report, each with the
+likeliest member when one stands out (`chat.suggestions`: a similar name, or
+the same number without its country code); `accept_suggestions` adds those
+senders' names to the suggested members' `aliases`, in the same batch.
+`add_newcomers` adds the others to Members, a phone number in E.164 form as
+the id; a sender with a suggestion is never added as a newcomer, so that a
+member does not get a duplicate.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from grouptier.backends.base import Backend, ChangeSet, Record
+from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
 from grouptier.cells import did_you_mean
-from grouptier.chat_export import ChatExport, ContentRule, Progress, read_chat
-from grouptier.chat_formats import INVISIBLE, split_names
+from grouptier.chat.export import ChatExport, ContentRule, Progress, read_chat
+from grouptier.chat.formats import INVISIBLE, split_names
+from grouptier.chat.suggestions import MemberSuggester, Suggestion
 from grouptier.community import Community, load_community
 from grouptier.cycle import Clock, utc_now
 from grouptier.errors import ChatExportError, UsageError
@@ -53,6 +59,7 @@ class ImportOptions:
     dry_run: bool = False
     day_first: bool | None = None  # None: decided from the file
     add_newcomers: bool = False
+    accept_suggestions: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Unmatched:
     invites: int
     first_day: date
     why: str
+    suggestion: Suggestion | None = None  # the member this sender likely is
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,7 @@ class ImportReport:
     unmatched: tuple[Unmatched, ...]
     newcomers: tuple[str, ...]
     events: dict[str, int] = field(default_factory=dict)
+    aliases_added: tuple[tuple[str, Suggestion], ...] = ()  # (sender, member) accepted
     invites: int = 0
     recorded: tuple[date, date] | None = None  # first and last day of the export, in Imports
     written: bool = False
@@ -143,12 +152,17 @@ def plan_import(
     days = [day for day in export.days if rolled_until is None or day > rolled_until]
     index = SenderIndex(community.members, community.settings.phone_region)
     source = f"{SOURCE_PREFIX} {export.name}"
-    unmatched = _unmatched(export, index, days)
+    unmatched = _suggested(_unmatched(export, index, days), MemberSuggester(community.members))
+    accepted = [item for item in unmatched if item.suggestion] if options.accept_suggestions else []
+    if accepted:
+        for item in accepted:
+            index.add_alias(item.sender, _suggested_id(item))
+        unmatched = [item for item in unmatched if not item.suggestion]
     newcomers: list[Record] = []
     if options.add_newcomers:
         newcomers = _newcomer_rows(unmatched, community, group, export.name)
         index.add(newcomers)
-        unmatched = _unmatched(export, index, days)
+        unmatched = [item for item in unmatched if index.find(item.sender)[0] is None]
     rows = activity_rows(export, index, group, source, set(days))
     replaced = _rows_to_replace(community.activity, group, days)
     changes = ChangeSet()
@@ -157,6 +171,7 @@ def plan_import(
         changes.deleted_rows["Activity"] = replaced
     if newcomers:
         changes.appends["Members"] = newcomers
+    changes.cell_updates += alias_updates(community.members, accepted)
     matched = len({row["member_id"] for row in rows})
     stamp = now.astimezone(ZoneInfo(community.settings.time_zone)).strftime(_TIME)
     coverage = _imports_row(export, group, source, stamp, (matched, len(unmatched)))
@@ -174,6 +189,7 @@ def plan_import(
         members_matched=matched,
         unmatched=tuple(unmatched),
         newcomers=tuple(str(row["name"]) for row in newcomers),
+        aliases_added=tuple((item.sender, item.suggestion) for item in accepted if item.suggestion),
         events=dict(sorted(events.items())),
         invites=sum(int(str(row["invites"])) for row in rows),
         recorded=(export.days[0], export.days[-1]) if coverage else None,
@@ -264,6 +280,11 @@ class SenderIndex:
             self._add(str(row["member_id"]), str(row["name"]), aliases)
         self._found.clear()
 
+    def add_alias(self, alias: str, member_id: str) -> None:
+        """Find `member_id` by `alias` too (an accepted suggestion)."""
+        self.by_name.setdefault(_name_key(alias), set()).add(member_id)
+        self._found.clear()
+
     def find(self, sender: str) -> tuple[str | None, str]:
         """(member id, '') or (None, why not)."""
         if sender not in self._found:
@@ -304,7 +325,7 @@ def activity_rows(
         member_id = index.find(event.actor)[0]
         if member_id is not None:
             total = totals.setdefault((event.day, member_id), [0, 0, 0])
-            total[2] += len(split_names(event.target))
+            total[2] += invites_of(event.target)
     return [
         {
             "date": day,
@@ -320,6 +341,11 @@ def activity_rows(
     ]
 
 
+def invites_of(target: str) -> int:
+    """The people an "added" line names; one when it names nobody ("Ana added you" in Turkish)."""
+    return len(split_names(target)) or 1
+
+
 def _unmatched(export: ChatExport, index: SenderIndex, days: list[date]) -> list[Unmatched]:
     wanted = set(days)
     found: dict[str, list[int]] = {}
@@ -333,11 +359,12 @@ def _unmatched(export: ChatExport, index: SenderIndex, days: list[date]) -> list
             why[sender_day.sender] = reason
     for event in export.events:
         if event.kind == "added" and event.day in wanted:
-            member_id, reason = index.find(event.actor)
+            actor = event.actor or "you"  # "Du hast Ana hinzugefügt": the exporting phone
+            member_id, reason = index.find(actor)
             if member_id is None:
-                found.setdefault(event.actor, [0, 0])[1] += len(split_names(event.target))
-                first.setdefault(event.actor, event.day)
-                why[event.actor] = reason
+                found.setdefault(actor, [0, 0])[1] += invites_of(event.target)
+                first.setdefault(actor, event.day)
+                why[actor] = reason
     return sorted(
         (
             Unmatched(name, counts[0], counts[1], first[name], why[name])
@@ -353,8 +380,8 @@ def _newcomer_rows(
     taken = {str(member_id) for member_id in community.members["member_id"]}
     rows: list[Record] = []
     for sender in unmatched:
-        if not sender.why.startswith("no member"):
-            continue  # the exporting phone, or a name several members share
+        if not sender.why.startswith("no member") or sender.suggestion:
+            continue  # the exporting phone, a name several members share, a likely member
         phone = phone_key(sender.sender, community.settings.phone_region)
         member_id = phone or " ".join(sender.sender.split())
         if member_id in taken or not sender.messages:
@@ -371,3 +398,43 @@ def _newcomer_rows(
             }
         )
     return rows
+
+
+def _suggested(unmatched: list[Unmatched], suggester: MemberSuggester) -> list[Unmatched]:
+    """`unmatched` with the likeliest member of each sender no member has the name or number of.
+
+    A sender whose name holds a comma gets none: it cannot be an alias (aliases are
+    comma separated).
+    """
+    return [
+        replace(item, suggestion=suggester.suggest(item.sender))
+        if item.why.startswith("no member") and "," not in item.sender
+        else item
+        for item in unmatched
+    ]
+
+
+def _suggested_id(item: Unmatched) -> str:
+    assert item.suggestion is not None  # only accepted items, which all have one
+    return item.suggestion.member_id
+
+
+def alias_updates(members: pd.DataFrame, accepted: list[Unmatched]) -> list[CellUpdate]:
+    """The `aliases` cells that gain the accepted senders' names, one update per member."""
+    names: dict[int, list[str]] = {}
+    for item in accepted:
+        if item.suggestion is not None:
+            names.setdefault(item.suggestion.row, []).append(_alias(item.sender))
+    current = dict(
+        zip(members["sheet_row"], members.get("aliases", [()] * len(members)), strict=True)
+    )
+    return [
+        CellUpdate(
+            "Members", row, "aliases", ", ".join(dict.fromkeys([*(current.get(row) or ()), *new]))
+        )
+        for row, new in sorted(names.items())
+    ]
+
+
+def _alias(sender: str) -> str:
+    return " ".join(sender.strip(INVISIBLE).split())

@@ -2,18 +2,18 @@
 
 The file is read as a stream, in blocks of lines, and only counts are kept
 (one entry per sender and day, one per system event), so memory does not
-grow with the number of messages; `chat_tally` holds that counting pass. A
-big export is counted in ranges on all the machine's cores (`chat_ranges`),
+grow with the number of messages; `tally` holds that counting pass. A
+big export is counted in ranges on all the machine's cores (`ranges`),
 with the same result.
 
-Dates stay as written until the end, when `chat_dates` decides once for the
+Dates stay as written until the end, when `dates` decides once for the
 whole file whether `03/04/24` is the 3rd of April or the 4th of March, unless
 the caller says which.
 
 Nothing in an export stops the reading: lines that look like a message but
 cannot be read, system lines in an unknown language and dates that do not
 exist are counted and sampled in the result, and no line costs more than
-its length (`chat_tally` keeps a line's first `LONGEST_LINE` characters). A
+its length (`tally` keeps a line's first `LONGEST_LINE` characters). A
 file that is not a chat at all, or not a regular file, and a zip that is
 damaged, cut short, locked or unpacks to more than its limit (`chat_files`)
 raise `ChatExportError`.
@@ -34,10 +34,11 @@ from datetime import date
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from grouptier import chat_files, chat_ranges
-from grouptier.chat_dates import date_key, decide_order, to_date
-from grouptier.chat_formats import INVISIBLE
-from grouptier.chat_tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
+from grouptier import chat_files
+from grouptier.chat import ranges
+from grouptier.chat.dates import date_key, decide_order, to_date
+from grouptier.chat.formats import INVISIBLE
+from grouptier.chat.tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
 from grouptier.errors import ChatExportError
 from grouptier.gc_pause import gc_paused
 
@@ -99,6 +100,7 @@ class ChatExport:
     events: tuple[ChatEvent, ...]
     skipped: int
     skipped_sample: tuple[Skipped, ...]
+    first_unreadable: Skipped | None = None  # the first line like a header that was not read
 
     @property
     def messages(self) -> int:
@@ -164,20 +166,20 @@ def _count_in_ranges(
     path: Path, rule: ContentRule, workers: int | None, progress: Progress | None
 ) -> Tally | None:
     """The counts of a big UTF-8 export, made on several processes; else None."""
-    workers = workers or chat_ranges.available_cores()
+    workers = workers or ranges.available_cores()
     if workers < 2:
         return None
     try:
         with _as_text_file(path) as text_path:
             size = 0 if text_path is None else text_path.stat().st_size
-            if text_path is None or size < chat_ranges.PARALLEL_FROM or not _utf8(text_path):
+            if text_path is None or size < ranges.PARALLEL_FROM or not _utf8(text_path):
                 return None
-            step = chat_ranges.range_step(size, workers)
-            starts = chat_ranges.message_starts(text_path, size, step)
+            step = ranges.range_step(size, workers)
+            starts = ranges.message_starts(text_path, size, step)
             if len(starts) < 3:
                 return None
             shown = None if progress is None else (lambda done: progress(done, size))
-            return chat_ranges.count_in_ranges(text_path, starts, rule, workers, shown)
+            return ranges.count_in_ranges(text_path, starts, rule, workers, shown)
     except (OSError, RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError):
         # No processes here (a sandbox without semaphores, a broken pool), a damaged
         # zip or a file that moved: the single pass reads it, or says clearly why not.
@@ -201,7 +203,7 @@ def _as_text_file(path: Path) -> Iterator[Path | None]:
         member = _chat_member(archive, path)
         chat_files.check_member(path, member, chat_files.unpacked_limit(path))
         room = chat_files.free_bytes(tempfile.gettempdir()) - chat_files.UNPACKED_FLOOR
-        if member.file_size < chat_ranges.PARALLEL_FROM or member.file_size > room:
+        if member.file_size < ranges.PARALLEL_FROM or member.file_size > room:
             yield None
             return
         with chat_files.temp_folder() as folder:
@@ -232,11 +234,19 @@ def _utf8(path: Path) -> bool:
 
 
 def _not_a_chat(export: ChatExport) -> str:
+    """Why nothing was read: the first line with a date and time that could not be placed,
+    or, when no line has one, that this is not a chat."""
+    unread = export.first_unreadable
+    if unread is not None:
+        return (
+            f'line {unread.line}: {unread.why} ("{unread.text[:60]}"); no message could be '
+            "read, so nothing was imported"
+        )
     first = export.skipped_sample[0].text[:60] if export.skipped_sample else ""
     seen = f' (it starts "{first}")' if first else " (it is empty)"
     return (
-        f"no line looks like a WhatsApp message{seen}; export the chat from WhatsApp "
-        "(More > Export chat > Without media) and give the .zip or .txt it makes"
+        f"not a WhatsApp chat: no line looks like a WhatsApp message{seen}; export the chat "
+        "from WhatsApp (More > Export chat > Without media) and give the .zip or .txt it makes"
     )
 
 
@@ -351,6 +361,7 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
         events=events,
         skipped=tally.skipped_count,
         skipped_sample=tuple(tally.skipped[:SAMPLE_SIZE]),
+        first_unreadable=tally.first_unreadable,
     )
 
 

@@ -1,0 +1,76 @@
+"""What WhatsApp writes in each phone language: one small table a language, as data.
+
+Each module of this folder (`en.py`, `de.py`, ...) holds one `Language`:
+the system lines as templates, the labels phones put in place of media,
+documents and deleted messages, and the word that joins the last two names
+of a list. A template is the line as WhatsApp writes it, with `{actor}`
+(who did it), `{target}` (to whom) and `{any}` (a subject, a number, any
+text) where the line varies:
+
+    "added": ("{actor} added {target}", "You added {target}"),
+
+Every template must keep a word of its own (its verb), so that a phrase
+of one language never reads a line of another. To add a language, copy a
+module, translate its texts (from a real export: say where each wording
+came from in `tests/data/chats/README.md`), and add a fixture for it; the
+modules are found and compiled at import (`grouptier.chat.phrases`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+SYSTEM_KINDS = (
+    "created",
+    "added",
+    "you_were_added",
+    "joined_by_link",
+    "joined",
+    "left",
+    "removed",
+    "subject",
+    "icon",
+    "description",
+    "settings",
+    "encryption",
+    "security_code",
+    "number_changed",
+    "admin",
+    "disappearing",
+    "pinned",
+    "community",
+)
+"""The kinds of system line; `added` credits its actor with an invite per name."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """The wordings of one phone language, on Android and iOS."""
+
+    code: str
+    name: str
+    system: Mapping[str, tuple[str, ...]]
+    media: tuple[str, ...] = ()  # Android: the whole text, as "<Media omitted>"
+    ios_media: tuple[str, ...] = ()  # iOS: the whole text, as "image omitted"
+    documents: tuple[str, ...] = ()  # iOS: how a document's text ends, as "document omitted"
+    attached: tuple[str, ...] = ()  # Android: "name (file attached)" gives "file attached"
+    ios_attached: tuple[str, ...] = ()  # iOS: "<attached: name>" gives "attached"
+    deleted: tuple[str, ...] = ()  # "This message was deleted", with or without its full stop
+    conjunctions: tuple[str, ...] = field(default=())  # "and" in "Ana, Bob and Chen"
+
+
+@cache
+def all_languages() -> tuple[Language, ...]:
+    """Every language table of this folder, in the order of their codes."""
+    found: list[Language] = []
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        language = getattr(loaded, "LANGUAGE", None)
+        if not isinstance(language, Language):
+            raise TypeError(f"{loaded.__name__} has no LANGUAGE = Language(...)")
+        found.append(language)
+    return tuple(found)

@@ -1,0 +1,171 @@
+"""System-line templates (`languages`) compiled into one matcher that runs in linear time.
+
+A template such as `{actor} hat {target} hinzugefügt` is cut into its
+literal words and its slots. A line matches it when the first literal starts
+the line, the last ends it (a full stop after it is allowed) and every other
+literal follows in order, each found at its first place after the slot before
+it: the slots take as little as they can, as a lazy regular expression would,
+but every test is a `str.find`, so no line costs more than its length once
+per template, whatever a member types into it.
+
+Templates that end with a literal are filed under the last two characters of
+that literal, so a line is only tried against the templates that can end it;
+the others (they end with a name or a subject) are tried when their longest
+literal is in the line. Among the templates a line matches, the one with the
+most literal text wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from grouptier.chat.languages import SYSTEM_KINDS, Language
+
+SLOTS = ("actor", "target", "any")
+_SLOT = re.compile(r"\{(actor|target|any)\}")
+_KEY = 2  # characters of a line's end that file the templates that end it
+
+
+@dataclass(frozen=True)
+class Template:
+    """One system line as WhatsApp writes it, cut into literals and the slots between them."""
+
+    kind: str
+    text: str
+    literals: tuple[str, ...]  # lower case; one more than the slots; the first and last may be ""
+    slots: tuple[str, ...]
+    weight: int  # how much text the template fixes: the more, the more specific
+    needle: str  # its longest literal, which every line it matches holds
+
+    def match(self, line: str, lower: str) -> dict[str, str] | None:
+        """The slots' texts in `line` (its lower case is `lower`), or None if it does not match."""
+        literals, slots = self.literals, self.slots
+        first, last = literals[0], literals[-1]
+        if not slots:
+            return {} if lower in (first, first + ".") else None
+        if not lower.startswith(first):
+            return None
+        end = len(lower)
+        if last:
+            if lower.endswith(last):
+                end -= len(last)
+            elif lower.endswith(last + "."):
+                end -= len(last) + 1
+            else:
+                return None
+        elif lower.endswith("."):  # a name or a subject at the end loses the line's full stop
+            end -= 1
+        found: dict[str, str] = {}
+        at = len(first)
+        for index, slot in enumerate(slots):
+            literal = literals[index + 1]
+            least = 0 if slot == "any" else 1
+            if index == len(slots) - 1:
+                stop = end
+            else:
+                stop = lower.find(literal, at + least, end)
+                if stop < 0:
+                    return None
+            if stop - at < least:
+                return None
+            found[slot] = line[at:stop] if len(line) == len(lower) else lower[at:stop]
+            at = stop + (len(literal) if index < len(slots) - 1 else 0)
+        return found
+
+
+def compile_template(kind: str, text: str) -> Template:
+    """A template of a language table; a ValueError names what is wrong with it."""
+    if kind not in SYSTEM_KINDS:
+        raise ValueError(f"{text!r}: unknown kind {kind!r}; kinds are {', '.join(SYSTEM_KINDS)}")
+    parts = _SLOT.split(text)
+    literals = tuple(part.lower() for part in parts[0::2])
+    literals = (*literals[:-1], literals[-1].rstrip("."))  # the full stop is always optional
+    slots = tuple(parts[1::2])
+    if len(set(slots) - {"any"}) != len([slot for slot in slots if slot != "any"]):
+        raise ValueError(f"{text!r}: a slot other than {{any}} is written twice")
+    if any(not literal.strip() for literal in literals[1:-1]):
+        raise ValueError(f"{text!r}: two slots need a word between them")
+    if max((len(literal.strip()) for literal in literals), default=0) < 2:
+        raise ValueError(f"{text!r}: a template needs a word of its own (its verb)")
+    weight = sum(len(literal) for literal in literals)
+    return Template(kind, text, literals, slots, weight, max(literals, key=len))
+
+
+class SystemMatcher:
+    """Finds the template of a system line among every language's."""
+
+    def __init__(self, templates: Iterable[Template]) -> None:
+        ordered = sorted(templates, key=lambda template: -template.weight)
+        self.by_end: dict[str, list[Template]] = {}
+        # Templates that end with a slot, as (rank, weight, needle, template), filed under
+        # a whole word of their needle when it has one ("added" in " added "): a line
+        # is only tried against the templates whose word it holds, and those without one.
+        self.by_word: dict[str, list[tuple[int, int, str, Template]]] = {}
+        self.anywhere: list[tuple[int, int, str, Template]] = []
+        for rank, template in enumerate(ordered):
+            last = template.literals[-1].rstrip(".")
+            if len(last) >= _KEY:
+                self.by_end.setdefault(last[-_KEY:], []).append(template)
+                continue
+            entry = (rank, template.weight, template.needle, template)
+            word = _whole_word(template.needle)
+            if word:
+                self.by_word.setdefault(word, []).append(entry)
+            else:
+                self.anywhere.append(entry)
+        # One search in C tells whether a line holds any of their needles at all.
+        needles = sorted({needle for _, _, needle, _ in self.anywhere}, key=len, reverse=True)
+        self.any_needle = re.compile("|".join(map(re.escape, needles)) or r"(?!)")
+
+    def find(self, line: str) -> tuple[str, str, str]:
+        """(kind, actor, target) of a system line; ("", "", "") when no template matches.
+
+        The template with the most literal text wins: `{actor} heeft de
+        groepsbeschrijving verwijderd` before `{actor} heeft {target} verwijderd`.
+        """
+        lower = line.lower()
+        best: Template | None = None
+        slots: dict[str, str] = {}
+        for template in self.by_end.get(lower.rstrip(".")[-_KEY:], ()):
+            found = template.match(line, lower)
+            if found is not None:
+                best, slots = template, found
+                break
+        least = -1 if best is None else best.weight
+        for _, weight, needle, template in self._open_candidates(lower):
+            if weight <= least:
+                break
+            if needle in lower:
+                found = template.match(line, lower)
+                if found is not None:
+                    best, slots = template, found
+                    break
+        if best is None:
+            return "", "", ""
+        return best.kind, slots.get("actor", ""), slots.get("target", "")
+
+    def _open_candidates(self, lower: str) -> list[tuple[int, int, str, Template]]:
+        """The templates ending with a slot that `lower` may match, most specific first."""
+        found = list(self.anywhere) if self.any_needle.search(lower) else []
+        for word in set(lower.split()):
+            found += self.by_word.get(word, ())
+        found.sort(key=lambda entry: entry[0])
+        return found
+
+
+def _whole_word(needle: str) -> str:
+    """The longest word of `needle` with a space on each side in it, or ""."""
+    inner = needle.split(" ")[1:-1]
+    return max(inner, key=len, default="")
+
+
+def language_templates(languages: Iterable[Language]) -> list[Template]:
+    """Every template of `languages`, compiled."""
+    return [
+        compile_template(kind, text)
+        for language in languages
+        for kind, texts in language.system.items()
+        for text in texts
+    ]

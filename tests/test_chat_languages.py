@@ -1,0 +1,115 @@
+"""Every language fixture, read with every figure compared; the language tables themselves."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grouptier.chat.export import ChatExport, read_chat
+from grouptier.chat.formats import system_event
+from grouptier.chat.languages import SYSTEM_KINDS, all_languages
+from grouptier.chat.phrases import SystemMatcher, compile_template, language_templates
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "chats" / "languages"
+EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((FIXTURES / "expected.toml").read_text())
+NAMES = sorted(path.name for path in FIXTURES.glob("*.txt"))
+
+
+def per_sender(export: ChatExport) -> dict[str, list[int]]:
+    totals: dict[str, list[int]] = {}
+    for day in export.sender_days:
+        total = totals.setdefault(day.sender, [0] * 5)
+        figures = (day.messages, day.content, day.media, day.documents, day.deleted)
+        totals[day.sender] = [a + b for a, b in zip(total, figures, strict=True)]
+    return totals
+
+
+def test_every_fixture_has_its_figures() -> None:
+    assert NAMES and sorted(EXPECTED) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES, ids=NAMES)
+def test_a_language_fixture_gives_every_figure(name: str) -> None:
+    expected = EXPECTED[name]
+    export = read_chat(FIXTURES / name)
+    assert (export.platform, export.order, export.ambiguous) == (
+        expected["platform"],
+        expected["order"],
+        False,
+    )
+    assert (export.days[0], export.days[-1]) == (expected["first"], expected["last"])
+    assert per_sender(export) == expected["senders"]
+    assert dict(Counter(event.kind for event in export.events)) == expected.get("events", {})
+    assert export.skipped == expected.get("skipped", 0), export.skipped_sample
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("Du hast Ben Okafor hinzugefügt", ("added", "", "Ben Okafor")),
+        ("Du hast Ben Okafor entfernt", ("removed", "", "Ben Okafor")),
+        ("Du hast die Gruppe „Gründer“ erstellt", ("created", "", "")),
+        ("Du hast den Betreff zu „Gründer“ geändert", ("subject", "", "")),
+        ("Du hast das Gruppenbild geändert", ("icon", "", "")),
+        ("Du hast die Gruppe verlassen", ("left", "", "")),
+        ("Amira hat Ben und Chen hinzugefügt", ("added", "Amira", "Ben und Chen")),
+        ("Ana heeft de groepsbeschrijving verwijderd", ("description", "Ana", "")),
+        ("Ana heeft Bob verwijderd", ("removed", "Ana", "Bob")),
+        ("You were added", ("you_were_added", "", "")),
+        ("Ana added you", ("added", "Ana", "you")),
+        ("Ana, Bob kişisini ekledi", ("added", "Ana", "Bob")),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_every_system_pattern_requires_its_verb(line: str, event: tuple[str, str, str]) -> None:
+    assert system_event(line) == event
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Du hast Ben Okafor", "Amira hat Ben", "Ana heeft", "Ana added", "hinzugefügt", "Du hast"],
+)
+def test_a_line_without_a_verb_is_no_system_line(line: str) -> None:
+    assert system_event(line)[0] == ""
+
+
+def test_every_language_table_compiles_and_uses_known_kinds() -> None:
+    languages = all_languages()
+    assert {"en", "de", "es", "pt", "fr", "it", "nl", "tr", "ru", "id", "ar"} <= {
+        language.code for language in languages
+    }
+    for language in languages:
+        assert set(language.system) <= set(SYSTEM_KINDS), language.code
+    assert language_templates(languages)
+
+
+@pytest.mark.parametrize(
+    "template", ["{actor} {target}", "{actor}", "{actor} {any} x", "{actor} x {actor}"]
+)
+def test_a_template_without_a_verb_is_refused(template: str) -> None:
+    with pytest.raises(ValueError, match=r"\{actor\}"):
+        compile_template("added", template)
+
+
+def test_the_most_specific_template_wins_whatever_the_order() -> None:
+    general = compile_template("removed", "{actor} heeft {target} verwijderd")
+    special = compile_template("description", "{actor} heeft de groepsbeschrijving{any}")
+    for templates in ([general, special], [special, general]):
+        found = SystemMatcher(templates).find("Ana heeft de groepsbeschrijving verwijderd")
+        assert found == ("description", "Ana", "")
+
+
+def test_a_system_line_of_forged_phrases_is_matched_in_one_pass_each() -> None:
+    line = "a hat " * 20_000 + "b hinzugefügt"
+    assert system_event(line) == ("added", "a", ("a hat " * 19_999 + "b").strip())
+
+
+def test_uniform_dates_read_the_same_either_way() -> None:
+    export = read_chat(FIXTURES / "en_android_same_both_ways.txt")
+    assert export.order_reason == "every date reads the same day-first and month-first"
+    assert export.days == (date(2021, 1, 1), date(2021, 2, 2))
