@@ -28,6 +28,10 @@ class Server:
     stdout: Path
     stderr: Path
 
+    def output(self) -> str:
+        """Everything the server printed so far, both streams."""
+        return self.stdout.read_text(encoding="utf-8") + self.stderr.read_text(encoding="utf-8")
+
     def log_lines(self, since: int = 0) -> list[str]:
         """Lines of stdout, from line `since`."""
         return self.stdout.read_text(encoding="utf-8").splitlines()[since:]

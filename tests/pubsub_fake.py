@@ -25,8 +25,10 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback import LoopbackServer
 
 MAX_MESSAGES = 1_000
 MAX_REQUEST_BYTES = 10_000_000
@@ -68,7 +70,7 @@ class PubSubFake:
     faults: list[PublishFault] = field(default_factory=list)
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
+    _server: LoopbackServer | None = None
 
     def create_topic(self, name: str) -> str:
         """Add the topic `projects/P/topics/T`."""
@@ -85,24 +87,15 @@ class PubSubFake:
     @property
     def url(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def start(self) -> PubSubFake:
-        fake = self
-
-        class Handler(_Handler):
-            service = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True).start()
+        self._server = LoopbackServer(_Handler, self)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
 
     def serve(

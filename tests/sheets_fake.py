@@ -40,10 +40,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
+from loopback import LoopbackServer
 from sheets_fake_grid import (
     CELL_LIMIT,
     SERIAL_EPOCH,
@@ -146,8 +147,7 @@ class SheetsFake:
         self._state = threading.Lock()
         self._busy = threading.Condition()
         self._serving = 0  # requests being served (a slow fault may outlive its client)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
 
     # test-side helpers (no HTTP)
 
@@ -218,27 +218,15 @@ class SheetsFake:
     @property
     def url(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def start(self) -> SheetsFake:
-        fake = self
-
-        class Handler(_Handler):
-            service = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.01,), daemon=True
-        )
-        self._thread.start()
+        self._server = LoopbackServer(_Handler, self)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
 
     # serving

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2.credentials import Credentials
 from sheets_fake import SheetsFake
 
+from grouptier.backends.base import Backend
 from grouptier.backends.gsheets import GoogleSheetsBackend
 from grouptier.backends.sheets_http import RetryPolicy
+from grouptier.backends.xlsx import XlsxBackend
 from grouptier.sheet import ALL_TABS, RawWorkbook
 
 SHEET_ID = "1CommunitySheetForTests_0123456789abcdef"
@@ -61,3 +64,23 @@ def write_service_account_key(path: Path, fake: SheetsFake, account: str) -> Pat
     }
     path.write_text(json.dumps(key_file))
     return path
+
+
+Opener = Callable[[], Backend]
+
+
+def opener_for(kind: str, raw: RawWorkbook, tmp_path: Path, fake: SheetsFake | None) -> Opener:
+    """A function opening the community `raw` afresh: as an .xlsx file, or in the fake.
+
+    For tests that run the same scenario on both backends, each step opening
+    the sheet again as a new run would.
+    """
+    if kind == "xlsx":
+        from test_cycle import save_raw  # a test module: imported only when asked for
+
+        path = tmp_path / "community.xlsx"
+        save_raw(raw, path)
+        return lambda: XlsxBackend(path)
+    assert fake is not None
+    load_workbook(fake, raw)
+    return lambda: open_sheet(fake, sleep=lambda _: None)

@@ -34,6 +34,7 @@ from fault_matrix import (
     state_of,
 )
 from sheets_fake import SheetsFake
+from test_gsheets import build_ladder
 
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.demo import demo_workbook
@@ -58,17 +59,8 @@ XFAIL: dict[str, str] = {}
 
 
 def small_community() -> RawWorkbook:
-    """Members who move up, down and back; no cycle processed yet."""
-    sheet = SheetBuilder()
-    sheet.active_member("Core", score_days=3)
-    sheet.member("Core")
-    top = sheet.member("General")
-    sheet.post(top, messages=30, content=6, invites=5)
-    sheet.active_member("General", score_days=2)
-    for _ in range(3):
-        sheet.member("General")
-    sheet.active_member("Retention", score_days=1)
-    return sheet.workbook()
+    """Members who move up, down and back, with names like formulas; no cycle processed yet."""
+    return build_ladder(SheetBuilder()).workbook()
 
 
 COMMUNITIES: dict[str, Callable[[], RawWorkbook]] = {

@@ -8,13 +8,10 @@ from typing import Any
 
 import pytest
 from conftest import TODAY, SheetBuilder
-from sheets_fake import SheetsFake
-from sheets_support import load_workbook, open_sheet
-from test_cycle import save
+from sheets_support import Opener, opener_for
 from test_gsheets import build_ladder
 
 from grouptier.backends.base import Backend
-from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cycle import RunOptions, run
 from grouptier.leaderboard import board_rows
 from grouptier.undoing import UndoOptions, undo
@@ -23,16 +20,12 @@ FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=["xlsx", "google"])
-def opener(request: pytest.FixtureRequest, sheet: SheetBuilder, tmp_path: Path) -> Any:
+def opener(request: pytest.FixtureRequest, sheet: SheetBuilder, tmp_path: Path) -> Opener:
+    """The ladder community, as a workbook or as a Google Sheet."""
     build_ladder(sheet)
     sheet.settings["leaderboard_keep_cycles"] = 2
-    if request.param == "xlsx":
-        path = tmp_path / "community.xlsx"
-        save(sheet, path)
-        return lambda: XlsxBackend(path)
-    fake: SheetsFake = request.getfixturevalue("fake")
-    load_workbook(fake, sheet.workbook())
-    return lambda: open_sheet(fake)
+    fake = request.getfixturevalue("fake") if request.param == "google" else None
+    return opener_for(request.param, sheet.workbook(), tmp_path, fake)
 
 
 def cycle_on(backend: Backend, later: int = 0) -> None:

@@ -12,13 +12,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ from typing import Any
 import pytest
 import requests
 from conftest import ANCHOR, CYCLE, SheetBuilder
+from function_server import Server, serve
 from sheets_fake import Fault, SheetsFake
 from sheets_support import load_workbook, write_service_account_key
 
@@ -41,24 +39,6 @@ DEFAULT_SHEET = "1DefaultSheetOfTheDeployment_0123456789"
 STATE_TABS = ("Members", "Moves", "Leaderboard", "Activity", "History", "Messages")
 
 
-@dataclass
-class Server:
-    """A running functions-framework server and the files its output goes to."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    stdout: Path
-    stderr: Path
-
-    def output(self) -> str:
-        """Everything the server printed so far, both streams."""
-        return self.stdout.read_text(encoding="utf-8") + self.stderr.read_text(encoding="utf-8")
-
-    def log_lines(self, since: int = 0) -> list[str]:
-        """Lines of stdout, from line `since`."""
-        return self.stdout.read_text(encoding="utf-8").splitlines()[since:]
-
-
 @pytest.fixture(scope="module")
 def fake() -> Iterator[SheetsFake]:
     service_ = SheetsFake().start()
@@ -72,57 +52,16 @@ def key_file(fake: SheetsFake, tmp_path_factory: pytest.TempPathFactory) -> Path
     return write_service_account_key(tmp_path_factory.mktemp("key") / "key.json", fake, ACCOUNT)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes], output: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"functions-framework exited: {output.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("functions-framework did not start listening in 60 s")
-
-
 def _start(
     target: str, signature: str, fake: SheetsFake, key_file: Path, tmp: Path
 ) -> Iterator[Server]:
-    port = _free_port()
-    binary = Path(sys.executable).parent / "functions-framework"
-    command = [str(binary)] if binary.exists() else [sys.executable, "-m", "functions_framework"]
-    command += ["--target", target, "--source", "main.py", "--signature-type", signature]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("GROUPTIER_", "GOOGLE_", "PYTHONPATH"))
-    }
-    env |= {
         "GOOGLE_APPLICATION_CREDENTIALS": str(key_file),
         "GROUPTIER_SHEETS_ENDPOINT": fake.url,
         "GROUPTIER_SHEET_ID": DEFAULT_SHEET,
         "GROUPTIER_RETRY_DEADLINE": "1",
     }
-    stdout, stderr = tmp / f"{target}.out", tmp / f"{target}.err"
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
-    try:
-        _wait_for(port, process, stderr)
-        yield Server(f"http://127.0.0.1:{port}", process, stdout, stderr)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    yield from serve(target, signature, env, tmp)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ cycle again with the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY, SheetBuilder
 from sheets_fake import Fault, SheetsFake
-from sheets_support import load_workbook, open_sheet
+from sheets_support import Opener, load_workbook, open_sheet, opener_for
 from test_cycle import save
 from test_gsheets import build_ladder
 
@@ -29,20 +28,14 @@ from grouptier.undo import CYCLE_MESSAGE_KINDS
 from grouptier.undoing import UndoOptions, undo
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
-Opener = Callable[[], Backend]
 
 
 @pytest.fixture(params=["xlsx", "google"])
 def opener(request: pytest.FixtureRequest, sheet: SheetBuilder, tmp_path: Path) -> Opener:
-    """A function opening the ladder community, as a workbook or as a Google Sheet."""
+    """The ladder community, as a workbook or as a Google Sheet."""
     build_ladder(sheet)
-    if request.param == "xlsx":
-        path = tmp_path / "community.xlsx"
-        save(sheet, path)
-        return lambda: XlsxBackend(path)
-    fake: SheetsFake = request.getfixturevalue("fake")
-    load_workbook(fake, sheet.workbook())
-    return lambda: open_sheet(fake, sleep=lambda _: None)
+    fake = request.getfixturevalue("fake") if request.param == "google" else None
+    return opener_for(request.param, sheet.workbook(), tmp_path, fake)
 
 
 def cycle(backend: Backend) -> RunReport:

@@ -1,0 +1,35 @@
+"""A test service's HTTP server on 127.0.0.1, shared by the Sheets and Pub/Sub fakes.
+
+Each fake keeps its own state and request handling; this starts the threaded
+server that hands requests to it, says its address and stops it.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class LoopbackServer:
+    """Serve `handler` requests on a free port of 127.0.0.1 until `stop`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], service: Any) -> None:
+        # The handler class learns its service as a class attribute, as BaseHTTPRequestHandler
+        # gets no constructor arguments of ours.
+        bound = type(handler.__name__, (handler,), {"service": service})
+        self._server: ThreadingHTTPServer | None = ThreadingHTTPServer(("127.0.0.1", 0), bound)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
