@@ -6,10 +6,16 @@ each step, each run in a fresh process:
 
 - `XlsxBackend.read()` (python-calamine plus the formula scan),
 - pandas.read_excel with openpyxl on the Members and Activity tabs (the baseline),
-- pandas.read_excel with calamine on the same tabs,
-- `XlsxBackend.write()` of a small change set (20 cell updates, 50 Moves rows).
+- pandas.read_excel with calamine on the same tabs (the floor a due run is held to),
+- `XlsxBackend.write()` of a small change set (20 cell updates, 50 Moves rows),
+- the same change set made the old writer's way, the named baseline: openpyxl loads
+  every cell of every tab, changes them and saves the whole workbook again,
+- a due run end to end (`cycle.run` on a copy of the file: read, validate, decide,
+  write the Leaderboard, Moves, Messages, History and the Activity roll-up).
 
-Figures only; it never passes or fails on time. Run:
+The targets (issue 16) are printed beside the figures: a due run within 3x the
+pandas + calamine read, at most 400 MB. Figures only; it never passes or fails on
+time. Run:
 
     PYTHONPATH=. python benchmarks/bench_workbook_io.py [--members N] [--activity N]
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -35,8 +42,11 @@ from grouptier import sheet
 from grouptier.backends.base import CellUpdate, ChangeSet
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cells import CellValue
+from grouptier.cycle import RunOptions, run
 
 GROUPS = ("Core", "General A", "General B", "Retention")
+ANCHOR = date(2026, 1, 1)
+RUN_DAY = date(2026, 4, 1)  # cycle 6 (2026-03-17 .. 03-31) is due; older activity rolls up
 
 
 def build_workbook(path: Path, members: int, activity: int, seed: int = 7) -> None:
@@ -46,6 +56,7 @@ def build_workbook(path: Path, members: int, activity: int, seed: int = 7) -> No
     settings = workbook.create_sheet(sheet.SETTINGS.name)
     settings.append(sheet.SETTINGS.headers)
     settings.append(["cycle_days", 15, ""])
+    settings.append(["cycle_anchor", ANCHOR, ""])
     groups = workbook.create_sheet(sheet.GROUPS.name)
     groups.append(sheet.GROUPS.headers)
     for level, name in enumerate(GROUPS, start=1):
@@ -60,6 +71,7 @@ def build_workbook(path: Path, members: int, activity: int, seed: int = 7) -> No
     start = date(2026, 1, 1)
     for _ in range(activity):
         activity_tab.append(_activity_row(rng, rng.choice(ids), start))
+    workbook.create_sheet(sheet.TOPICS.name).append(sheet.TOPICS.headers)
     for spec in sheet.TOOL_TABS:
         workbook.create_sheet(spec.name).append(spec.headers)
     workbook.save(path)
@@ -119,15 +131,42 @@ def small_change_set(members: int) -> ChangeSet:
     return ChangeSet(cell_updates=updates, appends={"Moves": moves})
 
 
+def openpyxl_write(path: Path, changes: ChangeSet) -> None:
+    """The old writer's way: load every cell with openpyxl, change some, save it all."""
+    workbook = openpyxl.load_workbook(path, rich_text=True)
+    for update in changes.cell_updates:
+        tab = workbook[update.tab]
+        headers = [str(cell.value).lower() for cell in tab[1]]
+        tab.cell(update.row, headers.index(update.column) + 1, update.value)
+    for name, records in changes.appends.items():
+        tab = workbook[name]
+        headers = [str(cell.value) for cell in tab[1]]
+        for record in records:
+            tab.append([record.get(header) for header in headers])
+    workbook.save(path)
+
+
+def due_run(path: Path) -> None:
+    """A due run end to end on a copy of the workbook (the original stays for other steps)."""
+    copy = path.with_name("due-run.xlsx")
+    shutil.copyfile(path, copy)
+    run(XlsxBackend(copy), RunOptions(today=RUN_DAY))
+
+
 def run_step(step: str, path: Path, members: int) -> tuple[float, float]:
     """Run one step in this (fresh) process: its wall time in seconds and the peak RSS in MiB."""
     tabs = [sheet.MEMBERS.name, sheet.ACTIVITY.name]
+    scratch = path.with_name(f"{step}.xlsx")
+    if step.startswith("write"):
+        shutil.copyfile(path, scratch)  # every write step starts from the same file
     actions: dict[str, Callable[[], object]] = {
         "idle": lambda: None,
         "read": XlsxBackend(path).read,
         "pandas-openpyxl": lambda: pd.read_excel(path, tabs, engine="openpyxl"),
         "pandas-calamine": lambda: pd.read_excel(path, tabs, engine="calamine"),
-        "write": lambda: XlsxBackend(path).write(small_change_set(members)),
+        "write": lambda: XlsxBackend(scratch).write(small_change_set(members)),
+        "write-openpyxl": lambda: openpyxl_write(scratch, small_change_set(members)),
+        "run": lambda: due_run(path),
     }
     started = time.perf_counter()
     actions[step]()
@@ -142,6 +181,8 @@ STEPS = {
     "pandas-openpyxl": "pandas.read_excel(engine='openpyxl')",
     "pandas-calamine": "pandas.read_excel(engine='calamine')",
     "write": "XlsxBackend.write(20 updates + 50 moves)",
+    "write-openpyxl": "baseline: openpyxl load+change+save (same)",
+    "run": "due run end to end (cycle.run)",
 }
 
 
@@ -164,10 +205,17 @@ def main() -> None:
         )
         print(f"{'step':<44} {'time':>9}   {'peak RSS':>10}")
         # A fresh process per step, so each peak memory figure is that step's own.
+        figures = {}
         with ProcessPoolExecutor(1, mp_context=get_context("spawn"), max_tasks_per_child=1) as pool:
             for step, label in STEPS.items():
                 seconds, peak = pool.submit(run_step, step, path, options.members).result()
+                figures[step] = seconds, peak
                 print(f"{label:<44} {seconds:8.2f} s {peak:8.0f} MiB")
+        (run_time, run_peak), floor = figures["run"], figures["pandas-calamine"][0]
+        write, baseline = figures["write"][0], figures["write-openpyxl"][0]
+        print(f"\nwrite vs the openpyxl baseline: {baseline / write:.0f}x faster")
+        print(f"due run: {run_time / floor:.1f}x the pandas + calamine read (target <= 3x)")
+        print(f"due run peak memory: {run_peak:.0f} MiB (target <= 400 MB)")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
     GrouptierError
     ├── InvalidSheetError      the sheet breaks the contract; carries every Problem found
     ├── WorkbookError          a local workbook cannot be opened, read or written
-    │   ├── UnsafeWriteError   writing in place would lose parts of the workbook
     │   └── WorkbookBusyError  another run holds the workbook's lock
     ├── SheetError             a Google Sheet cannot be reached, read or written
     │   ├── SheetAccessError   403/404/401: not shared with us, a wrong ID, bad credentials
@@ -71,20 +70,6 @@ class WorkbookError(GrouptierError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
-
-
-class UnsafeWriteError(WorkbookError):
-    """Writing the workbook in place would lose parts a manager made."""
-
-    def __init__(self, path: str, parts: list[str]) -> None:
-        self.parts = parts
-        listed = ", ".join(parts)
-        super().__init__(
-            path,
-            f"this workbook holds parts that grouptier cannot keep when it saves ({listed}). "
-            "Nothing was written. Move those parts to another file, or run with --dry-run "
-            "to see the results without writing.",
-        )
 
 
 class WorkbookBusyError(WorkbookError):

@@ -29,6 +29,7 @@ from test_xlsx import hand_made_xlsx
 from grouptier.backends import xlsx_files
 from grouptier.backends.base import ChangeSet
 from grouptier.backends.xlsx import XlsxBackend
+from grouptier.backends.xlsx_package import Package
 from grouptier.cells import CellErrorValue
 from grouptier.cli import main
 from grouptier.community import load_community
@@ -324,9 +325,9 @@ def test_the_google_backend_reports_two_tabs_of_one_name(
 
 KILLED_DURING_SAVE = """
 import sys, time
-import openpyxl
 from grouptier.backends.base import ChangeSet
 from grouptier.backends.xlsx import XlsxBackend
+from grouptier.backends.xlsx_package import Package
 
 def slow_save(self, handle):
     handle.write(b"PK" + b"0" * 100_000)
@@ -334,7 +335,7 @@ def slow_save(self, handle):
     print("saving", flush=True)
     time.sleep(30)
 
-openpyxl.Workbook.save = slow_save
+Package.save = slow_save
 XlsxBackend(sys.argv[1]).write(ChangeSet(appends={"Runs": [{"run_id": "r1"}]}))
 """
 
@@ -392,8 +393,8 @@ def test_a_failed_save_leaves_no_temporary_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise zipfile.BadZipFile("disk trouble")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
-    with pytest.raises(zipfile.BadZipFile):
+    monkeypatch.setattr(Package, "save", broken)
+    with pytest.raises(WorkbookError, match="damaged"):
         XlsxBackend(path).write(ChangeSet(appends={"Runs": [{"run_id": "r1"}]}))
 
     assert temp_files(tmp_path) == []

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import threading
 import time as clock
-import warnings
 import zipfile
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import IO
 
 import openpyxl
 import pytest
@@ -21,12 +21,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 from grouptier import sheet
-from grouptier.backends import xlsx_formulas
 from grouptier.backends.base import CellUpdate, ChangeSet
 from grouptier.backends.xlsx import XlsxBackend, create_workbook
-from grouptier.backends.xlsx_safety import lost_in_loading, unsafe_parts
+from grouptier.backends.xlsx_package import Package
 from grouptier.cells import CellErrorValue, FormulaWithoutValue
-from grouptier.errors import Problem, UnsafeWriteError, WorkbookBusyError, WorkbookError
+from grouptier.errors import Problem, WorkbookBusyError, WorkbookError
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -679,27 +678,30 @@ def test_restoring_values_keeps_every_part_and_its_compression(tmp_path: Path) -
     assert "xl/styles.xml" in names and len(names) == len(set(names))
 
 
-def test_without_formula_values_the_saved_file_is_not_rewritten(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_rewrite(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the package was rewritten")
-
-    monkeypatch.setattr(xlsx_formulas, "restore_values", no_rewrite)
-    plain = members_workbook(tmp_path / "plain.xlsx")  # its formula =LEN(B2) has no value
-    with_values = formula_workbook(tmp_path / "values.xlsx")
-    before = with_values.read_bytes()
-
-    XlsxBackend(plain).write(ChangeSet(appends={"Runs": [{"status": "done"}]}))
-    with pytest.raises(AssertionError, match="rewritten"):
-        XlsxBackend(with_values).write(ChangeSet(appends={"Runs": [{"status": "done"}]}))
-
-    assert cell(plain, "Runs", "A1").value == sheet.RUNS.headers[0]
-    assert with_values.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.xlsx", "values.xlsx"]
+def stored_parts(path: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each part's CRC, compressed size and content."""
+    with zipfile.ZipFile(path) as archive:
+        return {
+            info.filename: (info.CRC, info.compress_size, archive.read(info))
+            for info in archive.infolist()
+        }
 
 
-# --- refusing to lose parts ------------------------------------------------------------
+def test_parts_a_write_does_not_change_are_copied_as_stored(tmp_path: Path) -> None:
+    path = formula_workbook(tmp_path / "f.xlsx")
+    before = stored_parts(path)
+
+    XlsxBackend(path).write(ChangeSet(cell_updates=[CellUpdate("Members", 3, "group", "Core")]))
+
+    after = stored_parts(path)
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {"xl/worksheets/sheet1.xml", "xl/workbook.xml"}  # Members; recalculation
+    assert set(after) == set(before)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+
+
+# --- keeping what the writer does not know -------------------------------------------------
 
 
 def chart_workbook(path: Path) -> Path:
@@ -717,54 +719,48 @@ def chart_workbook(path: Path) -> Path:
     return path
 
 
-def test_a_workbook_with_charts_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+def test_a_workbook_with_charts_keeps_them_byte_for_byte(tmp_path: Path) -> None:
     path = chart_workbook(tmp_path / "chart.xlsx")
-    before = path.read_bytes()
+    before = stored_parts(path)
 
-    with pytest.raises(UnsafeWriteError) as caught:
-        XlsxBackend(path).write(ChangeSet(appends={"Moves": [{"kind": "promote"}]}))
+    XlsxBackend(path).write(ChangeSet(appends={"Moves": [{"kind": "promote"}]}))
 
-    assert caught.value.parts == ["2 charts on tab Dashboard"]
-    assert "Nothing was written" in str(caught.value)
-    assert path.read_bytes() == before
+    after = stored_parts(path)
+    for name in ("xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/drawings/drawing1.xml"):
+        assert after[name] == before[name]
+    assert openpyxl.load_workbook(path)["Moves"]["G2"].value == "promote"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.xlsx"]
 
 
-def test_a_workbook_with_a_picture_or_shape_is_refused(tmp_path: Path) -> None:
+def test_pictures_shapes_and_macros_are_kept(tmp_path: Path) -> None:
     path = members_workbook(tmp_path / "pic.xlsx")
     drawing = (
         '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing">'
         "<xdr:oneCellAnchor><xdr:pic/></xdr:oneCellAnchor>"
         "<xdr:oneCellAnchor><xdr:sp><xdr:spPr/></xdr:sp></xdr:oneCellAnchor></xdr:wsDr>"
     )
-    with_extra_parts(
-        path,
-        {
-            "xl/worksheets/_rels/sheet1.xml.rels": f'<Relationships xmlns="{PACKAGE_REL_NS}">'
-            f'<Relationship Id="rId9" Type="{REL_NS}/drawing" Target="../drawings/drawing1.xml"/>'
-            "</Relationships>",
-            "xl/drawings/drawing1.xml": drawing,
-            "xl/drawings/_rels/drawing1.xml.rels": f'<Relationships xmlns="{PACKAGE_REL_NS}">'
-            f'<Relationship Id="rId1" Type="{REL_NS}/image" Target="/xl/media/image1.png"/>'
-            "</Relationships>",
-            "xl/media/image1.png": b"\x89PNG not really",
-            "xl/vbaProject.bin": b"macro",
-        },
-    )
-    before = path.read_bytes()
+    extra: dict[str, str | bytes] = {
+        "xl/worksheets/_rels/sheet1.xml.rels": f'<Relationships xmlns="{PACKAGE_REL_NS}">'
+        f'<Relationship Id="rId9" Type="{REL_NS}/drawing" Target="../drawings/drawing1.xml"/>'
+        "</Relationships>",
+        "xl/drawings/drawing1.xml": drawing,
+        "xl/drawings/_rels/drawing1.xml.rels": f'<Relationships xmlns="{PACKAGE_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_NS}/image" Target="/xl/media/image1.png"/>'
+        "</Relationships>",
+        "xl/media/image1.png": b"\x89PNG not really",
+        "xl/vbaProject.bin": b"macro",
+    }
+    with_extra_parts(path, extra)
 
-    with pytest.raises(UnsafeWriteError) as caught:
-        XlsxBackend(path).write(ChangeSet(appends={"Moves": [{"kind": "promote"}]}))
+    XlsxBackend(path).write(ChangeSet(cell_updates=[CellUpdate("Members", 2, "group", "Core")]))
 
-    assert caught.value.parts == [
-        "a picture on tab Members",
-        "a shape or text box on tab Members",
-        "macros (VBA)",
-    ]
-    assert path.read_bytes() == before
+    with zipfile.ZipFile(path) as archive:
+        for name, data in extra.items():
+            assert archive.read(name) == (data.encode() if isinstance(data, str) else data)
+    assert calamine_rows(path, "Members")[1][2] == "Core"
 
 
-def test_excel_only_validation_is_refused_by_name_and_tab(tmp_path: Path) -> None:
+def test_excel_only_validation_is_kept_on_a_changed_tab(tmp_path: Path) -> None:
     path = members_workbook(tmp_path / "x14.xlsx")
     extension = (
         '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
@@ -773,36 +769,11 @@ def test_excel_only_validation_is_refused_by_name_and_tab(tmp_path: Path) -> Non
     )
     with_extra_parts(path, {}, sheet_xml_tail=extension)
 
-    with pytest.raises(UnsafeWriteError) as caught:
-        XlsxBackend(path).write(ChangeSet(appends={"Moves": [{"kind": "promote"}]}))
-
-    assert caught.value.parts == ["Excel-only data validation on tab Members"]
-
-
-def test_openpyxl_loading_warnings_become_part_names() -> None:
-    with warnings.catch_warnings(record=True) as records:
-        warnings.simplefilter("always")
-        warnings.warn(
-            "Data Validation extension is not supported and will be removed", stacklevel=1
-        )
-        warnings.warn(
-            "Sparkline Group extension is not supported and will be removed", stacklevel=1
-        )
-        warnings.warn("Workbook contains no default style, apply openpyxl's default", stacklevel=1)
-        warnings.warn("Cannot parse header or footer so it will be ignored", stacklevel=1)
-
-    assert lost_in_loading(records) == [
-        "Excel-only data validation",
-        "sparklines",
-        "Cannot parse header or footer so it will be ignored",
-    ]
-
-
-def test_a_plain_workbook_has_no_unsafe_parts(tmp_path: Path) -> None:
-    path = members_workbook(tmp_path / "plain.xlsx")
+    XlsxBackend(path).write(ChangeSet(appends={"Members": [{"member_id": "+1", "name": "N"}]}))
 
     with zipfile.ZipFile(path) as archive:
-        assert unsafe_parts(archive) == []
+        assert extension.encode() in archive.read("xl/worksheets/sheet1.xml")
+    assert calamine_rows(path, "Members")[4][:2] == ["+1", "N"]
 
 
 # --- atomic saving -----------------------------------------------------------------
@@ -814,11 +785,11 @@ def test_a_failed_save_leaves_the_original_and_no_temporary_file(
     path = members_workbook(tmp_path / "s.xlsx")
     before = path.read_bytes()
 
-    def half_save(self: Workbook, handle: object) -> None:
-        handle.write(b"PK\x03\x04 half a workbook")  # type: ignore[attr-defined]
+    def half_save(self: Package, handle: IO[bytes]) -> None:
+        handle.write(b"PK\x03\x04 half a workbook")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Workbook, "save", half_save)
+    monkeypatch.setattr(Package, "save", half_save)
 
     with pytest.raises(WorkbookError, match="No space left on device"):
         XlsxBackend(path).write(ChangeSet(appends={"Moves": [{"kind": "promote"}]}))
@@ -833,10 +804,10 @@ def test_an_interrupted_save_removes_its_temporary_file(
     path = members_workbook(tmp_path / "i.xlsx")
     before = path.read_bytes()
 
-    def interrupted(self: Workbook, handle: object) -> None:
+    def interrupted(self: Package, handle: IO[bytes]) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Workbook, "save", interrupted)
+    monkeypatch.setattr(Package, "save", interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         XlsxBackend(path).write(ChangeSet(appends={"Moves": [{"kind": "promote"}]}))

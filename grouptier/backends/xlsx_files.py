@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import secrets
@@ -132,24 +131,19 @@ def refuse_hard_link(path: str, shown: str) -> None:
             )
 
 
-def save_atomically(
-    workbook: Any,
-    path: str,
-    replace: bool,
-    rewrite: Callable[[IO[bytes], IO[bytes]], None] | None = None,
-) -> None:
-    """Save an openpyxl `workbook` to `path` through a synced temporary file beside it.
+def save_atomically(write: Callable[[IO[bytes]], None], path: str, replace: bool) -> None:
+    """Save a workbook to `path` through a synced temporary file beside it.
 
-    `replace` swaps it for the existing file in one rename (keeping its permissions);
-    otherwise the file must not exist yet. `rewrite`, when given, receives the package
-    openpyxl saved (in memory) and the temporary file, and writes the final package
-    into the latter. On any failure, SIGTERM included, the temporary file is removed.
+    `write` writes the whole package into the (binary) file it is given. `replace`
+    swaps the result for the existing file in one rename (keeping its permissions);
+    otherwise the file must not exist yet. On any failure, SIGTERM included, the
+    temporary file is removed.
     """
     target = Path(path)
     temp = _temp_name(target)
     try:
         with _terminate_by_exception():
-            _write_temp(workbook, temp, rewrite)
+            _write_temp(write, temp)
             if replace:
                 shutil.copymode(target, temp)
                 temp.replace(target)
@@ -170,18 +164,10 @@ def save_atomically(
     _sync_folder(target.parent)
 
 
-def _write_temp(
-    workbook: Any, temp: Path, rewrite: Callable[[IO[bytes], IO[bytes]], None] | None
-) -> None:
+def _write_temp(write: Callable[[IO[bytes]], None], temp: Path) -> None:
     with temp.open("xb") as handle, warnings.catch_warnings(record=True):
         warnings.simplefilter("always")  # openpyxl's save warnings are not a manager's concern
-        if rewrite is None:
-            workbook.save(handle)
-        else:
-            saved = io.BytesIO()
-            workbook.save(saved)
-            saved.seek(0)
-            rewrite(saved, handle)
+        write(handle)
         handle.flush()
         os.fsync(handle.fileno())
 

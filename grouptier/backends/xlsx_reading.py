@@ -33,6 +33,7 @@ import python_calamine
 
 from grouptier import sheet
 from grouptier.backends import xlsx_formulas
+from grouptier.backends.xlsx_package import read_part
 from grouptier.backends.xlsx_safety import PACKAGE_ERRORS, open_package, sheet_parts
 from grouptier.cells import CellValue, column_letter, is_blank, normalise
 from grouptier.errors import WorkbookError
@@ -114,7 +115,7 @@ def _read_tab(
     if name not in parts:
         return RawTab(name, _tab_rows(path, book, name))
     part = parts[name][1]
-    xml = archive.read(part)
+    xml = read_part(archive, archive.getinfo(part))  # half the memory of archive.read
     cut = reaches_far(xml)
     try:
         rows, columns = _rows(path, archive, book, name, part=part, xml=xml, cut=cut)

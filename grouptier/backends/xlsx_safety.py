@@ -2,13 +2,12 @@
 
 - `open_package` says in a manager's words what a file is when it is not a
   workbook (a renamed CSV, an old .xls, a password-protected file).
-- `unsafe_parts` (before loading) and `lost_in_loading` (openpyxl's warnings)
-  name what openpyxl would silently leave out when it saves: charts, pictures,
-  shapes, pivot tables, slicers, macros, Excel-only data validation and
-  conditional formatting. The xlsx backend refuses to write when they name anything.
+- `sheet_parts` and `relationships` find each tab's part and what hangs off a part.
 - `closed_up_formula` keeps a manager's formula pointing at the same cells when
-  rows above them are removed, which openpyxl does not do.
-- Saving itself (a temporary file, one rename, the lock) lives in `xlsx_files`.
+  rows above them are removed.
+- Saving itself (a temporary file, one rename, the lock) lives in `xlsx_files`;
+  the writer copies every part it does not change byte for byte, so nothing a
+  manager made (charts, pictures, pivot tables, macros) needs refusing.
 
 Everything is read with `zipfile` and compiled regular expressions; the
 package's own small XML parts are parsed with ElementTree, never a worksheet.
@@ -18,11 +17,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-import warnings
 import zipfile
 import zlib
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -44,67 +41,9 @@ PACKAGE_ERRORS = (
 _WORKSHEET = "worksheet"
 _CHARTSHEET = "chartsheet"
 
-# Excel's URIs of worksheet extensions, by the name openpyxl's warning gives when it drops them.
-_EXTENSIONS = {
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "Conditional Formatting",
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "Data Validation",
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "Sparkline Group",
-    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "Slicer List",
-    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "Slicer List",
-    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "Protected Range",
-    "{01252117-D84E-4E92-8308-4BE1C098FCBB}": "Ignored Error",
-    "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Web Extension",
-    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "Timeline Ref",
-}
-_EXTENSION_NAMES = {
-    "Conditional Formatting": "Excel-only conditional formatting",
-    "Data Validation": "Excel-only data validation",
-    "Sparkline Group": "sparklines",
-    "Slicer List": "slicers",
-    "Protected Range": "protected ranges",
-    "Ignored Error": "ignored-error settings",
-    "Web Extension": "Office add-ins",
-    "Timeline Ref": "timelines",
-    "Unknown": "Excel-only features",
-}
-# The per-rule half of Excel-only conditional formatting; its partner above is reported.
-_RULE_LINK = "{B025F937-C7B1-47D3-B67F-A62EFF666E3E}"
-
-# Relationship types (the end of the Type URI) from a worksheet, as a manager calls them.
-_SHEET_RELATIONSHIPS = {
-    "pivotTable": "pivot table",
-    "slicer": "slicer",
-    "timeline": "timeline",
-    "threadedComment": "threaded comments (Excel 365)",
-    "ctrlProp": "form control",
-    "control": "ActiveX control",
-    "oleObject": "embedded object",
-    "package": "embedded file",
-    "image": "background picture",
-}
-# Parts reported as they are, without a count.
-_UNCOUNTED = {"threaded comments (Excel 365)", "pictures in the page header or footer"}
-_PLURALS = {"shape or text box": "shapes or text boxes"}
-
-# Folders of the package whose content openpyxl does not write back.
-_PACKAGE_FOLDERS = {
-    "xl/vbaProject.bin": "macros (VBA)",
-    "xl/connections.xml": "data connections (Power Query)",
-    "xl/queryTables/": "data connections (Power Query)",
-    "xl/model/": "a data model (Power Pivot)",
-    "xl/richData/": "pictures placed in cells",
-    "xl/slicerCaches/": "slicers",
-    "xl/timelineCaches/": "timelines",
-    "xl/embeddings/": "embedded objects",
-    "xl/activeX/": "ActiveX controls",
-}
-
-_EXT_URI = re.compile(rb"<(?:[\w.-]+:)?ext\b[^>]*?\buri=\"(\{[^\"]+\})\"")
-_SHAPE = re.compile(rb"<(?:[\w.-]+:)?(?:sp|grpSp|cxnSp)\b")
-_LOSS_WORDS = ("removed", "dropped", "discarded", "ignored", "lost", "unable to read")
-_LOADED_EXTENSION = re.compile(r"^(.*) extension is not supported and will be removed")
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ABSOLUTE_ROW = re.compile(r"\$\d")
 _REF_END = re.compile(r"^(\$?[A-Za-z]{0,3}\$?)(\d+)$")
 
 
@@ -186,86 +125,6 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
     return found
 
 
-def unsafe_parts(archive: zipfile.ZipFile) -> list[str]:
-    """What saving with openpyxl would lose, in managers' words: "2 charts on tab Dashboard"."""
-    parts: list[str] = []
-    for tab, (kind, part) in sheet_parts(archive).items():
-        if kind == _CHARTSHEET:
-            parts.append(f"the chart tab {tab}")
-        else:
-            parts.extend(f"{what} on tab {tab}" for what in _worksheet_losses(archive, part))
-    for prefix, what in _PACKAGE_FOLDERS.items():
-        if any(name.startswith(prefix) for name in archive.NameToInfo) and what not in parts:
-            parts.append(what)
-    return _unique(parts)
-
-
-def lost_in_loading(records: list[warnings.WarningMessage]) -> list[str]:
-    """What openpyxl said it dropped while loading, from the warnings it emitted."""
-    parts = []
-    for record in records:
-        text = str(record.message)
-        if not any(word in text.lower() for word in _LOSS_WORDS):
-            continue
-        match = _LOADED_EXTENSION.match(text)
-        parts.append(_EXTENSION_NAMES.get(match.group(1), text) if match else text)
-    return _unique(parts)
-
-
-def _worksheet_losses(archive: zipfile.ZipFile, part: str) -> list[str]:
-    counts: Counter[str] = Counter()
-    for _, kind, target in relationships(archive, part):
-        if kind == "drawing":
-            counts.update(_drawing_contents(archive, target))
-        elif kind == "vmlDrawing" and any(
-            rel_kind == "image" for _, rel_kind, _ in relationships(archive, target)
-        ):
-            counts["pictures in the page header or footer"] += 1
-        elif kind in _SHEET_RELATIONSHIPS:
-            counts[_SHEET_RELATIONSHIPS[kind]] += 1
-    losses = [_counted(what, number) for what, number in counts.items()]
-    losses.extend(_sheet_extensions(archive, part))
-    return losses
-
-
-def _drawing_contents(archive: zipfile.ZipFile, drawing: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for _, kind, _ in relationships(archive, drawing):
-        if kind == "chart" or kind.startswith("chartEx"):
-            counts["chart"] += 1
-        elif kind == "image":
-            counts["picture"] += 1
-        elif kind.startswith("diagram"):
-            counts["SmartArt graphic"] += 1
-    if drawing in archive.NameToInfo:
-        shapes = len(_SHAPE.findall(archive.read(drawing)))
-        if shapes:
-            counts["shape or text box"] += shapes
-    return counts
-
-
-def _sheet_extensions(archive: zipfile.ZipFile, part: str) -> list[str]:
-    if part not in archive.NameToInfo:
-        return []
-    data = archive.read(part)
-    # Extensions sit after the cell data; skipping it keeps this fast on big tabs.
-    tail = data[max(data.rfind(b"sheetData>"), 0) :]
-    found = []
-    for uri in _EXT_URI.findall(tail):
-        key = uri.decode("ascii", "replace").upper()
-        if key != _RULE_LINK:
-            found.append(_EXTENSION_NAMES[_EXTENSIONS.get(key, "Unknown")])
-    return _unique(found)
-
-
-def _counted(what: str, number: int) -> str:
-    if what in _UNCOUNTED:
-        return what
-    if number == 1:
-        return f"an {what}" if what[0] in "aeiouAEIOU" else f"a {what}"
-    return f"{number} {_PLURALS.get(what, what + 's')}"
-
-
 def _workbook_part(archive: zipfile.ZipFile) -> str:
     for _, kind, target in relationships(archive, ""):
         if kind == "officeDocument":
@@ -282,15 +141,16 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def closed_up_formula(
+    formula: str, title: str, gone: list[int], *, own_tab: bool = True, absolute_only: bool = False
+) -> str:
+    """`formula` after rows `gone` (sorted) of tab `title` were removed, as Excel would.
 
-
-def closed_up_formula(formula: str, title: str, gone: list[int]) -> str:
-    """`formula` of tab `title` after its rows `gone` (sorted) were removed, as Excel would.
-
-    References to this tab follow the cells they point at; one to a removed cell
+    References to that tab follow the cells they point at; one to a removed cell
     becomes #REF!, and a range loses its removed rows. Other tabs are left alone.
+    `own_tab` says the formula sits on tab `title`, so references without a tab name
+    are to it too; `absolute_only` moves only references with an absolute row ($5),
+    as a conditional format's relative references follow its range instead.
     """
     try:
         tokens = Tokenizer(formula).items
@@ -300,7 +160,10 @@ def closed_up_formula(formula: str, title: str, gone: list[int]) -> str:
         return formula
     return "=" + "".join(
         _closed_up_reference(token.value, title, gone)
-        if token.type == Token.OPERAND and token.subtype == Token.RANGE
+        if token.type == Token.OPERAND
+        and token.subtype == Token.RANGE
+        and (own_tab or "!" in token.value)
+        and (not absolute_only or _ABSOLUTE_ROW.search(token.value) is not None)
         else token.value
         for token in tokens
     )

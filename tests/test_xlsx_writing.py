@@ -1,0 +1,481 @@
+"""The .xlsx writer that changes only what a run changes: kept parts, rows closing up, new tabs."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+from conftest import ANCHOR, TODAY, SheetBuilder
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from test_cycle import clock, save
+from test_xlsx import MAIN_NS, PACKAGE_REL_NS, REL_NS, hand_made_xlsx
+
+from grouptier.backends.base import CellUpdate, ChangeSet
+from grouptier.backends.xlsx import XlsxBackend
+from grouptier.community import load_community
+from grouptier.cycle import RunOptions, run
+from grouptier.errors import WorkbookError
+from grouptier.schedule import cycle_window
+
+PIVOT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivot"
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def tiny_png() -> bytes:
+    """A real one-pixel PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+PICTURE = (
+    "<xdr:oneCellAnchor><xdr:from><xdr:col>8</xdr:col><xdr:colOff>0</xdr:colOff>"
+    "<xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+    '<xdr:ext cx="952500" cy="952500"/><xdr:pic><xdr:nvPicPr><xdr:cNvPr id="9" name="Logo"/>'
+    f'<xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill><a:blip xmlns:a="{DRAWING_NS}" '
+    f'xmlns:r="{REL_NS}" r:embed="rIdLogo"/><a:stretch xmlns:a="{DRAWING_NS}"><a:fillRect/>'
+    f'</a:stretch></xdr:blipFill><xdr:spPr><a:prstGeom xmlns:a="{DRAWING_NS}" prst="rect">'
+    "<a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/></xdr:oneCellAnchor>"
+)
+PIVOT_CACHE = (
+    f'<pivotCacheDefinition xmlns="{MAIN_NS}" xmlns:r="{REL_NS}" r:id="rId1" '
+    'refreshOnLoad="1" recordCount="3"><cacheSource type="worksheet">'
+    '<worksheetSource ref="A1:B4" sheet="Overview"/></cacheSource><cacheFields count="2">'
+    '<cacheField name="group" numFmtId="0"><sharedItems count="3"><s v="Core"/><s v="General"/>'
+    '<s v="Retention"/></sharedItems></cacheField><cacheField name="members" numFmtId="0">'
+    '<sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" '
+    'containsInteger="1" minValue="1" maxValue="5"/></cacheField></cacheFields>'
+    "</pivotCacheDefinition>"
+)
+PIVOT_RECORDS = (
+    f'<pivotCacheRecords xmlns="{MAIN_NS}" count="3"><r><x v="0"/><n v="2"/></r>'
+    '<r><x v="1"/><n v="5"/></r><r><x v="2"/><n v="1"/></r></pivotCacheRecords>'
+)
+PIVOT_TABLE = (
+    f'<pivotTableDefinition xmlns="{MAIN_NS}" name="Sizes" cacheId="7" dataCaption="Values" '
+    'applyNumberFormats="0" applyBorderFormats="0" applyFontFormats="0" '
+    'applyPatternFormats="0" applyAlignmentFormats="0" applyWidthHeightFormats="1" '
+    'updatedVersion="6" minRefreshableVersion="3" createdVersion="6">'
+    '<location ref="D1:E5" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
+    '<pivotFields count="2"><pivotField axis="axisRow" showAll="0"><items count="4">'
+    '<item x="0"/><item x="1"/><item x="2"/><item t="default"/></items></pivotField>'
+    '<pivotField dataField="1" showAll="0"/></pivotFields><rowFields count="1"><field x="0"/>'
+    '</rowFields><dataFields count="1"><dataField name="Sum of members" fld="1" '
+    'baseField="0" baseItem="0"/></dataFields></pivotTableDefinition>'
+)
+
+
+def relationship(rel_id: str, kind: str, target: str) -> bytes:
+    return f'<Relationship Id="{rel_id}" Type="{REL_NS}/{kind}" Target="{target}"/>'.encode()
+
+
+def with_manager_extras(path: Path) -> list[str]:
+    """Give the workbook an Overview tab with a chart, a picture, a comment and a pivot table.
+
+    openpyxl makes the chart and the comment; the picture and the pivot table are added
+    to the package by hand. Returns the parts they live in.
+    """
+    workbook = openpyxl.load_workbook(path)
+    overview = workbook.create_sheet("Overview")
+    for row in (["group", "members"], ["Core", 2], ["General", 5], ["Retention", 1]):
+        overview.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(overview, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+    overview.add_chart(chart, "G2")
+    overview["A1"].comment = Comment("Counted by hand each Monday", "Ada")
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = f"xl/worksheets/sheet{workbook.sheetnames.index('Overview') + 1}.xml"
+    sheet_rels = sheet.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    parts["xl/drawings/drawing1.xml"] = parts["xl/drawings/drawing1.xml"].replace(
+        b"</xdr:wsDr>", PICTURE.encode() + b"</xdr:wsDr>"
+    )
+    parts["xl/drawings/_rels/drawing1.xml.rels"] = parts[
+        "xl/drawings/_rels/drawing1.xml.rels"
+    ].replace(
+        b"</Relationships>",
+        relationship("rIdLogo", "image", "/xl/media/image1.png") + b"</Relationships>",
+    )
+    parts["xl/media/image1.png"] = tiny_png()
+    parts[sheet_rels] = parts[sheet_rels].replace(
+        b"</Relationships>",
+        relationship("rIdPivot", "pivotTable", "/xl/pivotTables/pivotTable1.xml")
+        + b"</Relationships>",
+    )
+    parts["xl/pivotTables/pivotTable1.xml"] = PIVOT_TABLE.encode()
+    parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
+        f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
+        + relationship("rId1", "pivotCacheDefinition", "/xl/pivotCache/pivotCacheDefinition1.xml")
+        + b"</Relationships>"
+    )
+    parts["xl/pivotCache/pivotCacheDefinition1.xml"] = PIVOT_CACHE.encode()
+    parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
+        f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
+        + relationship("rId1", "pivotCacheRecords", "/xl/pivotCache/pivotCacheRecords1.xml")
+        + b"</Relationships>"
+    )
+    parts["xl/pivotCache/pivotCacheRecords1.xml"] = PIVOT_RECORDS.encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        relationship("rIdCache", "pivotCacheDefinition", "/xl/pivotCache/pivotCacheDefinition1.xml")
+        + b"</Relationships>",
+    )
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</workbook>",
+        b'<pivotCaches><pivotCache cacheId="7" r:id="rIdCache"/></pivotCaches></workbook>',
+    )
+    overrides = "".join(
+        f'<Override PartName="/{name}" ContentType="{CONTENT}.{kind}+xml"/>'
+        for name, kind in (
+            ("xl/pivotTables/pivotTable1.xml", "pivotTable"),
+            ("xl/pivotCache/pivotCacheDefinition1.xml", "pivotCacheDefinition"),
+            ("xl/pivotCache/pivotCacheRecords1.xml", "pivotCacheRecords"),
+        )
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Default Extension="png" ContentType="image/png"/>' + overrides.encode() + b"</Types>",
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    kept = [
+        sheet,
+        sheet_rels,
+        "xl/drawings/drawing1.xml",
+        "xl/drawings/_rels/drawing1.xml.rels",
+        "xl/media/image1.png",
+        "xl/pivotTables/pivotTable1.xml",
+        "xl/pivotCache/pivotCacheDefinition1.xml",
+        "xl/pivotCache/pivotCacheRecords1.xml",
+        "xl/pivotTables/_rels/pivotTable1.xml.rels",
+        "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels",
+    ]
+    kept += [name for name in parts if name.startswith("xl/charts/") or "omment" in name]
+    return kept
+
+
+def part_contents(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def test_a_due_run_keeps_charts_pictures_pivots_and_comments_byte_for_byte(
+    sheet: SheetBuilder, tmp_path: Path
+) -> None:
+    sheet.active_member("Core", score_days=3)
+    sheet.member("Core")  # inactive: moves down to General
+    for cycle in (1, 2):  # old activity: rolled up into History, rows removed
+        sheet.post(sheet.member("General"), cycle_window(ANCHOR, 15, cycle).start, messages=9)
+    sheet.active_member("General", score_days=2)
+    path = tmp_path / "c.xlsx"
+    backend = save(sheet, path)
+    kept = with_manager_extras(path)
+    before = part_contents(path)
+    assert len(kept) == 13 and any(name.startswith("xl/charts/") for name in kept)
+
+    report = run(backend, RunOptions(today=TODAY), clock=clock)
+
+    assert report.status == "done" and report.written
+    after = part_contents(path)
+    assert [name for name in kept if after.get(name) != before[name]] == []
+    community = load_community(backend.read())
+    groups = dict(zip(community.members["member_id"], community.members["group"], strict=True))
+    moves = report.plans[0].moves.query("kind in ['promote', 'demote', 'return']")
+    assert len(moves) >= 1
+    for move in moves.itertuples():
+        assert groups[move.member_id] == move.to_group
+    assert len(community.history) >= 1  # the roll-up removed Activity rows
+    workbook = openpyxl.load_workbook(path)
+    assert workbook["Overview"]["A1"].comment.text == "Counted by hand each Monday"
+    assert len(workbook["Overview"]._charts) == 1 and len(workbook["Overview"]._pivots) == 1
+    members = workbook["Members"]
+    by_id = {row[0].value: row[2].value for row in members.iter_rows(min_row=2)}
+    assert by_id == groups
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    runs = book.get_sheet_by_name("Runs").to_python()
+    assert runs[-1][sheet_header(runs, "status")] == "done"
+
+
+def sheet_header(rows: list[list[object]], name: str) -> int:
+    return [str(cell) for cell in rows[0]].index(name)
+
+
+# --- rows closing up ---------------------------------------------------------------------
+
+ACTIVITY_BODY = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>date</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>member_id</t></is></c>'
+    '<c r="D1" t="inlineStr"><is><t>messages</t></is></c>'
+    '<c r="E1" t="inlineStr"><is><t>double</t></is></c>'
+    '<c r="G1"><f>SUM(D2:D9)</f><v>44</v></c><c r="H1"><f>$D$6+D7</f><v>11</v></c></row>'
+    + "".join(
+        f'<row r="{r}"><c r="B{r}" t="inlineStr"><is><t>m{r}</t></is></c>'
+        f'<c r="D{r}"><v>{r}</v></c>'
+        + (
+            f'<c r="E{r}"><f t="shared" ref="E2:E9" si="0">D2*2</f><v>{2 * r}</v></c>'
+            if r == 2
+            else f'<c r="E{r}"><f t="shared" si="0"/><v>{2 * r}</v></c>'
+        )
+        + "</row>"
+        for r in range(2, 10)
+    )
+)
+ACTIVITY_TAIL = (
+    '<mergeCells count="1"><mergeCell ref="B8:C9"/></mergeCells>'
+    '<conditionalFormatting sqref="D2:D9"><cfRule type="expression" priority="1">'
+    "<formula>$D$7&gt;D2</formula></cfRule></conditionalFormatting>"
+    '<dataValidations count="1"><dataValidation type="list" sqref="D2:D1048576">'
+    "<formula1>$D$2:$D$9</formula1></dataValidation></dataValidations>"
+)
+
+
+def closing_up_workbook(path: Path) -> Path:
+    hand_made_xlsx(
+        path,
+        {
+            "Activity": ACTIVITY_BODY,
+            "Overview": '<row r="1"><c r="A1"><f>SUM(Activity!D5:D9)+Activity!D3</f>'
+            '<v>38</v></c><c r="B1"><f>D5</f><v>0</v></c></row>',
+        },
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b"</sheetData>" + ACTIVITY_TAIL.encode()
+    )
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>",
+        b'</sheets><definedNames><definedName name="Recent">Activity!$D$6:$D$9</definedName>'
+        b'<definedName name="Gone">Activity!$D$3</definedName></definedNames>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_removed_rows_close_up_and_what_points_below_follows(tmp_path: Path) -> None:
+    path = closing_up_workbook(tmp_path / "d.xlsx")
+
+    XlsxBackend(path).write(ChangeSet(deleted_rows={"Activity": [2, 3, 4]}))
+
+    workbook = openpyxl.load_workbook(path)
+    activity = workbook["Activity"]
+    assert [activity[f"D{r}"].value for r in range(2, 7)] == [5, 6, 7, 8, 9]
+    assert [activity[f"E{r}"].value for r in range(2, 7)] == [f"=D{r}*2" for r in range(2, 7)]
+    assert activity["G1"].value == "=SUM(D2:D6)"
+    assert activity["H1"].value == "=$D$3+D4"
+    assert [str(m) for m in activity.merged_cells.ranges] == ["B5:C6"]
+    validation = activity.data_validations.dataValidation[0]
+    assert str(validation.sqref) == "D2:D1048576" and validation.formula1 == "$D$2:$D$6"
+    rules = activity.conditional_formatting
+    assert [str(rule.sqref) for rule in rules] == ["D2:D6"]
+    assert [r.formula for rule in rules for r in rule.rules] == [["$D$4>D2"]]
+    assert workbook["Overview"]["A1"].value == "=SUM(Activity!D2:D6)+#REF!"
+    assert workbook["Overview"]["B1"].value == "=D5"  # its own tab's cell: not moved
+    names = workbook.defined_names
+    assert names["Recent"].attr_text == "Activity!$D$3:$D$6"
+    assert names["Gone"].attr_text == "#REF!"
+    values = openpyxl.load_workbook(path, data_only=True)["Activity"]
+    assert [values[f"E{r}"].value for r in range(2, 7)] == [10, 12, 14, 16, 18]
+    assert (
+        python_calamine.CalamineWorkbook.from_path(str(path))
+        .get_sheet_by_name("Activity")
+        .to_python()[1][1]
+        == "m5"
+    )
+
+
+def test_rows_are_not_removed_from_under_a_comment(tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    workbook = openpyxl.Workbook()
+    activity = workbook.active
+    activity.title = "Activity"
+    for row in (["date", "member_id"], ["2026-01-01", "a"], ["2026-01-02", "b"]):
+        activity.append(row)
+    activity["B3"].comment = Comment("check this one", "Ada")
+    workbook.save(path)
+    before = path.read_bytes()
+
+    with pytest.raises(WorkbookError, match="comments") as caught:
+        XlsxBackend(path).write(ChangeSet(deleted_rows={"Activity": [2]}))
+
+    assert "Nothing was written" in str(caught.value)
+    assert path.read_bytes() == before
+    XlsxBackend(path).write(ChangeSet(appends={"Activity": [{"member_id": "c"}]}))
+    assert openpyxl.load_workbook(path)["Activity"]["B4"].value == "c"
+
+
+# --- new tabs -------------------------------------------------------------------------
+
+
+def test_a_new_first_tab_keeps_the_selected_tab_and_tab_local_names(tmp_path: Path) -> None:
+    path = hand_made_xlsx(tmp_path / "n.xlsx", {"Members": "", "Notes": ""})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = (
+        parts["xl/workbook.xml"]
+        .replace(b"<sheets>", b'<bookViews><workbookView activeTab="1"/></bookViews><sheets>')
+        .replace(
+            b"</sheets>",
+            b'</sheets><definedNames><definedName name="Here" localSheetId="1">'
+            b"Notes!$A$1</definedName></definedNames>",
+        )
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    XlsxBackend(path).write(ChangeSet(replacements={"Status": [{"status": "done"}]}))
+
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Status", "Members", "Notes"]
+    assert workbook.active.title == "Notes"
+    assert workbook["Notes"].defined_names["Here"].attr_text == "Notes!$A$1"
+    assert workbook["Status"].freeze_panes == "A2"
+    assert workbook["Status"]["A1"].font.bold
+
+
+def test_dates_take_a_date_format_and_numbers_under_a_date_do_not(tmp_path: Path) -> None:
+    path = tmp_path / "d.xlsx"
+    workbook = openpyxl.Workbook()
+    activity = workbook.active
+    activity.title = "Activity"
+    activity.append(["date", "member_id", "messages"])
+    activity.append([TODAY, "a", 3])
+    activity["C2"].number_format = "yyyy-mm-dd"  # a manager's slip: a date format on a count
+    workbook.save(path)
+
+    XlsxBackend(path).write(
+        ChangeSet(
+            cell_updates=[CellUpdate("Activity", 2, "member_id", TODAY + timedelta(days=1))],
+            appends={"Activity": [{"date": TODAY, "member_id": "b", "messages": 4}]},
+        )
+    )
+
+    activity = openpyxl.load_workbook(path)["Activity"]
+    assert activity["B2"].is_date and activity["A3"].is_date
+    assert activity["C3"].value == 4 and not activity["C3"].is_date
+    assert activity["B3"].number_format == "@"  # an identifier column: text
+
+
+# --- crash safety ----------------------------------------------------------------------
+
+WRITE_FOREVER = """
+import sys
+from grouptier.backends.base import ChangeSet
+from grouptier.backends.xlsx import XlsxBackend
+
+backend = XlsxBackend(sys.argv[1])
+print("writing", flush=True)
+for number in range(10_000):
+    rows = [{"run_id": f"r{number}-{i}", "status": "done"} for i in range(200)]
+    backend.write(ChangeSet(appends={"Runs": rows}, deleted_rows={"Runs": [2]}))
+"""
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.7])
+def test_a_write_killed_at_any_moment_leaves_a_whole_workbook(
+    sheet: SheetBuilder, tmp_path: Path, delay: float
+) -> None:
+    sheet.active_member("General")
+    path = tmp_path / "book.xlsx"
+    save(sheet, path)
+    root = Path(__file__).resolve().parent.parent
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITE_FOREVER, str(path)],
+        stdout=subprocess.PIPE,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == b"writing"
+        time.sleep(delay)
+        child.kill()  # SIGKILL: no cleanup runs
+
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+    runs = XlsxBackend(path).read().tabs["Runs"].rows
+    assert all(row[0] is None or str(row[0]).startswith("r") for row in runs[1:])
+    assert openpyxl.load_workbook(path)["Members"]["A1"].value == "member_id"
+
+
+def test_text_that_looks_like_a_cell_reference_survives_rows_closing_up(tmp_path: Path) -> None:
+    body = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>member_id</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>gone</t></is></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>say r="B3" &amp; "A3"</t></is></c></row>'
+    )
+    path = hand_made_xlsx(tmp_path / "t.xlsx", {"Activity": body})
+
+    XlsxBackend(path).write(ChangeSet(deleted_rows={"Activity": [2]}))
+
+    assert openpyxl.load_workbook(path)["Activity"]["A2"].value == 'say r="B3" & "A3"'
+
+
+def test_headers_held_as_shared_strings_are_found(tmp_path: Path) -> None:
+    """Excel and LibreOffice keep text in a shared table (openpyxl writes it inline)."""
+    body = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c>'
+        '<c r="C2" t="s"><v>5</v></c></row>'
+    )
+    path = hand_made_xlsx(tmp_path / "s.xlsx", {"Members": body})
+    shared = (
+        f'<sst xmlns="{MAIN_NS}" count="6" uniqueCount="6">'
+        '<si><r><t>Member</t></r><r><rPr><b/></rPr><t xml:space="preserve"> ID</t></r></si>'
+        "<si><t>name</t></si><si><t>Group</t></si>"
+        "<si><t>+447911000001</t></si><si><t>Ada &amp; Bo</t></si><si><t>General</t></si></sst>"
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/sharedStrings.xml"] = shared.encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        relationship("rId99", "sharedStrings", "sharedStrings.xml") + b"</Relationships>",
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{CONTENT}.sharedStrings'
+        '+xml"/></Types>'.encode(),
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    XlsxBackend(path).write(
+        ChangeSet(
+            cell_updates=[CellUpdate("Members", 2, "group", "Core")],
+            appends={"Members": [{"member_id": "+2", "name": "Cy", "group": "Retention"}]},
+        )
+    )
+
+    members = openpyxl.load_workbook(path)["Members"]
+    assert [[cell.value for cell in row] for row in members.iter_rows()] == [
+        ["Member ID", "name", "Group"],
+        ["+447911000001", "Ada & Bo", "Core"],
+        ["+2", "Cy", "Retention"],
+    ]
