@@ -75,7 +75,9 @@ def test_the_demo_nudges_on_its_nudge_day(tmp_path: Path) -> None:
     path = tmp_path / "demo.xlsx"
     run_demo(path)
     book = openpyxl.load_workbook(path)
-    book["Settings"].append(["nudge_day", 5])
+    settings = book["Settings"]
+    (row,) = [r for r in settings.iter_rows() if r[0].value == "nudge_day"]
+    row[1].value = 5  # blank in the demo: no nudges
     members = [[cell.value for cell in row] for row in book["Members"].iter_rows()]
     general = [row[0] for row in members[1:] if row[members[0].index("group")] == "General"]
     header = [cell.value for cell in book["Activity"][1]]
