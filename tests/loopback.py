@@ -1,14 +1,14 @@
 """A test service's HTTP server on 127.0.0.1, shared by the Sheets and Pub/Sub fakes.
 
-Each fake keeps its own state and request handling; this starts the threaded
-server that hands requests to it, says its address and stops it.
+Each fake keeps its own state and request handling; `Served` gives it
+`start`, `url` and `stop` around a threaded server that hands it requests.
 """
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar, Self
 
 
 class LoopbackServer:
@@ -32,4 +32,25 @@ class LoopbackServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server = None
+
+
+class Served:
+    """A fake served on loopback: `start()` it, send requests to `url`, `stop()` it."""
+
+    handler: ClassVar[type[BaseHTTPRequestHandler]]  # set by each fake
+    _server: LoopbackServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the fake first"
+        return self._server.url
+
+    def start(self) -> Self:
+        self._server = LoopbackServer(self.handler, self)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
             self._server = None

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from loopback import LoopbackServer
+from loopback import Served
 
 MAX_MESSAGES = 1_000
 MAX_REQUEST_BYTES = 10_000_000
@@ -62,7 +62,7 @@ class Published:
 
 
 @dataclass
-class PubSubFake:
+class PubSubFake(Served):
     """Topics by full name, what was published, fault rules, a count of publish requests."""
 
     topics: set[str] = field(default_factory=set)
@@ -70,7 +70,6 @@ class PubSubFake:
     faults: list[PublishFault] = field(default_factory=list)
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: LoopbackServer | None = None
 
     def create_topic(self, name: str) -> str:
         """Add the topic `projects/P/topics/T`."""
@@ -83,20 +82,6 @@ class PubSubFake:
     def attributes(self, topic: str | None = None) -> list[dict[str, str]]:
         """The attributes of every message accepted (on `topic`), in order."""
         return [m.attributes for m in self.published if topic in (None, m.topic)]
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return self._server.url
-
-    def start(self) -> PubSubFake:
-        self._server = LoopbackServer(_Handler, self)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
 
     def serve(
         self, method: str, path: str, headers: dict[str, str], body: bytes
@@ -216,3 +201,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: `PubSubFake.published` is the record."""
+
+
+PubSubFake.handler = _Handler

@@ -44,7 +44,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
-from loopback import LoopbackServer
+from loopback import Served
 from sheets_fake_grid import (
     CELL_LIMIT,
     SERIAL_EPOCH,
@@ -135,7 +135,7 @@ class Exchange:
         return "metadata"
 
 
-class SheetsFake:
+class SheetsFake(Served):
     """The fake service: spreadsheets by id, a request log, fault rules."""
 
     def __init__(self) -> None:
@@ -147,7 +147,6 @@ class SheetsFake:
         self._state = threading.Lock()
         self._busy = threading.Condition()
         self._serving = 0  # requests being served (a slow fault may outlive its client)
-        self._server: LoopbackServer | None = None
 
     # test-side helpers (no HTTP)
 
@@ -213,23 +212,7 @@ class SheetsFake:
                 self._serving -= 1
                 self._busy.notify_all()
 
-    # the server
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return self._server.url
-
-    def start(self) -> SheetsFake:
-        self._server = LoopbackServer(_Handler, self)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
-    # serving
+    # serving (start, url and stop come from `Served`)
 
     def _fault_for(self, method: str, path: str, pin: str | None) -> Fault | None:
         with self._state:
@@ -515,3 +498,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the fake's log is `SheetsFake.log`."""
+
+
+SheetsFake.handler = _Handler
