@@ -49,7 +49,7 @@ AT = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)  # the demo's own today, 07:00 in 
 LATER = AT + LEASE + timedelta(minutes=5)  # a crashed run's claim no longer counts
 READ_TIMEOUT = 0.2  # seconds the client waits for a request a case times out
 PATIENCE = 60.0  # and for any other, so that a loaded machine never times one out by chance
-LATE = 0.4  # a timed-out write is applied this long after its client gave up, as Google may do
+LATE = 1.0  # a timed-out write is applied this long after its client gave up, as Google may do
 POLICY = RetryPolicy(attempts=3, first_delay=0.0, max_delay=0.0, deadline=120.0)
 ALWAYS = 1_000  # a fault that hits every attempt of its request
 CHECK = "check"  # the label of a request made to check whether a lost write was applied

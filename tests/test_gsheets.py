@@ -14,7 +14,7 @@ from conftest import TODAY, SheetBuilder
 from sheets_fake import Fault, SheetsFake
 from sheets_support import SHEET_ID, load_workbook, open_sheet
 
-from grouptier.backends import gsheets
+from grouptier.backends import gsheets, sheets_layout
 from grouptier.backends.base import ChangeSet
 from grouptier.backends.gsheets import GoogleSheetsBackend, sheet_id_of
 from grouptier.backends.sheets_requests import TabInfo, removal_requests
@@ -116,7 +116,7 @@ def test_moves_appended_below_the_rows_read_count_against_the_cell_limit(
     load_workbook(fake, sheet.workbook())
     grid = sum(tab.row_count * tab.column_count for tab in fake.books[SHEET_ID].tabs)
     # 80 rows under the 51 of a 100-row Moves tab need 31 more rows of 11 columns: 341 cells.
-    monkeypatch.setattr(gsheets, "CELL_LIMIT", grid + 300)
+    monkeypatch.setattr(sheets_layout, "CELL_LIMIT", grid + 300)
     backend = open_sheet(fake)
     with backend.lock():
         backend.read()

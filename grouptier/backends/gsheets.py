@@ -42,8 +42,9 @@ addresses by number (Members, Activity, Messages): rows a manager inserted or
 deleted by hand in the meantime make the run give way as well.
 
 Retries, the endpoint override (`GROUPTIER_SHEETS_ENDPOINT`) and the
-translation of failures into `SheetError`s live in `sheets_http`; request
-bodies (text always sent as text) in `sheets_requests`.
+translation of failures into `SheetError`s live in `sheets_http`; how changes
+become requests on the tabs read in `sheets_layout`; request bodies (text
+always sent as text) in `sheets_requests`; claims in `sheets_claims`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,7 +60,7 @@ from google.auth.credentials import Credentials
 
 from grouptier import sheet
 from grouptier.backends.base import ChangeSet, Record
-from grouptier.backends.sheets_charts import CHARTS, charts_on, dashboard_charts
+from grouptier.backends.sheets_charts import CHARTS, charts_on
 from grouptier.backends.sheets_claims import (
     CHANGED,
     LEASE,
@@ -74,39 +74,30 @@ from grouptier.backends.sheets_claims import (
     runs_rows,
 )
 from grouptier.backends.sheets_http import (
-    CELL_LIMIT,
     RetryPolicy,
     SheetsHTTPClient,
     load_credentials,
 )
+from grouptier.backends.sheets_layout import Layout, Snapshot, dropped
 from grouptier.backends.sheets_requests import (
-    Request,
     TabInfo,
-    append_cells,
     cells_from_api,
-    clear_below_header,
     first_of_each_name,
-    grow,
     new_sheet_id,
     quoted,
-    removal_requests,
     set_cells,
 )
 from grouptier.backends.sheets_staging import (
-    Block,
     Stage,
-    commit_requests,
     is_staging,
     request_size,
     stage_batches,
     staging_title,
 )
 from grouptier.cells import CellValue, normalise
-from grouptier.dashboard import FIXED_COLUMNS
 from grouptier.errors import (
     SheetBusyError,
     SheetError,
-    SheetLimitError,
     SheetUnavailableError,
     SheetUnsureError,
 )
@@ -139,53 +130,6 @@ def sheet_id_of(target: str) -> str | None:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class _Snapshot:
-    """What this run's read saw: tabs by normalised name, their cells, the runs that had written."""
-
-    tabs: dict[str, TabInfo]
-    changed_runs: set[str] = field(default_factory=set)  # runs that had changed the sheet
-    cells: int = 0
-    sheet_ids: set[int] = field(default_factory=set)
-    rows: dict[str, list[list[CellValue]]] = field(default_factory=dict)
-    leftovers: list[int] = field(default_factory=list)  # staging tabs of runs that died
-    charts: list[str] = field(default_factory=list)  # Dashboard charts it lacks (by title)
-
-
-@dataclass
-class _WritePlan:
-    """One run's state write, before it is sent whole or staged."""
-
-    requests: list[Request]  # in place: cells, clears, rows removed, the claim row, new headers
-    blocks: list[Block]  # rows added to a tab, or replacing its data rows
-    runs: list[Request]  # the run's other Runs rows, appended last
-    removed: dict[int, int]  # rows the requests remove, by sheet id
-    leftovers: list[int]
-
-    def single(self) -> list[Request]:
-        """Everything in one batchUpdate."""
-        rows = [
-            append_cells(b.tab.sheet_id, b.rows)
-            if b.row is None
-            else set_cells(b.tab.sheet_id, b.row, 0, b.rows)
-            for b in self.blocks
-        ]
-        return [*self.requests, *rows, *self.runs, *_dropped(self.leftovers)]
-
-    def stage(self, sheet_id: int, run_id: str) -> Stage:
-        """The staging tab that holds the rows of `blocks` until the commit."""
-        return Stage(sheet_id, staging_title(run_id), self.blocks)
-
-    def committed(self, stage: Stage) -> list[Request]:
-        """The small batchUpdate that puts the staged rows in place and finishes the run."""
-        copies = commit_requests(stage, self.removed)
-        return [*self.requests, *copies, *self.runs, *_dropped(self.leftovers)]
-
-
-def _dropped(sheet_ids: list[int]) -> list[Request]:
-    return [{"deleteSheet": {"sheetId": sheet_id}} for sheet_id in sheet_ids]
 
 
 class GoogleSheetsBackend:
@@ -225,7 +169,7 @@ class GoogleSheetsBackend:
         self._clock = clock
         self._request_limit = request_limit
         self._client: SheetsHTTPClient | None = None
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
 
     @property
     def location(self) -> str:
@@ -262,7 +206,7 @@ class GoogleSheetsBackend:
         metadata = self.http.fetch_sheet_metadata(self.spreadsheet_id)
         infos = [TabInfo.from_metadata(entry) for entry in metadata.get("sheets", [])]
         tabs = first_of_each_name(infos, _CONTRACT)
-        snapshot = _Snapshot(
+        snapshot = Snapshot(
             tabs,
             cells=sum(i.row_count * i.column_count for i in infos),
             sheet_ids={i.sheet_id for i in infos},
@@ -330,14 +274,14 @@ class GoogleSheetsBackend:
         stage: Stage | None = None
         try:
             self._check_lease(expiry)
-            self._check_size(snapshot, changes)
-            plan = self._plan(snapshot, changes, claim_row)
+            self._layout(snapshot).check_size(changes)
+            plan = self._layout(snapshot).plan(changes, claim_row)
             requests = plan.single()
             if request_size(requests) > self._request_limit:
                 title = staging_title(token)
                 sheet_id = new_sheet_id(snapshot.sheet_ids, self.spreadsheet_id, title)
                 stage = plan.stage(sheet_id, token)
-                self._check_staged_size(snapshot, stage)
+                self._layout(snapshot).check_staged_size(stage)
                 self._send_stage(stage)
                 # Staging took a while: look again for a rival or rows a manager moved.
                 claim_row = self._verify(snapshot, token, guards, mark=False)
@@ -378,7 +322,7 @@ class GoogleSheetsBackend:
         return check
 
     def _append_log(
-        self, snapshot: _Snapshot, runs: list[Record], status_rows: dict[str, list[Record]]
+        self, snapshot: Snapshot, runs: list[Record], status_rows: dict[str, list[Record]]
     ) -> None:
         """Rows of `Runs` and the `Status` row only (a run that found the sheet invalid).
 
@@ -387,19 +331,19 @@ class GoogleSheetsBackend:
         when `Runs` shows the rows were not added.
         """
         token, status = str(runs[0].get("run_id", "")), str(runs[0].get("status", ""))
-        requests = self._appends(snapshot, {"Runs": runs})
+        requests = self._layout(snapshot).appends({"Runs": runs})
         for name, records in status_rows.items():
-            info, rows = self._replacement(snapshot, name, records, requests)
+            info, rows = self._layout(snapshot).replacement(name, records, requests)
             if rows:
                 requests.append(set_cells(info.sheet_id, 1, 0, rows))
         with self.http.unsure(lambda: self._has_row(token, status)):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
 
-    def _claim(self, snapshot: _Snapshot, token: str, trigger: str) -> datetime:
+    def _claim(self, snapshot: Snapshot, token: str, trigger: str) -> datetime:
         now = self._clock()
         creating = "runs" not in snapshot.tabs
         claim = claim_record(token, trigger, now, self._lease)
-        requests = self._appends(snapshot, {"Runs": [claim]})
+        requests = self._layout(snapshot).appends({"Runs": [claim]})
         try:
             with self.http.unsure(lambda: self._has_row(token, "claimed")):
                 self.http.batch_update(self.spreadsheet_id, {"requests": requests})
@@ -412,7 +356,7 @@ class GoogleSheetsBackend:
         return now.astimezone(UTC) + self._lease
 
     def _verify(
-        self, snapshot: _Snapshot, token: str, guards: list[Guard], mark: bool = True
+        self, snapshot: Snapshot, token: str, guards: list[Guard], mark: bool = True
     ) -> int:
         """The claim's sheet row, or SheetBusyError (after marking the claim skipped).
 
@@ -449,7 +393,7 @@ class GoogleSheetsBackend:
         return any(r == token and s == status for _, (r, s, _f) in found)
 
     def _mark_claim(
-        self, snapshot: _Snapshot, row: int, status: str, why: str, stage: Stage | None = None
+        self, snapshot: Snapshot, row: int, status: str, why: str, stage: Stage | None = None
     ) -> None:
         """Best effort: the claim row records how the run ended; the sheet's state is untouched.
 
@@ -471,138 +415,9 @@ class GoogleSheetsBackend:
         with suppress(SheetError), self.http.unsure(lambda: False, repeatable=True):
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
         if stage is not None:  # on its own: the tab may never have been added
-            dropped = {"requests": _dropped([stage.sheet_id])}
+            body = {"requests": dropped([stage.sheet_id])}
             with suppress(SheetError), self.http.unsure(lambda: False, repeatable=True):
-                self.http.batch_update(self.spreadsheet_id, dropped)
+                self.http.batch_update(self.spreadsheet_id, body)
 
-    def _plan(self, snapshot: _Snapshot, changes: ChangeSet, claim_row: int) -> _WritePlan:
-        """The state write's parts: requests in place, rows to add, Runs rows, tabs to drop."""
-        requests: list[dict[str, Any]] = []
-        for update in changes.cell_updates:
-            info = self._tab(snapshot, update.tab, requests, create=False)
-            column = info.column(update.column, requests)
-            requests.append(set_cells(info.sheet_id, update.row - 1, column, [[update.value]]))
-        blocks: list[Block] = []
-        for name, records in changes.replacements.items():
-            info, rows = self._replacement(snapshot, name, records, requests)
-            if rows:
-                blocks.append(Block(info, rows, row=1))
-            if normalise(name) == normalise(sheet.DASHBOARD.name) and records and snapshot.charts:
-                # A sheet made before the charts existed gets them with its Dashboard.
-                groups = [column for column in records[0] if column not in FIXED_COLUMNS]
-                requests += dashboard_charts(info, groups, snapshot.charts)[0]
-        removed: dict[int, int] = {}
-        for name, gone in changes.deleted_rows.items():
-            if gone:
-                info = self._tab(snapshot, name, requests, create=False)
-                requests += removal_requests(info, snapshot.rows.get(normalise(name), []), gone)
-                removed[info.sheet_id] = len(set(gone))
-        appends = dict(changes.appends)
-        runs = list(appends.pop("Runs", []))  # the claim row becomes the run's first record
-        info = self._tab(snapshot, "Runs", requests, create=False)
-        (row_values,) = self._rows(info, [runs.pop(0)], requests)
-        requests.append(set_cells(info.sheet_id, claim_row - 1, 0, [row_values]))
-        for name, records in appends.items():
-            if records:
-                tab = self._tab(snapshot, name, requests, create=True)
-                blocks.append(Block(tab, self._rows(tab, records, requests)))
-        return _WritePlan(
-            requests, blocks, self._appends(snapshot, {"Runs": runs}), removed, snapshot.leftovers
-        )
-
-    def _replacement(
-        self, snapshot: _Snapshot, name: str, records: list[Record], requests: list[dict[str, Any]]
-    ) -> tuple[TabInfo, list[list[CellValue]]]:
-        """Clear the data rows of tab `name` (grown to fit); the new rows, laid out by header."""
-        info = self._tab(snapshot, name, requests, create=True)
-        rows = self._rows(info, records, requests)
-        requests.append(clear_below_header(info.sheet_id))
-        if 1 + len(rows) > info.row_count:
-            requests.append(grow(info, "ROWS", 1 + len(rows) - info.row_count))
-        return info, rows
-
-    def _appends(
-        self, snapshot: _Snapshot, appends: dict[str, list[Record]]
-    ) -> list[dict[str, Any]]:
-        requests: list[dict[str, Any]] = []
-        for name, records in appends.items():
-            if records:
-                info = self._tab(snapshot, name, requests, create=True)
-                requests.append(append_cells(info.sheet_id, self._rows(info, records, requests)))
-        return requests
-
-    def _rows(
-        self, info: TabInfo, records: list[Record], requests: list[dict[str, Any]]
-    ) -> list[list[CellValue]]:
-        """Records laid out by the tab's header positions; missing headers are added."""
-        names = list(dict.fromkeys(key for record in records for key in record))
-        positions = {key: info.column(key, requests) for key in names}
-        width = max(positions.values(), default=-1) + 1
-        if width > info.column_count:
-            requests.append(grow(info, "COLUMNS", width - info.column_count))
-        rows = []
-        for record in records:
-            row: list[CellValue] = [None] * width
-            for key, value in record.items():
-                row[positions[key]] = value
-            rows.append(row)
-        return rows
-
-    def _tab(
-        self, snapshot: _Snapshot, name: str, requests: list[dict[str, Any]], create: bool
-    ) -> TabInfo:
-        key = normalise(name)
-        if key in snapshot.tabs:
-            return snapshot.tabs[key]
-        if not create and key != "runs":
-            raise SheetError(self.location, f'the tab "{name}" is missing, so it cannot be changed')
-        spec = _CONTRACT.get(key)
-        headers = spec.headers if spec else []
-        sheet_id = new_sheet_id(snapshot.sheet_ids, self.spreadsheet_id, name)
-        snapshot.sheet_ids.add(sheet_id)
-        info = TabInfo(sheet_id, spec.name if spec else name, 1000, max(len(headers), 1), 1)
-        properties: dict[str, Any] = {
-            "sheetId": sheet_id,
-            "title": info.title,
-            "gridProperties": {
-                "rowCount": info.row_count,
-                "columnCount": info.column_count,
-                "frozenRowCount": 1,
-            },
-        }
-        position = sheet.position_of(info.title)
-        if position is not None:
-            properties["index"] = position
-        requests.append({"addSheet": {"properties": properties}})
-        if headers:
-            requests.append(set_cells(sheet_id, 0, 0, [list(headers)]))
-            info.last_row = 1
-        info.read_header(list(headers))
-        snapshot.tabs[key] = info
-        snapshot.cells += info.row_count * info.column_count
-        return info
-
-    def _check_size(self, snapshot: _Snapshot, changes: ChangeSet) -> None:
-        """Refuse, before sending, a write that would take the grid past Google's cell limit.
-
-        Appended rows grow a grid only past the last row read (every tab appended to
-        is read in full); new tabs and columns are small beside the limit.
-        """
-        cells = snapshot.cells
-        for name, records in changes.appends.items():
-            info = snapshot.tabs.get(normalise(name)) if records else None
-            if info is not None:
-                cells += max(0, info.last_row + len(records) - info.row_count) * info.column_count
-        for name, records in changes.replacements.items():
-            info = snapshot.tabs.get(normalise(name))
-            if info is not None:
-                cells += max(0, 1 + len(records) - info.row_count) * info.column_count
-        if cells > CELL_LIMIT:
-            raise SheetLimitError(self.location, cells, CELL_LIMIT)
-
-    def _check_staged_size(self, snapshot: _Snapshot, stage: Stage) -> None:
-        """`_check_size` with the staging tab and the rows inserted for the copies counted."""
-        cells = snapshot.cells + stage.row_count * stage.column_count
-        cells += sum(len(b.rows) * b.tab.column_count for b in stage.blocks)
-        if cells > CELL_LIMIT:
-            raise SheetLimitError(self.location, cells, CELL_LIMIT)
+    def _layout(self, snapshot: Snapshot) -> Layout:
+        return Layout(snapshot, self.spreadsheet_id, self.location)
