@@ -13,8 +13,9 @@ Typed tables (pandas DataFrames, one row per sheet row, `sheet_row` giving
 the row number):
 
 - groups:   name, level, capacity, promote_top, promote_min_score,
-            demote_bottom, demote_max_score, min_size, invite_link
-            (blank counts are None: no limit; capacity blank is 1024)
+            demote_bottom, demote_max_score, min_size, invite_link, language
+            (blank counts are None: no limit; capacity blank is 1024;
+            language blank is '': the Settings one)
 - members:  member_id, name, group, role, joined_on, motivation, kol, locked,
             extra_groups (tuple of names), status, aliases (tuple of the names
             the member shows under in chat exports)
@@ -56,6 +57,7 @@ from grouptier.cells import (
 )
 from grouptier.columns import day_column, parse_column
 from grouptier.errors import InvalidSheetError, Problem
+from grouptier.messages import parse_language
 from grouptier.phones import as_member_ids, member_forms, phone_key
 from grouptier.settings import Settings, read_settings
 from grouptier.sheet import (
@@ -242,6 +244,7 @@ def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame |
         "demote_max_score": parse_number,
         "min_size": parse_count,
         "invite_link": parse_text,
+        "language": _parse_group_language,
     }
     before = len(problems)
     groups = _read_tab(table, parsers, problems, required=("name", "level"))
@@ -254,6 +257,16 @@ def _read_groups(table: Table | None, problems: list[Problem]) -> pd.DataFrame |
         _check_group_counts(groups, table, problems)
     # Returned even with problems: Members and Activity are still checked against its names.
     return groups
+
+
+def _parse_group_language(value: CellValue) -> str:
+    """A group's own `language` (blank: the Settings one), a bundled language like it."""
+    if is_blank(value):
+        return ""
+    try:
+        return parse_language(value)
+    except CellError as error:
+        raise CellError(f"language: {error}") from error
 
 
 def _keep_blank_counts(table: pd.DataFrame, names: tuple[str, ...]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -18,7 +18,7 @@ from grouptier.chat.importing import ImportReport, Unmatched
 from grouptier.cycle import CheckReport, RunReport
 from grouptier.day_messages import DayMessages
 from grouptier.errors import InvalidSheetError
-from grouptier.outbox import PRIVATE_KINDS
+from grouptier.outbox import PRIVATE_KINDS, STAFF_GROUP
 from grouptier.reasons import plural, score_text
 from grouptier.tiers import CyclePlan
 
@@ -151,9 +151,8 @@ def show_messages(console: Console, day: DayMessages, location: str) -> None:
     total = len(day.rows)
     for number, row in enumerate(day.rows, start=1):
         kind = str(row["kind"]).replace("_", " ")
-        to = f" · to {row['member_id']}" if row["kind"] in PRIVATE_KINDS else ""
         posted = " · posted" if row["posted"] else ""
-        title = f"{number}/{total} · {row['group']} · {kind}{to}{posted}"
+        title = f"{number}/{total} · {delivery(row)} · {kind}{posted}"
         console.rule(shown(title), align="left")
         console.print(
             printable(row["text"]), markup=False, highlight=False, emoji=False, soft_wrap=True
@@ -163,6 +162,19 @@ def show_messages(console: Console, day: DayMessages, location: str) -> None:
     if not total:
         summary += "; `grouptier run` writes them each cycle, welcomes every day"
     console.print(summary, soft_wrap=True)
+
+
+def delivery(row: Mapping[str, object]) -> str:
+    """`Post in General`, `Send privately to Zeca García (+55 …)` or `For the managers`.
+
+    Rows written before Messages had a `to` column fall back to the group and member id.
+    """
+    to = str(row.get("to") or "")
+    if row["kind"] in PRIVATE_KINDS:
+        return f"Send privately to {to or row['member_id']}"
+    if row["group"] == STAFF_GROUP:
+        return "For the managers"
+    return f"Post in {to or row['group']}"
 
 
 def show_import(console: Console, report: ImportReport, location: str) -> None:

@@ -20,7 +20,7 @@ checkout (`templates/` at the repository root).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,6 +30,7 @@ import jinja2
 
 from grouptier.cells import CellError, CellValue, did_you_mean, normalise, parse_text
 from grouptier.errors import InvalidSheetError, Problem, TemplateError
+from grouptier.locales import LANGUAGE_FILTERS
 from grouptier.render_budget import RUN_SIZE_LIMIT, RUN_TIME_LIMIT, RenderStoppedError, RunBudget
 from grouptier.sandbox import ALLOWED_FILTERS, ALLOWED_TESTS, GuardedSandbox
 
@@ -73,13 +74,21 @@ def parse_language(value: CellValue) -> str:
 
 
 def _language_problem(name: str, root: Path) -> str:
-    """Why `name` is not a language of `root` ('' when it is one)."""
+    """Why `name` is not a language of `root` ('' when it is one), in a manager's words."""
     known = languages(root)
     if name in known:
         return ""
-    available = ", ".join(known) or "none"
-    hint = did_you_mean(name, known)
-    return f'"{name}" is not a language grouptier has messages in (available: {available}){hint}'
+    bundled = ", ".join(known) or "none"
+    return f'no messages are bundled in "{name}" (bundled: {bundled}){_language_hint(name, known)}'
+
+
+def _language_hint(name: str, known: list[str]) -> str:
+    """` (did you mean "pt-BR"?)` for "pt", "pt_br" or a near miss such as "ess"."""
+    key = name.casefold().replace("_", "-")
+    for language in known:
+        if key in (language.casefold(), language.casefold().split("-")[0]):
+            return f' (did you mean "{language}"?)'
+    return did_you_mean(name, known)
 
 
 @dataclass(frozen=True)
@@ -118,20 +127,30 @@ class Renderer:
     ) -> None:
         self.root = root or templates_root()
         self.language = language
-        self.env = _bundled_environment(self.root, language)
+        self._envs = {language: _bundled_environment(self.root, language)}
         # One budget for every override this renderer (this run) renders, not one per message.
         self.budget = RunBudget(time_limit, size_limit)
         self.sandbox = GuardedSandbox(self.budget)
+        for filter_name, function in LANGUAGE_FILTERS.items():
+            self.sandbox.filters[filter_name] = _charged(self.budget, function)
         self.output_limit = output_limit
-        self._bundled: dict[str, jinja2.Template] = {}
+        self._bundled: dict[tuple[str, str], jinja2.Template] = {}
         self._overrides = _compile_overrides(self.sandbox, overrides)
 
-    def render(self, name: str, group: str, context: Mapping[str, Any]) -> str:
-        """The text of message `name` for `group`, tidied for pasting into WhatsApp."""
+    def render(
+        self, name: str, group: str, context: Mapping[str, Any], language: str | None = None
+    ) -> str:
+        """The text of message `name` for `group` in `language` (default: the renderer's).
+
+        `language` is a bundled language (checked); the context gets it as `language`,
+        which the `plural` and `number` filters write numbers and plurals in.
+        """
+        language = language or self.language
+        context = {"language": language, **context}
         override = self._overrides.get((name, group.casefold())) or self._overrides.get((name, ""))
         if override is not None:
             return tidy(render_override(self.sandbox, *override, context, self.output_limit))
-        template = self._template(name)
+        template = self._template(name, language)
         try:
             return tidy(template.render(context))
         except Exception as error:
@@ -139,17 +158,20 @@ class Renderer:
             line = template_line(error, template.filename or "")
             raise TemplateError(where, line, _reason(error)) from error
 
-    def _template(self, name: str) -> jinja2.Template:
-        if name not in self._bundled:
+    def _template(self, name: str, language: str) -> jinja2.Template:
+        key = (language, name)
+        if key not in self._bundled:
+            if language not in self._envs:
+                self._envs[language] = _bundled_environment(self.root, language)
             try:
-                self._bundled[name] = self.env.get_template(f"{name}.j2")
+                self._bundled[key] = self._envs[language].get_template(f"{name}.j2")
             except jinja2.TemplateSyntaxError as error:
                 where = self._relative(error.filename) if error.filename else f"{name}.j2"
                 raise TemplateError(where, error.lineno, error.message or "") from error
             except jinja2.TemplateNotFound as error:
-                where = f"templates/{self.language}/{name}.j2"
+                where = f"templates/{language}/{name}.j2"
                 raise TemplateError(where, None, "the file is missing") from error
-        return self._bundled[name]
+        return self._bundled[key]
 
     def _relative(self, filename: str | None) -> str:
         path = Path(filename or "")
@@ -163,17 +185,31 @@ def _bundled_environment(root: Path, language: str) -> jinja2.Environment:
     """Files of `language`, falling back to English for a template not yet translated."""
     problem = _language_problem(language, root)  # again: whatever string reaches here
     if problem:
-        raise InvalidSheetError([Problem("Settings", "", f"language {problem}")])
+        raise InvalidSheetError([Problem("Settings", "", f"language: {problem}")])
     folders = [str(root / language)]
     if language != DEFAULT_LANGUAGE and (root / DEFAULT_LANGUAGE).is_dir():
         folders.append(str(root / DEFAULT_LANGUAGE))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders, encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(LANGUAGE_FILTERS)
+    return env
+
+
+def _charged(budget: RunBudget, function: Callable[..., str]) -> Callable[..., str]:
+    """A language filter for overrides: it checks the run's clock and counts what it writes."""
+
+    @jinja2.pass_context
+    def charged(context: Any, *args: Any, **kwargs: Any) -> str:
+        budget.tick()
+        text: str = budget.charge(function(context, *args, **kwargs))
+        return text
+
+    return charged
 
 
 def _compile_overrides(
@@ -243,7 +279,7 @@ def _refusal(message: str) -> str:
     if not found:
         return message
     kind, name = found.groups()
-    allowed = ALLOWED_FILTERS if kind == "filter" else ALLOWED_TESTS
+    allowed = (*ALLOWED_FILTERS, *LANGUAGE_FILTERS) if kind == "filter" else ALLOWED_TESTS
     return (
         f'the {kind} "{name}" cannot be used in a message template; '
         f"these can: {', '.join(sorted(set(allowed)))}"

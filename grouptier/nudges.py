@@ -48,23 +48,39 @@ def nudges_for(progress: Progress) -> list[Nudge]:
         up = ranked[ranked["outcome"].isin(UP)]
         last_up = int(up["rank"].max()) if not up.empty else 0
         for member in ranked.itertuples():
-            common: dict[str, object] = {"days_left": days_left, "cycle_end": cycle_end}
+            # The English phrases for the English template; the bare figures (`*_count`,
+            # `quiet`) for templates in other languages, which word them themselves.
+            common: dict[str, object] = {
+                "days_left": days_left,
+                "days_left_count": progress.days_left,
+                "cycle_end": cycle_end,
+            }
             if member.outcome == "demote":
-                keep = "one message" if float(member.score) == 0 else "a few more messages"
-                context: dict[str, object] = {**common, "direction": "down", "keep_with": keep}
+                quiet = float(member.score) == 0
+                keep = "one message" if quiet else "a few more messages"
+                context: dict[str, object] = {
+                    **common,
+                    "direction": "down",
+                    "keep_with": keep,
+                    "quiet": quiet,
+                }
             elif (
                 last_up
                 and member.outcome not in UP
                 and float(member.score) > 0
                 and int(member.rank) <= last_up + len(up)
             ):
+                # Level with the line, the tie-break decides: one more point settles it.
+                needed = max(float(up["score"].min()) - float(member.score), 1)
                 context = {
                     **common,
                     "direction": "up",
                     "rank": ordinal(int(member.rank)),
+                    "rank_count": int(member.rank),
                     "line": "the top spot" if len(up) == 1 else f"the top {len(up)}",
-                    # Level with the line, the tie-break decides: one more point settles it.
-                    "points_needed": points(max(float(up["score"].min()) - float(member.score), 1)),
+                    "top_count": len(up),
+                    "points_needed": points(needed),
+                    "points_count": int(needed) if needed.is_integer() else round(needed, 1),
                 }
             else:
                 continue

@@ -17,7 +17,9 @@ remove and warnings; rendering goes through a `Renderer`.
 - A row already in Messages (same date, group, kind and member) is never
   added again, so a rerun adds nothing.
 
-Message rows: date, group, kind, member_id, text, posted.
+Message rows: date, group, to, kind, member_id, text, posted. `to` says who a
+message is for: the group it is posted in, the member's name and number for a
+private message (`PRIVATE_KINDS`), or the managers for the staff digest.
 """
 
 from __future__ import annotations
@@ -34,8 +36,16 @@ import pandas as pd
 from grouptier.cell_text import fit_lines
 from grouptier.cells import CellError, CellValue, parse_date, parse_text
 from grouptier.community import Community
+from grouptier.locales import (
+    figures_date,
+    full_date,
+    language_date_separator,
+    weekday_name,
+    words_date,
+)
 from grouptier.messages import WHATSAPP_MESSAGE_LIMIT, Renderer
 from grouptier.nudges import Nudge
+from grouptier.phones import shown_phone
 from grouptier.reasons import plural
 from grouptier.schedule import Window, calendar_of
 from grouptier.sheet import MOVE_KINDS, Table
@@ -43,12 +53,12 @@ from grouptier.tiers import CyclePlan
 
 STAFF_GROUP = "staff"  # the `group` of messages meant for the managers, not for a group
 DIGEST_LIST_LIMIT = 40  # members listed per kind of move in the digest; the rest are counted
-PRIVATE_KINDS = ("welcome", "retention_notice", "reward", "nudge")
-MESSAGE_COLUMNS = ["date", "group", "kind", "member_id", "text", "posted"]
+PRIVATE_KINDS = ("retention_notice", "reward", "nudge")  # sent to the member, not posted
+MANAGERS = "managers"  # the `to` of the staff digest
+MESSAGE_COLUMNS = ["date", "group", "to", "kind", "member_id", "text", "posted"]
 # Written rows also say which cycle a move message or digest belongs to (blank for the
 # daily ones), so that undoing that cycle removes exactly its messages.
 WRITTEN_COLUMNS = [*MESSAGE_COLUMNS, "cycle"]
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 Record = dict[str, CellValue]
 Draft = dict[str, Any]  # a message row while it is composed: a Record plus `named`
@@ -79,6 +89,7 @@ def read_messages(table: Table | None) -> pd.DataFrame:
             {
                 "date": day,
                 "group": parse_text(record.get("group")),
+                "to": parse_text(record.get("to")),
                 "kind": parse_text(record.get("kind")),
                 "member_id": parse_text(record.get("member_id")),
                 "text": parse_text(record.get("text")),
@@ -225,26 +236,43 @@ class _Composer:
         named: Iterable[str] = (),
         cycle: int | str = "",
     ) -> Draft:
+        language = self.language_of(group)
         base = {
+            "language": language,
             "date": day.isoformat(),
-            "weekday": _WEEKDAYS[day.weekday()],
+            "date_text": full_date(day, language),
+            "weekday": weekday_name(day, language),
             "weekday_number": day.weekday(),
             "cycle": self.current.cycle,
             "cycle_days": self.settings.cycle_days,
             "cycle_end": self.current.end.isoformat(),
+            "cycle_end_text": words_date(self.current.end, language),
             "ladder": self.ladder,
         }
-        text = self.renderer.render(kind, group, {**base, **context})
+        text = self.renderer.render(kind, group, {**base, **context}, language)
+        named = tuple(named)
         return {
             "date": day,
             "group": group,
+            "to": self._to(group, kind, member_id, named),
             "kind": kind,
             "member_id": member_id,
             "text": text,
             "posted": "",
             "cycle": cycle,
-            "named": tuple(named),
+            "named": named,
         }
+
+    def language_of(self, group: str) -> str:
+        """The language of `group`'s messages: its own, else the community's (the digest's)."""
+        info = self.groups.get(group)
+        return str(info["language"]) if info and info["language"] else self.settings.language
+
+    def _to(self, group: str, kind: str, member_id: str, named: Iterable[str]) -> str:
+        """Who a message is for: `Zeca García (+55 11 90040-3869)`, the managers, or the group."""
+        if kind in PRIVATE_KINDS:
+            return recipient(next(iter(named), ""), member_id, self.settings.phone_region)
+        return MANAGERS if group == STAFF_GROUP else group
 
     # -- welcomes ------------------------------------------------------------------------------
 
@@ -265,6 +293,7 @@ class _Composer:
                 "member": _person(member),
                 "group": group,
                 "joined_on": member["joined_on"].isoformat(),
+                "joined_on_text": words_date(member["joined_on"], self.language_of(group["name"])),
             }
             rows.append(
                 self._row(
@@ -325,7 +354,8 @@ class _Composer:
                 "week_of": week_of.isoformat(),
             }
             for group in targets:
-                context = {"group": group, "topic": info}
+                spoken = words_date(week_of, self.language_of(group["name"]))
+                context = {"group": group, "topic": {**info, "week_of_text": spoken}}
                 named = [str(topic["host"])] if topic["host"] else []
                 rows.append(self._row(day, group["name"], "weekly_topic", "", context, named=named))
         return rows
@@ -374,6 +404,7 @@ class _Composer:
                 "next_review": self.current.end.isoformat(),
             }
             where = target["name"] if kind == "return" else own["name"]
+            context["next_review_text"] = words_date(self.current.end, self.language_of(where))
             member_id, named = str(move["member_id"]), [str(move["name"])]
             rows.append(
                 self._row(
@@ -402,7 +433,7 @@ class _Composer:
         context = {
             "group": {"name": STAFF_GROUP},
             "moved_cycle": plan.window.cycle,
-            "window": {"start": plan.window.start.isoformat(), "end": plan.window.end.isoformat()},
+            "window": self._window(plan.window),
             "moves": {kind: lists.get(kind, []) for kind in MOVE_KINDS},
             "more": {kind: more.get(kind, 0) for kind in MOVE_KINDS},
             "counts": {kind: counts.get(kind, 0) for kind in MOVE_KINDS},
@@ -411,6 +442,8 @@ class _Composer:
             "at_risk": [s for s in staff if s["risks"]],
             "apply_moves": self.settings.apply_moves,
             "data_missing": [str(gap) for gap in plan.gaps],
+            # The same gaps as figures, for templates that word them in another language.
+            "gaps": [{"group": gap.group, "days": gap.days} for gap in plan.gaps],
             "paused": (paused := self._paused(plan)),
         }
         named = [p["name"] for people in lists.values() for p in people]
@@ -425,6 +458,21 @@ class _Composer:
             cycle=plan.window.cycle,
         )
 
+    def _figures(self, day: date) -> str:
+        """A date in figures for the managers, in the community's `date_format`."""
+        language = self.language_of(STAFF_GROUP)
+        order = self.settings.date_order(language)
+        return figures_date(day, order, language_date_separator(language))
+
+    def _window(self, window: Window) -> dict[str, str]:
+        start, end = window.start, window.end
+        return {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "start_text": self._figures(start),
+            "end_text": self._figures(end),
+        }
+
     def _staff(self, plan: CyclePlan) -> list[dict[str, Any]]:
         """Each staff member's cycle, with the playbook's reasons staff leave that apply."""
         members = self.community.members
@@ -438,9 +486,10 @@ class _Composer:
             topics = hosting.get(str(member["name"]).casefold(), [])
             person.update(role=member["role"], topics=topics, risks=[])
             person["no_activity"] = not person["active_days"]
+            person["every_day"] = person["active_days"] >= self.settings.cycle_days
             if len(topics) >= 2:
                 person["risks"].append(f"hosts {plural(len(topics), 'topic')} this cycle")
-            if person["active_days"] >= self.settings.cycle_days:
+            if person["every_day"]:
                 person["risks"].append("was active every single day of the cycle")
             if person["no_activity"]:
                 person["risks"].append("no activity recorded this cycle")
@@ -456,7 +505,12 @@ class _Composer:
         pausing = [isinstance(day, date) and day >= end for day in members["paused_until"]]
         paused = members[np.array(pausing, dtype=bool) & (members["status"] != "left").to_numpy()]
         return [
-            {"name": name, "group": group, "until": day.isoformat()}
+            {
+                "name": name,
+                "group": group,
+                "until": day.isoformat(),
+                "until_text": self._figures(day),
+            }
             for name, group, day in zip(
                 paused["name"], paused["group"], paused["paused_until"], strict=True
             )
@@ -485,6 +539,7 @@ def _group_infos(groups: pd.DataFrame, members: pd.DataFrame) -> dict[str, dict[
             "order": order,
             "size": int(sizes.get(group["name"], 0)),
             "invite_link": str(group["invite_link"] or ""),
+            "language": str(group.get("language") or ""),
             "is_core": level == 1,
             "is_bottom": level == bottom and bottom > 1,
             "up": " / ".join(levels.get(level - 1, [])),
@@ -506,6 +561,15 @@ def _moves_with_figures(plan: CyclePlan) -> list[dict[str, Any]]:
     moves = plan.moves.drop(columns=["sheet_row"]).merge(board, on="member_id", how="left")
     records: list[dict[str, Any]] = moves.to_dict("records")
     return records
+
+
+def recipient(name: str, member_id: str, region: str = "") -> str:
+    """`Zeca García (+55 11 90040-3869)`: a private message's `to`; the number alone if no name."""
+    number = shown_phone(member_id, region)
+    name = name.strip()
+    if not name or shown_phone(name, region) == number:
+        return number
+    return f"{name} ({number})" if number else name
 
 
 def _person(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -58,6 +58,18 @@ def phone_key(text: str, region: str) -> str:
     return _national(clean, region) if region else ""
 
 
+def shown_phone(member_id: str, region: str) -> str:
+    """A member id as a person reads a number (`+55 11 90040-3869`); any other id as written."""
+    key = phone_key(member_id, region)
+    if not key:
+        return member_id
+    try:
+        number = phonenumbers.parse(key, None)
+    except phonenumbers.NumberParseException:
+        return key
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def _international(text: str) -> str:
     try:
         number = phonenumbers.parse(text, None)

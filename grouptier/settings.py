@@ -35,6 +35,7 @@ from grouptier.cells import (
     shown_number,
 )
 from grouptier.errors import Problem
+from grouptier.locales import language_date_order, parse_date_format
 from grouptier.messages import parse_language
 from grouptier.sheet import SETTINGS, Table
 
@@ -49,6 +50,7 @@ class Settings:
     cycle_days: int = 15
     time_zone: str = "UTC"
     language: str = "en"
+    date_format: str = ""  # day-first, month-first or year-first; blank: the language's own
     weight_messages: float = 1
     weight_active_days: float = 2
     weight_content: float = 5
@@ -79,6 +81,10 @@ class Settings:
     def where(self, key: str) -> str:
         """`Settings!B2`: the cell of setting `key`'s value (`Settings` when it has no row)."""
         return self.problem(key, "").where
+
+    def date_order(self, language: str | None = None) -> str:
+        """How dates in figures are written: `date_format`, else the order of `language`."""
+        return self.date_format or language_date_order(language or self.language)
 
     def problem(self, key: str, message: str) -> Problem:
         """A problem with setting `key`, located at its value cell."""
@@ -192,7 +198,8 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "language",
         parse_language,
         "en",
-        "Language of the messages: one of the folders grouptier ships in templates/ (en).",
+        "Language of the messages: en (English), de (German), es (Spanish), fr (French), "
+        "it (Italian) or pt-BR (Portuguese, Brazil).",
     ),
     SettingRow("weight_messages", _WEIGHT, 1, "Points per counted message."),
     SettingRow("weight_active_days", _WEIGHT, 2, "Points per day with at least one message."),
@@ -312,6 +319,13 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         None,
         "Day of each cycle on which members close to moving up or down get a private nudge; "
         "blank: no nudges.",
+    ),
+    SettingRow(
+        "date_format",
+        parse_date_format,
+        None,
+        "How messages write dates in figures: day-first (15/12/2026), month-first "
+        "(12/15/2026) or year-first (2026-12-15); blank: the language's own.",
     ),
 )
 _BY_KEY = {normalise(row.key): row for row in SETTING_ROWS}

@@ -69,6 +69,7 @@ GROUPS = TabSpec(
         Column("demote_max_score", kind="number", width=18),
         Column("min_size", kind="count", width=10),
         Column("invite_link", width=40),
+        Column("language", width=10),
     ),
 )
 MEMBERS = TabSpec(
@@ -162,6 +163,7 @@ MESSAGES = TabSpec(
     _columns(
         ("date", 12),
         ("group", 16),
+        ("to", 30),
         ("kind", 14),
         ("member_id", 18),
         ("text", 80),

@@ -23,7 +23,7 @@ from test_messages import add_template, clock, messages_in, small_community
 from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cycle import RunOptions, plan_cycles, run
 from grouptier.errors import InvalidSheetError
-from grouptier.messages import TEMPLATE_NAMES, Override, Renderer, templates_root
+from grouptier.messages import TEMPLATE_NAMES, Override, Renderer, languages, templates_root
 from grouptier.outbox import compose_outbox, read_messages
 from grouptier.render_budget import RUN_SIZE_LIMIT, RUN_TIME_LIMIT
 
@@ -195,7 +195,7 @@ def test_a_hostile_override_stops_the_run_before_anything_is_written(
 
 # -- language: a bundled folder's name, never a path ----------------------------------------------
 
-LANGUAGE_PATHS = ["../etc", "/etc", "en/../..", "en/..", "./en", "EN", "en/", "..", "fr"]
+LANGUAGE_PATHS = ["../etc", "/etc", "en/../..", "en/..", "./en", "EN", "en/", "..", "xx"]
 
 
 @pytest.mark.parametrize("language", LANGUAGE_PATHS, ids=LANGUAGE_PATHS)
@@ -207,8 +207,9 @@ def test_a_language_that_is_not_a_bundled_folder_is_a_settings_problem(
         sheet.community()
     (problem,) = caught.value.problems
     assert problem.where == "Settings!B5"
+    bundled = ", ".join(languages())
     assert problem.message == (
-        f'language: "{language}" is not a language grouptier has messages in (available: en)'
+        f'language: no messages are bundled in "{language}" (bundled: {bundled})'
         + (' (did you mean "en"?)' if language.casefold() in ("en", "en/", "./en") else "")
     )
 
@@ -231,7 +232,8 @@ def test_the_renderer_never_loads_templates_from_outside_its_folder(tmp_path: Pa
             Renderer(language)
         (problem,) = caught.value.problems
         assert problem.where == "Settings"
-        assert "is not a language grouptier has messages in (available: en)" in problem.message
+        assert problem.message.startswith("language: no messages are bundled in")
+        assert f"(bundled: {', '.join(languages())})" in problem.message
 
 
 # -- what an override may still do ----------------------------------------------------------------

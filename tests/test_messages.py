@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import tomllib
 from datetime import date, datetime, timedelta
@@ -16,12 +17,13 @@ from conftest import TODAY, WINDOW, SheetBuilder
 from test_cycle import save
 
 from grouptier.backends.xlsx import XlsxBackend
+from grouptier.cells import CellValue
 from grouptier.cli import main
 from grouptier.community import load_community
 from grouptier.cycle import RunOptions, RunReport, check, plan_cycles, run
 from grouptier.day_messages import messages_of_day
 from grouptier.demo import run_demo
-from grouptier.errors import InvalidSheetError, TemplateError
+from grouptier.errors import InvalidSheetError, Problem, TemplateError
 from grouptier.messages import (
     TEMPLATE_NAMES,
     WHATSAPP_MESSAGE_LIMIT,
@@ -29,8 +31,9 @@ from grouptier.messages import (
     Renderer,
     templates_root,
 )
-from grouptier.outbox import compose_outbox, read_messages
-from grouptier.sheet import MESSAGES, read_table
+from grouptier.outbox import PRIVATE_KINDS, compose_outbox, read_messages, recipient
+from grouptier.settings import read_settings
+from grouptier.sheet import MESSAGES, SETTINGS, Table, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TODAY = date(2026, 10, 16)
@@ -133,6 +136,41 @@ def test_welcomes_name_each_newcomer_in_any_script(demo: tuple[Path, RunReport])
     assert "invited up to *Core*" in rows[0]["text"]
 
 
+def test_every_message_says_who_it_is_for(demo: tuple[Path, RunReport]) -> None:
+    path, _ = demo
+    members = load_community(XlsxBackend(path).read()).members.set_index("member_id")
+    rows = messages_in(path)
+    for row in rows:
+        if row["kind"] in PRIVATE_KINDS:
+            name = members.loc[row["member_id"], "name"]
+            assert re.fullmatch(rf"{re.escape(name)} \(\+\d{{1,3}} [\d -]+\)", row["to"]), row
+        elif row["kind"] == "staff_digest":
+            assert row["to"] == "managers"
+        else:
+            assert row["to"] == row["group"], row
+    assert {row["kind"] for row in rows if row["kind"] in PRIVATE_KINDS} == {
+        "retention_notice",
+        "reward",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "member_id", "region", "to"),
+    [
+        ("Zeca García", "+5511900403869", "", "Zeca García (+55 11 90040-3869)"),
+        ("Zeca García", "11 90040-3869", "BR", "Zeca García (+55 11 90040-3869)"),
+        ("+55 31 98888-7777", "+5531988887777", "", "+55 31 98888-7777"),
+        ("", "+5531988887777", "", "+55 31 98888-7777"),
+        ("Ana", "ana-17", "", "Ana (ana-17)"),
+    ],
+    ids=["international", "national", "name-is-the-number", "no-name", "not-a-number"],
+)
+def test_a_private_message_is_addressed_by_name_and_readable_number(
+    name: str, member_id: str, region: str, to: str
+) -> None:
+    assert recipient(name, member_id, region) == to
+
+
 def test_every_move_has_its_message(demo: tuple[Path, RunReport]) -> None:
     path, report = demo
     moves = report.plans[0].moves
@@ -165,7 +203,7 @@ def test_the_staff_digest_counts_moves_thanks_staff_and_flags_those_at_risk(
     (digest,) = of_kind(messages_in(path), "staff_digest")
     text = digest["text"]
     assert digest["group"] == "staff"
-    assert "*Staff digest, cycle 3* (2026-10-01 to 2026-10-15)" in text
+    assert "*Staff digest, cycle 3* (01/10/2026 to 15/10/2026)" in text  # en: day-first
     assert f"Move up: {counts['promote']}_" in text
     assert f"Move down: {counts['demote']}_" in text
     assert f"Back from retention: {counts['return']}_" in text
@@ -187,12 +225,17 @@ def test_the_messages_command_prints_a_day_clearly_separated(
     args = ["messages", str(path), "--date", "2026-10-19", "--group", "general"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "1/2 · General · good morning ──" in result.output
-    assert "2/2 · General · weekly topic ──" in result.output
+    assert "1/2 · Post in General · good morning ──" in result.output
+    assert "2/2 · Post in General · weekly topic ──" in result.output
     assert "*This week's topic: Your first 100 users*" in result.output
     assert "2 messages for 2026-10-19" in result.output
     rewards = CliRunner().invoke(main, [*args[:4], "--date", "2026-10-16", "--kind", "reward"])
-    assert "· reward · to +" in rewards.output and "Join here: https://" in rewards.output
+    assert "Join here: https://" in rewards.output
+    assert re.search(r"1/2 · Send privately to [^(]+ \(\+\d[\d -]+\) · reward ──", rewards.output)
+    welcomes = CliRunner().invoke(main, [*args[:4], "--date", "2026-10-16", "--kind", "welcome"])
+    assert "· Post in General · welcome ──" in welcomes.output and "+" not in welcomes.output
+    digest = CliRunner().invoke(main, [*args[:2], "--date", "2026-10-16", "--kind", "staff_digest"])
+    assert "1/1 · For the managers · staff digest ──" in digest.output
     none = CliRunner().invoke(main, ["messages", str(path), "--date", "2027-01-01"])
     assert none.exit_code == 0 and "0 messages for 2027-01-01" in none.output
 
@@ -265,8 +308,34 @@ def test_a_group_override_beats_one_for_every_group_and_the_file() -> None:
 
 
 def test_an_unknown_language_names_the_setting() -> None:
-    with pytest.raises(InvalidSheetError, match='language "fr" is not a language grouptier has'):
-        Renderer("fr")
+    with pytest.raises(InvalidSheetError, match='language: no messages are bundled in "xx"'):
+        Renderer("xx")
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [("pt", "pt-BR"), ("pt_br", "pt-BR"), ("PT-BR", "pt-BR"), ("ess", "es"), ("hi", "")],
+    ids=["primary-subtag", "underscore", "case", "typo", "unrelated"],
+)
+def test_a_language_that_is_not_bundled_names_its_cell_and_the_bundled_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, hint: str
+) -> None:
+    for language in ("en", "es", "pt-BR"):
+        (tmp_path / language).mkdir()
+    monkeypatch.setattr("grouptier.messages.templates_root", lambda: tmp_path)
+    records: list[dict[str, CellValue]] = [
+        {"setting": "cycle_anchor", "value": "2026-10-01"},
+        {"setting": "language", "value": value},
+    ]
+    table = Table(SETTINGS, "Settings", records, [2, 3], {"setting": "A", "value": "B"})
+    problems: list[Problem] = []
+    assert read_settings(table, problems) is None
+    (problem,) = problems
+    suggestion = f' (did you mean "{hint}"?)' if hint else ""
+    assert f"{problem.where}: {problem.message}" == (
+        f'Settings!B3: language: no messages are bundled in "{value}" (bundled: en, es, pt-BR)'
+        + suggestion
+    )
 
 
 def test_a_language_folder_falls_back_to_english_per_file(tmp_path: Path) -> None:
@@ -435,8 +504,8 @@ def test_check_finds_a_broken_override_before_any_run(sheet: SheetBuilder, tmp_p
     assert problem.where == "Templates!C2"
     assert problem.message == (
         "template \"welcome\" for General, line 1: 'invite_link' is undefined; "
-        "this message can use cycle, cycle_days, cycle_end, date, group, joined_on, ladder, "
-        "member, weekday, weekday_number"
+        "this message can use cycle, cycle_days, cycle_end, cycle_end_text, date, date_text, "
+        "group, joined_on, joined_on_text, ladder, language, member, weekday, weekday_number"
     )
     assert path.read_bytes() == before
 

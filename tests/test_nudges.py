@@ -64,7 +64,7 @@ def test_members_close_to_a_move_get_their_own_figures_on_the_nudge_day(
     assert eli.startswith("Hi Eli Costa 👋 You're 2nd in *General*, ")
     assert "away from the top spot, with 10 days to go" in eli and "*Core*" in eli
     caio = str(nudges[people["caio"]]["text"])
-    assert "One message before 2026-10-30 keeps your seat" in caio
+    assert "One message before 30 October keeps your seat" in caio  # the date in words
     for member_id in (people["eli"], people["caio"]):
         row = nudges[member_id]
         assert "Bea" not in str(row["text"])  # never anyone else's name or figures

@@ -252,7 +252,7 @@ def test_missing_data_leads_what_to_do_and_the_staff_digest(
     texts = [row[header.index("text")] for row in messages.rows[1:]]
     (digest,) = [text for text in texts if "Staff digest" in str(text)]
     assert f"⚠️ *Data missing* — {gap}" in str(digest)
-    assert "• Bruno Lima (General): paused until 2027-01-10" in str(digest)
+    assert "• Bruno Lima (General): paused until 10/01/2027" in str(digest)  # en: day-first
 
 
 def test_every_warning_the_status_row_counts_can_be_read_in_runs(
