@@ -32,9 +32,30 @@ from test_cycle import save
 from grouptier.community import Community
 from grouptier.cycle import RunOptions, run
 from grouptier.dashboard import FIXED_COLUMNS, dashboard_table, group_columns
-from grouptier.schedule import cycle_window
+from grouptier.schedule import Window, cycle_window
 
 WINDOWS = [cycle_window(ANCHOR, 15, number) for number in (1, 2, 3, 4)]
+
+
+def table_of(
+    community: Community,
+    windows: list[Window] = WINDOWS,
+    *,
+    moves: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The Dashboard of `community` over `windows`; its own moves and History unless given."""
+    return dashboard_table(
+        community.members,
+        community.groups,
+        community.moves if moves is None else moves,
+        activity=community.activity,
+        history=community.history if history is None else history,
+        windows=windows,
+        settings=community.settings,
+    )
+
+
 GROUPS = ["Core", "General", "Retention"]
 
 
@@ -100,15 +121,7 @@ def _history(ids: dict[str, str]) -> pd.DataFrame:
 @pytest.fixture
 def table(sheet: SheetBuilder) -> pd.DataFrame:
     community, ids = _community(sheet)
-    return dashboard_table(
-        community.members,
-        community.groups,
-        community.moves,
-        activity=community.activity,
-        history=_history(ids),
-        windows=WINDOWS,
-        settings=community.settings,
-    )
+    return table_of(community, history=_history(ids))
 
 
 def test_columns_are_the_fixed_ones_then_the_groups_in_ladder_order(table: pd.DataFrame) -> None:
@@ -149,15 +162,7 @@ def test_a_ladder_of_two_levels_has_no_returns(sheet: SheetBuilder) -> None:
     sheet.groups = sheet.groups[:2]
     sheet.member("General")
     community = sheet.community()
-    table = dashboard_table(
-        community.members,
-        community.groups,
-        community.moves,
-        activity=community.activity,
-        history=community.history,
-        windows=WINDOWS,
-        settings=community.settings,
-    )
+    table = table_of(community)
     assert table["returned_within_2"].isna().all()
     assert list(table.columns)[-2:] == ["Core", "General"]
 
@@ -168,15 +173,7 @@ def test_a_group_gone_from_groups_keeps_a_column_while_it_had_members(sheet: She
         [community.moves, pd.DataFrame([_move(2, ids["A"], "promote", "Lounge", "Core")])],
         ignore_index=True,
     )
-    table = dashboard_table(
-        community.members,
-        community.groups,
-        moves,
-        activity=community.activity,
-        history=community.history,
-        windows=WINDOWS,
-        settings=community.settings,
-    )
+    table = table_of(community, moves=moves)
     assert list(table.columns)[-4:] == [*GROUPS, "Lounge"]
     assert table["Lounge"].tolist() == [1, 0, 0, 0]
     assert table["Core"].tolist() == [0, 1, 2, 2]
@@ -213,13 +210,5 @@ def test_the_most_active_fifth_of_fifteen_members_is_three(sheet: SheetBuilder) 
     for _ in range(15):  # one message each: the top 3 wrote 3 of 15 (15 * 0.2 is not 3 in floats)
         sheet.active_member("General")
     community = sheet.community()
-    table = dashboard_table(
-        community.members,
-        community.groups,
-        community.moves,
-        activity=community.activity,
-        history=community.history,
-        windows=[WINDOWS[2]],
-        settings=community.settings,
-    )
+    table = table_of(community, [WINDOWS[2]])
     assert table["top20_share"].tolist() == [0.2]

@@ -71,13 +71,20 @@ elif "describe" in args:
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 
 
+def deploy(
+    values: dict[str, str], *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """deploy.sh with `--key value` for each of `values`, then `extra` (e.g. `--dry-run`)."""
+    args = ["bash", str(SCRIPT), *extra]
+    for key, value in values.items():
+        args += [f"--{key}", value]
+    return subprocess.run(args, capture_output=True, text=True, env=env, check=False, cwd="/")
+
+
 def dry_run(
     values: dict[str, str] | None = None, **options: str
 ) -> subprocess.CompletedProcess[str]:
-    args = ["bash", str(SCRIPT), "--dry-run"]
-    for key, value in {**(ODD if values is None else values), **options}.items():
-        args += [f"--{key}", value]
-    return subprocess.run(args, capture_output=True, text=True, check=False, cwd="/")
+    return deploy({**(ODD if values is None else values), **options}, "--dry-run")
 
 
 def lines(output: str) -> list[str]:
@@ -389,10 +396,7 @@ def test_a_real_run_makes_the_calls_the_dry_run_prints(mode: str, tmp_path: Path
     pasted_env, real_env = fake_gcloud(tmp_path / "pasted"), fake_gcloud(tmp_path / "real")
     printed = dry_run(values).stdout
     subprocess.run(["bash"], input=printed, text=True, env=pasted_env, check=True)
-    args = ["bash", str(SCRIPT)]
-    for key, value in values.items():
-        args += [f"--{key}", value]
-    result = subprocess.run(args, capture_output=True, text=True, env=real_env, check=False)
+    result = deploy(values, env=real_env)
     assert result.returncode == 0, result.stderr
 
     def changes(env: dict[str, str]) -> list[list[str]]:  # not the "does it exist?" checks
@@ -450,10 +454,7 @@ def test_google_s_403_reason_is_shown_with_what_to_do(tmp_path: Path) -> None:
         "[pubsub.googleapis.com]\n- '@type': type.googleapis.com/google.rpc.ErrorInfo\n"
         "  domain: serviceusage.googleapis.com\n  reason: AUTH_PERMISSION_DENIED\n"
     )
-    args = ["bash", str(SCRIPT)]
-    for key, value in MANY.items():
-        args += [f"--{key}", value]
-    result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    result = deploy(MANY, env=env)
     assert result.returncode == 1
     assert "this step failed" in result.stderr and "gcloud services enable" in result.stderr
     assert "Google's reason:" in result.stderr
@@ -472,10 +473,7 @@ def test_a_disabled_api_is_explained_too(tmp_path: Path) -> None:
         "Management (IAM) API has not been used in project 123 before or it is disabled.\n"
         "  reason: SERVICE_DISABLED\n"
     )
-    args = ["bash", str(SCRIPT)]
-    for key, value in ODD.items():
-        args += [f"--{key}", value]
-    result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    result = deploy(ODD, env=env)
     assert result.returncode == 1 and "reason: SERVICE_DISABLED" in result.stderr
     assert "not enabled yet" in result.stderr
 
