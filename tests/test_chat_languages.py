@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -11,9 +13,9 @@ from typing import Any
 import pytest
 
 from grouptier.chat.export import ChatExport, read_chat
-from grouptier.chat.formats import system_event
+from grouptier.chat.formats import DELETED_TEXTS, meridiem, split_names, system_event
 from grouptier.chat.languages import SYSTEM_KINDS, all_languages
-from grouptier.chat.phrases import SystemMatcher, compile_template, language_templates
+from grouptier.chat.phrases import SystemMatcher, compile_template, language_templates, tree_pattern
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "chats" / "languages"
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((FIXTURES / "expected.toml").read_text())
@@ -63,6 +65,23 @@ def test_a_language_fixture_gives_every_figure(name: str) -> None:
         ("You were added", ("you_were_added", "", "")),
         ("Ana added you", ("added", "Ana", "you")),
         ("Ana, Bob kişisini ekledi", ("added", "Ana", "Bob")),
+        # No spaces between words (Japanese, Chinese, Thai, Korean): the verb still decides.
+        ("花子が太郎を追加しました", ("added", "花子", "太郎")),
+        ("花子が退出しました", ("left", "花子", "")),
+        ("陳大文已新增李小明", ("added", "陳大文", "李小明")),
+        ("张三 移除了 李四", ("removed", "张三", "李四")),
+        ("สมชาย ได้เพิ่ม สมหญิง เข้ากลุ่ม", ("added", "สมชาย", "สมหญิง")),
+        ("김철수님이 이영희님을 추가했습니다", ("added", "김철수", "이영희")),
+        ("अमित ने सुनीता को शामिल किया", ("added", "अमित", "सुनीता")),
+        ("Ana usunął(-ęła) Bob", ("removed", "Ana", "Bob")),
+        ("Bob و Chen توسط Ana اضافه شد", ("added", "Ana", "Bob و Chen")),
+        # Persian writes both names before its verb: the line counts, whoever did it.
+        ("Ana Bob را حذف کرد", ("removed", "", "")),
+        # A no-break space inside the wording (Czech iOS) parts words as a space does.
+        (
+            "Bezpečnostní kód mezi vámi a\u00a0uživatelem Ana byl změněn. Další informace",
+            ("security_code", "Ana", ""),
+        ),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
@@ -72,7 +91,17 @@ def test_every_system_pattern_requires_its_verb(line: str, event: tuple[str, str
 
 @pytest.mark.parametrize(
     "line",
-    ["Du hast Ben Okafor", "Amira hat Ben", "Ana heeft", "Ana added", "hinzugefügt", "Du hast"],
+    [
+        *(
+            "Du hast Ben Okafor",
+            "Amira hat Ben",
+            "Ana heeft",
+            "Ana added",
+            "hinzugefügt",
+            "Du hast",
+        ),
+        *("追加しました", "添加了", "ได้เพิ่ม", "추가했습니다", "Ana 添加了", "ने छोड़ा", "花子が太郎"),
+    ],
 )
 def test_a_line_without_a_verb_is_no_system_line(line: str) -> None:
     assert system_event(line)[0] == ""
@@ -80,9 +109,10 @@ def test_a_line_without_a_verb_is_no_system_line(line: str) -> None:
 
 def test_every_language_table_compiles_and_uses_known_kinds() -> None:
     languages = all_languages()
-    assert {"en", "de", "es", "pt", "fr", "it", "nl", "tr", "ru", "id", "ar"} <= {
-        language.code for language in languages
-    }
+    assert {
+        *("en", "de", "es", "pt", "fr", "it", "nl", "tr", "ru", "id", "ar", "hi", "pl", "uk"),
+        *("vi", "ja", "ko", "zh-Hans", "zh-Hant", "th", "fa", "ur", "cs", "ms"),
+    } <= {language.code for language in languages}
     for language in languages:
         assert set(language.system) <= set(SYSTEM_KINDS), language.code
     assert language_templates(languages)
@@ -107,6 +137,40 @@ def test_the_most_specific_template_wins_whatever_the_order() -> None:
 def test_a_system_line_of_forged_phrases_is_matched_in_one_pass_each() -> None:
     line = "a hat " * 20_000 + "b hinzugefügt"
     assert system_event(line) == ("added", "a", ("a hat " * 19_999 + "b").strip())
+
+
+def test_a_wording_matches_in_either_unicode_spelling() -> None:
+    # WhatsApp's Hindi strings write "छोड़ा" with one code point for "ड़"; NFC writes two.
+    whatsapp = "Ana ने छो\u095c\u093e"
+    assert unicodedata.normalize("NFC", whatsapp) != whatsapp
+    for line in (whatsapp, unicodedata.normalize("NFC", whatsapp)):
+        assert system_event(line) == ("left", "Ana", "")
+
+
+@pytest.mark.parametrize(
+    ("word", "half"),
+    [
+        ("PG", "am"),
+        ("PTG", "pm"),
+        ("ق.ظ.", "am"),
+        ("ب.ظ.", "pm"),
+        ("ก่อนเที่ยง", "am"),
+        ("หลังเที่ยง", "pm"),
+    ],
+)
+def test_the_clock_words_of_the_new_languages_are_known(word: str, half: str) -> None:
+    assert meridiem(word) == half
+
+
+def test_names_listed_with_a_cjk_or_arabic_comma_are_apart() -> None:
+    assert split_names("Ben、Chen") == split_names("Ben، Chen") == ["Ben", "Chen"]
+
+
+def test_the_tree_of_texts_matches_its_texts_and_nothing_else() -> None:
+    whole = re.compile(f"(?:{tree_pattern(DELETED_TEXTS)})\\Z")
+    assert all(whole.match(text) for text in DELETED_TEXTS)
+    others = [text[:-1] for text in DELETED_TEXTS] + [text + "!" for text in DELETED_TEXTS]
+    assert not [text for text in others if text not in DELETED_TEXTS and whole.match(text)]
 
 
 def test_uniform_dates_read_the_same_either_way() -> None:

@@ -17,11 +17,12 @@ millions of ordinary messages.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
 from grouptier.chat.languages import all_languages
-from grouptier.chat.phrases import SystemMatcher, language_templates
+from grouptier.chat.phrases import SystemMatcher, language_templates, spellings, tree_pattern
 
 # Direction marks, Arabic letter mark, embedding/isolate controls, byte-order mark.
 INVISIBLE = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -139,14 +140,27 @@ def unreadable_header_why(line: str) -> str:
     )
 
 
-_AM = ("am", "a", "vorm", "午前", "上午", "오전", "ص", "πμ", "sa", "dp")
+# Malay PG/PTG, Persian ق.ظ./ب.ظ. (and spelled out), Thai ก่อนเที่ยง/หลังเที่ยง: the words of
+# each locale's 12-hour clock (CLDR), as `meridiem` keys them (letters and marks only).
+_AM = (
+    *("am", "a", "vorm", "午前", "上午", "오전", "ص", "πμ", "sa", "dp"),
+    *("pg", "قظ", "قبلازظهر", "ก่อนเที่ยง"),
+)
 _CONNECTORS = ("à",)  # "31/12/2024 à 21:05" (French Android): a word before the time, no AM/PM
-_PM = ("pm", "p", "nachm", "午後", "下午", "오후", "م", "μμ", "ch", "ip")
+_PM = (
+    *("pm", "p", "nachm", "午後", "下午", "오후", "م", "μμ", "ch", "ip"),
+    *("ptg", "بظ", "بعدازظهر", "หลังเที่ยง"),
+)
+
+
+def _is_mark(char: str) -> bool:
+    """A vowel or tone mark, part of a word in Thai (ก่อนเที่ยง), though not a letter."""
+    return unicodedata.category(char) == "Mn" and char not in INVISIBLE
 
 
 def meridiem(word: str) -> str | None:
     """ "am", "pm" or "" (none written) for an AM/PM word in any spelling; None if unknown."""
-    key = "".join(char for char in word.casefold() if char.isalpha())
+    key = "".join(char for char in word.casefold() if char.isalpha() or _is_mark(char))
     if not key or key in _CONNECTORS:
         return ""
     if key in _AM or key.startswith("am"):
@@ -159,11 +173,17 @@ def meridiem(word: str) -> str | None:
 # --- message contents: compiled from the language tables (grouptier/chat/languages) ---
 
 LANGUAGES = all_languages()
-MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in lang.media)
+MEDIA_OMITTED = frozenset(
+    form.casefold() for lang in LANGUAGES for text in lang.media for form in spellings(text)
+)
 """Android's whole-text media labels ("<Media omitted>"), case-folded."""
-IOS_MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in lang.ios_media)
+IOS_MEDIA_OMITTED = frozenset(
+    form.casefold() for lang in LANGUAGES for text in lang.ios_media for form in spellings(text)
+)
 """iOS's whole-text media labels ("image omitted"), case-folded."""
-_DOCUMENT_OMITTED = tuple({text.casefold() for lang in LANGUAGES for text in lang.documents})
+_DOCUMENT_OMITTED = tuple(
+    {form.casefold() for lang in LANGUAGES for text in lang.documents for form in spellings(text)}
+)
 _ATTACHED = re.compile(
     r"^<(?:"
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.ios_attached}))
@@ -194,7 +214,8 @@ DELETED_TEXTS = tuple(
         variant
         for lang in LANGUAGES
         for text in lang.deleted
-        for variant in (text.rstrip("."), text.rstrip(".") + ".")
+        for form in spellings(text)
+        for variant in (form.rstrip("."), form.rstrip(".") + ".")
     )
 )
 """'This message was deleted' as phones write it, with and without a full stop."""
@@ -206,9 +227,9 @@ _SENDER_AND_TEXT = (
     r"(?:(?![<\u200e\u200f]|"
     + "(?=["  # the first letters: most texts fail here, before the list
     + "".join(sorted({re.escape(text[0]) for text in DELETED_TEXTS}))
-    + "])(?:"
-    + "|".join(map(re.escape, DELETED_TEXTS))
-    + r")(?:\n|\Z))"
+    + "])"
+    + tree_pattern(DELETED_TEXTS)
+    + r"(?:\n|\Z))"
     r"([^\n]*+)(?<!\))"  # 3: a plain text: no attachment, no deleted message
     r"|([^\n]*))"  # 4: any other text, to be classified
 )
@@ -362,7 +383,7 @@ def _system_event(text: str) -> tuple[str, str, str]:
 
 
 _NAME_LIST = re.compile(
-    r",\s*|\s+(?:"
+    "[,\u3001\uff0c\u060c]\\s*|\\s+(?:"  # Latin, Japanese, Chinese, Arabic-script commas
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.conjunctions}))
     + r")\s+"
 )

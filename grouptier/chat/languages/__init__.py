@@ -11,9 +11,11 @@ text) where the line varies:
 
 Every template must keep a word of its own (its verb), so that a phrase
 of one language never reads a line of another. To add a language, copy a
-module, translate its texts (from a real export: say where each wording
-came from in `tests/data/chats/README.md`), and add a fixture for it; the
-modules are found and compiled at import (`grouptier.chat.phrases`).
+module, translate its texts (from a real export, or from WhatsApp's own
+strings as `tests/data/chats/README.md` describes: say where each wording
+came from there), and add a fixture for it; the modules are found and
+compiled at import (`grouptier.chat.phrases`). A module's name is its code
+where that is a valid name (`zh_hans.py` holds "zh-Hans").
 """
 
 from __future__ import annotations
