@@ -21,33 +21,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from grouptier.cells import CellError, CellValue, did_you_mean, normalise, parse_text
+from grouptier.cells import CellError, CellValue, did_you_mean, parse_text
 from grouptier.errors import InvalidSheetError, Problem, TemplateError
 from grouptier.locales import LANGUAGE_FILTERS
-from grouptier.render_budget import RUN_SIZE_LIMIT, RUN_TIME_LIMIT, RenderStoppedError, RunBudget
-from grouptier.sandbox import ALLOWED_FILTERS, ALLOWED_TESTS, GuardedSandbox
-
-TEMPLATE_NAMES = (
-    "welcome",
-    "good_morning",
-    "weekly_topic",
-    "promotion",
-    "retention_notice",
-    "return",
-    "reward",
-    "staff_digest",
-    "nudge",
+from grouptier.overrides import (
+    OVERRIDE_OUTPUT_LIMIT,
+    TEMPLATE_NAMES,
+    Override,
+    checked_problems,
+    compile_overrides,
+    override_problem,
+    reason,
+    template_line,
 )
+from grouptier.render_budget import RUN_SIZE_LIMIT, RUN_TIME_LIMIT, RenderStoppedError, RunBudget
+from grouptier.sandbox import GuardedSandbox
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "OVERRIDE_OUTPUT_LIMIT",
+    "TEMPLATE_NAMES",
+    "WHATSAPP_MESSAGE_LIMIT",
+    "Override",
+    "Renderer",
+    "languages",
+    "parse_language",
+    "render_override",
+    "templates_root",
+    "tidy",
+]
+
 DEFAULT_LANGUAGE = "en"
 WHATSAPP_MESSAGE_LIMIT = 65_536  # characters WhatsApp accepts in one message
-OVERRIDE_OUTPUT_LIMIT = 100_000  # characters one message from an override may have
 
 
 def templates_root() -> Path:
@@ -91,22 +102,6 @@ def _language_hint(name: str, known: list[str]) -> str:
     return did_you_mean(name, known)
 
 
-@dataclass(frozen=True)
-class Override:
-    """A manager's wording for template `name`, for `group` ('' for every group)."""
-
-    name: str
-    group: str
-    text: str
-    cell: str  # A1 reference of the text, e.g. "C5"
-    tab: str = "Templates"
-
-    @property
-    def where(self) -> str:
-        """`Templates!C5`."""
-        return f"{self.tab}!{self.cell}"
-
-
 class Renderer:
     """Renders messages in one language, with the managers' overrides taking precedence.
 
@@ -132,10 +127,13 @@ class Renderer:
         self.budget = RunBudget(time_limit, size_limit)
         self.sandbox = GuardedSandbox(self.budget)
         for filter_name, function in LANGUAGE_FILTERS.items():
-            self.sandbox.filters[filter_name] = _charged(self.budget, function)
+            self.sandbox.filters[filter_name] = _charged(self.sandbox, function)
         self.output_limit = output_limit
         self._bundled: dict[tuple[str, str], jinja2.Template] = {}
-        self._overrides = _compile_overrides(self.sandbox, overrides)
+        self._overrides, problems = compile_overrides(self.sandbox, overrides)
+        problems += checked_problems(self.sandbox, self._overrides, language)
+        if problems:
+            raise InvalidSheetError(problems)
 
     def render(
         self, name: str, group: str, context: Mapping[str, Any], language: str | None = None
@@ -156,7 +154,7 @@ class Renderer:
         except Exception as error:
             where = self._relative(template.filename)
             line = template_line(error, template.filename or "")
-            raise TemplateError(where, line, _reason(error)) from error
+            raise TemplateError(where, line, reason(error)) from error
 
     def _template(self, name: str, language: str) -> jinja2.Template:
         key = (language, name)
@@ -200,90 +198,25 @@ def _bundled_environment(root: Path, language: str) -> jinja2.Environment:
     return env
 
 
-def _charged(budget: RunBudget, function: Callable[..., str]) -> Callable[..., str]:
-    """A language filter for overrides: it checks the run's clock and counts what it writes."""
+def _charged(sandbox: GuardedSandbox, function: Callable[..., str]) -> Callable[..., str]:
+    """A language filter for overrides: it checks the clock and counts what it writes.
+
+    The budget is looked up at each call: trial renders use their own.
+    """
 
     @jinja2.pass_context
     def charged(context: Any, *args: Any, **kwargs: Any) -> str:
-        budget.tick()
-        text: str = budget.charge(function(context, *args, **kwargs))
+        sandbox.budget.tick()
+        text: str = sandbox.budget.charge(function(context, *args, **kwargs))
         return text
 
     return charged
-
-
-def _compile_overrides(
-    sandbox: GuardedSandbox, overrides: Iterable[Override]
-) -> dict[tuple[str, str], tuple[jinja2.Template, Override]]:
-    compiled: dict[tuple[str, str], tuple[jinja2.Template, Override]] = {}
-    seen: dict[tuple[str, str], Override] = {}
-    problems: list[Problem] = []
-    by_key = {normalise(name): name for name in TEMPLATE_NAMES}
-    for override in overrides:
-        name = by_key.get(normalise(override.name))
-        name_cell = re.sub(r"^[A-Z]+", "A", override.cell)
-        if name is None:
-            hint = did_you_mean(override.name, TEMPLATE_NAMES)
-            message = f'"{override.name}" is not a message template{hint}'
-            problems.append(Problem(override.tab, name_cell, message))
-            continue
-        key = (name, override.group.casefold())
-        if key in seen:
-            message = f'"{name}" for {override.group or "every group"} is set twice'
-            problems.append(Problem(override.tab, override.cell, f"{message} ({seen[key].where})"))
-            continue
-        seen[key] = override
-        try:
-            compiled[key] = (sandbox.from_string(override.text), override)
-        except jinja2.TemplateSyntaxError as error:
-            reason = _refusal(error.message or "")
-            problems.append(_override_problem(override, error.lineno, reason))
-    if problems:
-        raise InvalidSheetError(problems)
-    return compiled
-
-
-def _override_problem(override: Override, line: int | None, reason: str) -> Problem:
-    group = f" for {override.group}" if override.group else ""
-    at = f", line {line}" if line else ""
-    return Problem(override.tab, override.cell, f'template "{override.name}"{group}{at}: {reason}')
 
 
 def tidy(text: str) -> str:
     """No trailing spaces, at most one blank line in a row, no blank lines at either end."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-
-
-def template_line(error: BaseException, filename: str) -> int | None:
-    """The template line an error was raised on, from Jinja's rewritten traceback."""
-    line = getattr(error, "lineno", None)
-    names = {filename, "<template>", "<unknown>"}
-    tb = error.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename in names:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line if isinstance(line, int) else None
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, jinja2.UndefinedError):
-        return f"{error.message}; every variable a template uses must be given"
-    return _refusal(str(error)) or type(error).__name__
-
-
-def _refusal(message: str) -> str:
-    """Jinja's "No filter named 'center'." in a manager's words, naming what may be used."""
-    found = re.match(r"No (filter|test) named '([^']*)'", message)
-    if not found:
-        return message
-    kind, name = found.groups()
-    allowed = (*ALLOWED_FILTERS, *LANGUAGE_FILTERS) if kind == "filter" else ALLOWED_TESTS
-    return (
-        f'the {kind} "{name}" cannot be used in a message template; '
-        f"these can: {', '.join(sorted(set(allowed)))}"
-    )
 
 
 def render_override(
@@ -307,10 +240,10 @@ def render_override(
             pieces.append(piece)
     except Exception as error:
         line = template_line(error, "<template>")
-        reason = _reason(error)
+        why = reason(error)
         if isinstance(error, jinja2.UndefinedError):
-            reason = f"{error.message}; this message can use {', '.join(sorted(context))}"
-        raise InvalidSheetError([_override_problem(override, line, reason)]) from error
+            why = f"{error.message}; this message can use {', '.join(sorted(context))}"
+        raise InvalidSheetError([override_problem(override, line, why)]) from error
     finally:
         sandbox.budget.stop()
     return "".join(pieces)

@@ -14,13 +14,16 @@ only ever holds the member's own rank and points, never anyone else's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from grouptier.message_people import person
+from grouptier.message_rows import Composer, Draft
 from grouptier.progress import UP, Progress
 from grouptier.reasons import ordinal, plural, points
 from grouptier.settings import Settings
 
-__all__ = ["Nudge", "is_nudge_day", "nudges_for"]
+__all__ = ["Nudge", "is_nudge_day", "nudge_messages", "nudges_for"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,23 @@ def nudges_for(progress: Progress) -> list[Nudge]:
                 continue
             found.append(Nudge(str(member.member_id), str(group), context))
     return found
+
+
+def nudge_messages(composer: Composer, nudges: Iterable[Nudge]) -> list[Draft]:
+    """Each nudge as a private message: the member's own standing so far, nobody else's."""
+    nudges = list(nudges)
+    if not nudges:
+        return []
+    members = composer.community.members
+    names = dict(zip(members["member_id"], members["name"], strict=True))
+    rows = []
+    for nudge in nudges:
+        name = str(names[nudge.member_id])
+        context = {
+            **nudge.context,
+            "member": person({"member_id": nudge.member_id, "name": name}, composer.region),
+            "group": composer.groups[nudge.group],
+        }
+        day = composer.today
+        rows.append(composer.row(day, nudge.group, "nudge", nudge.member_id, context, named=[name]))
+    return rows

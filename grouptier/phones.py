@@ -58,6 +58,13 @@ def phone_key(text: str, region: str) -> str:
     return _national(clean, region) if region else ""
 
 
+def looks_like_phone(text: str) -> bool:
+    """Whether `text` is written like a phone number (digits and separators, 7+ digits)."""
+    clean = text.translate(_NO_MARKS).strip()
+    digits = len(_NOT_DIGIT.sub("", clean))
+    return bool(_PHONE_LIKE.fullmatch(clean)) and digits >= MIN_PHONE_DIGITS
+
+
 def shown_phone(member_id: str, region: str) -> str:
     """A member id as a person reads a number (`+55 11 90040-3869`); any other id as written."""
     key = phone_key(member_id, region)

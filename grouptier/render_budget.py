@@ -1,8 +1,10 @@
 """The budget all of a run's overrides share: time, and the bytes they build.
 
 A `Renderer` lives for one run and holds one `RunBudget`: every override the
-run renders spends from it, so a slow welcome sent to 200 newcomers stops at
-the run's limit instead of taking 200 times a per-message limit. Sizes are
+run renders spends from it, so a slow good morning rendered for every group
+and day of a cycle stops at the run's limit instead of taking that many
+times a per-message limit. (The trial renders that check overrides before a
+run have a budget of their own, as large.) Sizes are
 counted in bytes of memory, estimated without building anything: a character
 is 1 byte in ASCII text and up to 4 otherwise, a list item or loop step
 `ITEM_BYTES`. What a run builds is counted as it is built (never freed), so

@@ -18,7 +18,8 @@ message is given), narrowed to what a message needs:
   step, call, lookup, operator, filter and piece of output checks the clock.
 
 The budget is shared by every override rendered in one run (one `Renderer`
-per run), so 200 newcomers with a slow welcome stop at the run's limit.
+per run), so a slow good morning for every group and day stops at the run's
+limit.
 """
 
 from __future__ import annotations

@@ -114,8 +114,10 @@ def test_templates_and_overrides_count_in_the_message_language(tmp_path: Any) ->
     context = {"n": 1, "big": 12345}
     assert renderer.render("reward", "General", context) == "1 post, 12,345"
     assert renderer.render("reward", "General", context, "pt-BR") == "1 post, 12.345"
+    text = '{{ member.content | plural("post", "posts") }}, {{ member.messages | number }}'
     override = Renderer(overrides=[Override("reward", "", text, "C2")])
-    assert override.render("reward", "General", {"n": 3, "big": 1}) == "3 posts, 1"
+    context = {"member": {"content": 3, "messages": 1}}
+    assert override.render("reward", "General", context) == "3 posts, 1"
 
 
 def test_a_language_given_per_message_is_still_only_a_bundled_folder() -> None:
@@ -189,7 +191,7 @@ def test_a_group_language_overrides_the_settings_one_for_that_group(
 ) -> None:
     shutil.copytree(templates_root() / "en", tmp_path / "en")
     (tmp_path / "pt-BR").mkdir()
-    welcome = "Bem-vindo, {{ member.name }}! Hoje é {{ weekday }}, {{ 2 | plural('dia', 'dias') }}"
+    welcome = "Bem-vindo, {{ names }}! Hoje é {{ weekday }}, {{ 2 | plural('dia', 'dias') }}"
     (tmp_path / "pt-BR" / "welcome.j2").write_text(welcome, encoding="utf-8")
     monkeypatch.setattr("grouptier.messages.templates_root", lambda: tmp_path)
     sheet.groups[1]["language"] = "pt-BR"  # General
@@ -201,7 +203,7 @@ def test_a_group_language_overrides_the_settings_one_for_that_group(
     renderer = Renderer(root=tmp_path)
     rows = compose_outbox(community, read_messages(None), plans, TODAY, renderer).rows
     welcomes = {row["group"]: str(row["text"]) for row in rows if row["kind"] == "welcome"}
-    assert welcomes["General"] == "Bem-vindo, Nina! Hoje é sexta-feira, 2 dias"
+    assert welcomes["General"] == "Bem-vindo, New Nadia e Nina! Hoje é sexta-feira, 2 dias"
     assert welcomes["Core"].startswith("👋 *Welcome to Core, Cole!*")
     (digest,) = [row for row in rows if row["kind"] == "staff_digest"]
     assert "(01/10/2026 to 15/10/2026)" in str(digest["text"])  # the Settings language

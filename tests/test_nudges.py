@@ -14,6 +14,11 @@ from grouptier.backends.xlsx import XlsxBackend
 from grouptier.community import load_community
 from grouptier.cycle import RunOptions, run
 from grouptier.errors import InvalidSheetError
+from grouptier.message_samples import dotted_names, sample_contexts
+from grouptier.messages import Renderer
+from grouptier.nudges import nudges_for
+from grouptier.outbox import compose_outbox, read_messages
+from grouptier.progress import cycle_so_far
 
 FIXED = datetime(2026, 10, 16, 6, 0, tzinfo=UTC)
 NUDGE_DAY = TODAY + timedelta(days=4)  # day 5 of cycle 4 (2026-10-16 to 2026-10-30)
@@ -85,3 +90,22 @@ def test_a_nudge_day_the_cycle_never_reaches_is_a_problem(sheet: SheetBuilder) -
     sheet.active_member("General")
     with pytest.raises(InvalidSheetError, match=r"nudge_day: day 20 never comes in a cycle of 15"):
         load_community(sheet.workbook())
+
+
+def test_a_nudge_has_exactly_the_variables_overrides_are_checked_against(
+    community: tuple[Path, dict[str, str]],
+) -> None:
+    path, _ = community
+    loaded = load_community(XlsxBackend(path).read())
+    nudges = nudges_for(cycle_so_far(loaded, NUDGE_DAY))
+    assert {nudge.context["direction"] for nudge in nudges} == {"up", "down"}
+    seen: list[dict[str, Any]] = []
+
+    class Recording(Renderer):
+        def render(self, name: str, group: str, context: Any, language: str | None = None) -> str:
+            seen.append(dict(context))
+            return super().render(name, group, context, language)
+
+    compose_outbox(loaded, read_messages(None), [], NUDGE_DAY, Recording(), nudges=nudges)
+    real = {name for context in seen for name in dotted_names(context)}
+    assert real == {name for context in sample_contexts("nudge") for name in dotted_names(context)}
