@@ -39,6 +39,13 @@ LAST_DATE = date(2199, 12, 31)
 MAX_COUNT = 1_000_000_000
 PHONE_DIGITS = 7  # fewer digits than any real phone number: a plain numeric id
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+# Day, month and year in figures, year last: 22/11/2026, 1.11.2026, 11-22-2026.
+_FIGURES_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
+_ORDER_EXAMPLES = {
+    "day-first": "22/11/2026",
+    "month-first": "11/22/2026",
+    "year-first": "2026-11-22",
+}
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+$")
 _YES = {"yes", "y", "true", "1", "x", "✓", "✔"}
@@ -169,9 +176,16 @@ def _numeric_member_id(value: float) -> str:
     return digits
 
 
-def parse_date(value: object) -> date:
-    """A calendar date from 1900-01-01 to 2199-12-31: a date cell, a serial or `YYYY-MM-DD`."""
-    day = _any_date(value)
+def parse_date(value: object, order: str = "") -> date:
+    """A calendar date from 1900-01-01 to 2199-12-31: a date cell, a serial or a date as text.
+
+    Text is `YYYY-MM-DD`, or day, month and year in figures (`22/11/2026`,
+    `1.11.2026`) read in `order` (day-first or month-first, the community's
+    `date_format`). A date that reads only one way (22 cannot be a month) is
+    read that way in any order; one that reads two ways is refused when
+    `order` does not decide (year-first, or '' where no order is known).
+    """
+    day = _any_date(value, order)
     if not FIRST_DATE <= day <= LAST_DATE:
         raise CellError(
             f"{day.isoformat()} is outside the dates grouptier accepts "
@@ -180,7 +194,7 @@ def parse_date(value: object) -> date:
     return day
 
 
-def _any_date(value: object) -> date:
+def _any_date(value: object, order: str = "") -> date:
     """A calendar date as the cell holds it, of any year."""
     _reject_error(value)
     if isinstance(value, datetime):
@@ -192,6 +206,10 @@ def _any_date(value: object) -> date:
     if isinstance(value, int | float):
         return _date_from_serial(value)
     text = parse_text(value)
+    figures = _FIGURES_DATE.match(text)
+    if figures:
+        first, second, year = (int(part) for part in figures.group(1, 3, 4))
+        return _figures_date(text, first, second, year, order)
     match = _ISO_DATE.match(text)
     if not match:
         raise CellError(f'"{text}" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05')
@@ -202,6 +220,40 @@ def _any_date(value: object) -> date:
         missing = f"month {month}" if not 1 <= month <= 12 else f"day {day} in that month"
         message = f'"{text}" is not a real date (there is no {missing})'
         raise CellError(message) from None
+
+
+class AmbiguousDateError(CellError):
+    """A date in figures that reads as two dates, and no date order to choose between them."""
+
+
+def _figures_date(text: str, first: int, second: int, year: int, order: str) -> date:
+    """`22/11/2026` or `11/22/2026` (`first`, `second`, `year`), read in `order` if need be."""
+    day_first, month_first = (second, first), (first, second)  # as (month, day)
+    if first == second or not 1 <= first <= 12:
+        month, day = day_first
+    elif not 1 <= second <= 12:
+        month, day = month_first
+    elif order in ("day-first", "month-first"):
+        month, day = day_first if order == "day-first" else month_first
+    else:
+        readings = " or ".join(_iso(year, *reading) for reading in (day_first, month_first))
+        raise AmbiguousDateError(f'"{text}" could be {readings}: {_write_it(order)}')
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(f'"{text}" is not a date: {_write_it(order)}') from None
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _write_it(order: str) -> str:
+    """How to write a date in `order`: `write it day first, like 22/11/2026`."""
+    example = _ORDER_EXAMPLES.get(order)
+    if example is None:
+        return "write it as YYYY-MM-DD, e.g. 2026-11-05"
+    return f"write it {order.replace('-', ' ')}, like {example}"
 
 
 def _date_from_serial(serial: float) -> date:

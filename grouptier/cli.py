@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import ParamSpec, TypeVar, cast
 
@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from grouptier.backends import Backend, is_google_sheet, open_backend, prepare_community
+from grouptier.cells import CellError
 from grouptier.chat.importing import ImportOptions, import_chat
 from grouptier.cycle import RunOptions, check, run
 from grouptier.day_messages import messages_of_day
@@ -29,7 +30,8 @@ from grouptier.display import (
 from grouptier.display_history import show_cycle, show_cycles, show_member, show_undo
 from grouptier.errors import GrouptierError, InvalidSheetError, UsageError
 from grouptier.member_card import member_card
-from grouptier.messages import TEMPLATE_NAMES
+from grouptier.messages import TEMPLATE_NAMES, languages
+from grouptier.option_dates import option_date, workbook_date_order
 from grouptier.past_cycles import recorded_cycle, recorded_cycles
 from grouptier.registry_template import write_registry_template
 from grouptier.sheet import ALL_TABS
@@ -74,8 +76,33 @@ def reported(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _as_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value else None
+def _as_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """YYYY-MM-DD, or figures read in the date order of the command's workbook (`--date`)."""
+    if value is None:
+        return None
+    path = ctx.params.get("path") if param.name == "today" else None
+    workbook = functools.partial(backend_for, path) if path else None
+    order = functools.partial(workbook_date_order, workbook) if workbook else None
+    try:
+        return option_date(value, order)
+    except CellError as error:
+        raise click.BadParameter(str(error), ctx, param) from error
+
+
+class BundledLanguage(click.Choice[str]):
+    """A bundled language, any case; a language alone ("pt") stands for its one variant."""
+
+    def __init__(self) -> None:
+        super().__init__(languages())
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        if isinstance(value, str):
+            key = value.casefold().replace("_", "-")
+            found = [c for c in self.choices if key in (c.casefold(), c.casefold().split("-")[0])]
+            value = found[0] if len(found) == 1 else value
+        return str(super().convert(value, param, ctx))
 
 
 class WorkbookOrSheet(click.ParamType[str | Path, object]):
@@ -98,10 +125,10 @@ class WorkbookOrSheet(click.ParamType[str | Path, object]):
 date_option = click.option(
     "--date",
     "today",
-    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",
     callback=_as_date,
-    help="Act as if today were this date (YYYY-MM-DD), at most one cycle ahead; "
-    "default: today in the sheet's time zone.",
+    help="Act as if today were this date (YYYY-MM-DD, or as the sheet's date_format writes "
+    "dates), at most one cycle ahead; default: today in the sheet's time zone.",
 )
 
 
@@ -133,15 +160,21 @@ def backend_for(path: str | Path) -> Backend:
     show_default=True,
     help="Where to put the demo workbook (replaced if it exists).",
 )
+@click.option(
+    "--language",
+    type=BundledLanguage(),
+    help="Write every message in this bundled language (default: the demo's own, en).",
+)
 @reported
-def demo(out: Path) -> None:
+def demo(out: Path, language: str | None) -> None:
     """Run a full cycle on the bundled demo community.
 
     \b
     Example:
       grouptier demo --out /tmp/demo.xlsx
+      grouptier demo --language pt-BR
     """
-    report = run_demo(out)
+    report = run_demo(out, language)
     console = stdout()
     show_run(console, report, str(out))
     console.print(
@@ -154,9 +187,10 @@ def demo(out: Path) -> None:
 @click.argument("path", type=WorkbookOrSheet(exists=False))
 @click.option(
     "--anchor",
-    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="DATE",
     callback=_as_date,
-    help="First day of cycle 1 (default: today).",
+    help="First day of cycle 1: YYYY-MM-DD, or a date that reads one way only, like "
+    "22/11/2026 (default: today).",
 )
 @reported
 def init(path: str | Path, anchor: date | None) -> None:
@@ -207,7 +241,7 @@ def init_registry(path: Path) -> None:
 
 
 @main.command(name="check")
-@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.argument("path", type=WorkbookOrSheet(exists=True), is_eager=True)
 @date_option
 @reported
 def check_command(path: str | Path, today: date | None) -> None:
@@ -223,7 +257,7 @@ def check_command(path: str | Path, today: date | None) -> None:
 
 
 @main.command(name="run")
-@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.argument("path", type=WorkbookOrSheet(exists=True), is_eager=True)
 @date_option
 @click.option("--dry-run", is_flag=True, help="Show what the rules give; write nothing.")
 @reported
@@ -261,7 +295,7 @@ def cycles_command(path: str | Path, cycle: int | None) -> None:
 
 
 @main.command(name="member")
-@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.argument("path", type=WorkbookOrSheet(exists=True), is_eager=True)
 @click.argument("who")
 @date_option
 @reported
@@ -304,7 +338,7 @@ def undo_command(path: str | Path, cycle: int | None, force: bool, dry_run: bool
 
 
 @main.command(name="messages")
-@click.argument("path", type=WorkbookOrSheet(exists=True))
+@click.argument("path", type=WorkbookOrSheet(exists=True), is_eager=True)
 @date_option
 @click.option("--group", help="Only this group's messages; `staff` for the staff digest.")
 @click.option("--kind", type=click.Choice(TEMPLATE_NAMES), help="Only messages of this kind.")

@@ -9,6 +9,10 @@ Members rows with one number are a problem, and an Activity or History id
 that is the number of a member written another way is given that member's
 id as typed in Members.
 
+Dates typed as text (`22/11/2026`, `1.11.2026`) are read in the community's
+date order, `date_format` else its language's (`settings.date_order_of`),
+read before everything else; `YYYY-MM-DD` is always accepted.
+
 Typed tables (pandas DataFrames, one row per sheet row, `sheet_row` giving
 the row number):
 
@@ -35,9 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from grouptier.cells import (
@@ -55,11 +60,11 @@ from grouptier.cells import (
     parse_yes_no,
     shown_number,
 )
-from grouptier.columns import day_column, parse_column
+from grouptier.columns import ParsedColumn, parse_table, table_frame
 from grouptier.errors import InvalidSheetError, Problem
 from grouptier.messages import parse_language
 from grouptier.phones import as_member_ids, member_forms, phone_key
-from grouptier.settings import Settings, read_settings
+from grouptier.settings import Settings, date_order_of, read_settings
 from grouptier.sheet import (
     ACTIVITY,
     GROUPS,
@@ -138,19 +143,21 @@ def _load(workbook: RawWorkbook) -> Community:
     problems: list[Problem] = []
     tables = {spec.name: read_table(workbook, spec, problems) for spec in _TABS}
     settings = read_settings(tables["Settings"], problems) if tables["Settings"] else None
+    order = date_order_of(tables["Settings"])  # text dates are read in the community's order
     groups = _read_groups(tables["Groups"], problems)
     # With no usable group names, every member's group would be "unknown": report Groups alone.
     named = tuple(name for name in groups["name"] if name) if groups is not None else ()
     group_names = named or None
     region = settings.phone_region if settings is not None else ""
-    members = _read_members(tables["Members"], group_names, region, problems)
+    members = _read_members(tables["Members"], group_names, region, order, problems)
     forms = member_forms(members["member_id"], region) if members is not None else None
-    activity = _read_activity(tables["Activity"], group_names, forms, region, problems)
-    topics = _read_tab(tables["Topics"], _topic_parsers(group_names), problems, ("week_of",))
+    activity = _read_activity(tables["Activity"], group_names, forms, region, problems, order=order)
+    topic_parsers = _topic_parsers(group_names, order)
+    topics = _read_tab(tables["Topics"], topic_parsers, problems, ("week_of",))
     templates = _read_tab(tables["Templates"], _template_parsers(group_names), problems)
-    history = _read_history(tables["History"], forms, region, problems)
+    history = _read_history(tables["History"], forms, region, order, problems)
     runs = read_runs(tables["Runs"])
-    imports = _read_imports(tables["Imports"], group_names, problems)
+    imports = _read_imports(tables["Imports"], group_names, order, problems)
     moves = read_moves(tables["Moves"])
     if problems:
         raise InvalidSheetError(problems)
@@ -187,27 +194,7 @@ def _read_tab(
     """Parse each column of `table` with its parser; every failing cell becomes a problem."""
     if table is None:
         return None
-    columns: dict[str, list[object]] = {}
-    for name, parse in parsers.items():
-        cells: list[CellValue] = [record.get(name) for record in table.records]
-        if name not in table.letters:
-            cells = [None] * len(cells)
-        values, errors = parse_column(cells, parse)
-        if name in required:
-            errors.update(_blank_cells(cells, name))
-        for position, message in errors.items():
-            problems.append(Problem(table.name, table.cell(name, table.rows[position]), message))
-        columns[name] = values
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(table.rows)))
-    frame["sheet_row"] = table.rows
-    return frame
-
-
-def _blank_cells(cells: list[CellValue], name: str) -> dict[int, str]:
-    label = name.replace("_", " ")
-    return {
-        position: f"{label} is blank" for position, value in enumerate(cells) if is_blank(value)
-    }
+    return table_frame(table, parse_table(table, parsers, problems, required))
 
 
 def _group_parser(group_names: tuple[str, ...] | None) -> Parser:
@@ -349,21 +336,23 @@ def _read_members(
     table: Table | None,
     group_names: tuple[str, ...] | None,
     region: str,
+    order: str,
     problems: list[Problem],
 ) -> pd.DataFrame | None:
+    optional_date = partial(_parse_optional_date, order=order)
     parsers: dict[str, Parser] = {
         "member_id": parse_member_id,
         "name": parse_text,
         "group": _group_parser(group_names),
         "role": partial(parse_choice, allowed=ROLES, what="role"),
-        "joined_on": _parse_optional_date,
+        "joined_on": optional_date,
         "motivation": partial(parse_choice, allowed=MOTIVATIONS, what="motivation"),
         "kol": parse_yes_no,
         "locked": parse_yes_no,
         "extra_groups": _group_list_parser(group_names),
         "status": partial(parse_choice, allowed=STATUSES, what="status"),
         "aliases": _parse_aliases,
-        "paused_until": _parse_optional_date,
+        "paused_until": optional_date,
     }
     members = _read_tab(table, parsers, problems, required=("member_id", "name", "group"))
     if members is None or table is None:
@@ -377,8 +366,8 @@ def _parse_aliases(value: CellValue) -> tuple[str, ...]:
     return tuple(part.strip() for part in parse_text(value).split(",") if part.strip())
 
 
-def _parse_optional_date(value: CellValue) -> object:
-    return None if is_blank(value) else parse_date(value)
+def _parse_optional_date(value: CellValue, order: str) -> object:
+    return None if is_blank(value) else parse_date(value, order)
 
 
 def _check_unique_ids(
@@ -412,10 +401,12 @@ def _read_activity(
     forms: dict[str, str] | None,
     region: str,
     problems: list[Problem],
+    *,
+    order: str,
 ) -> pd.DataFrame | None:
     """Activity rows; a member's number written another way counts for that member."""
     parsers: dict[str, Parser] = {
-        "date": parse_date,
+        "date": partial(parse_date, order=order),
         "member_id": parse_member_id,
         "group": _group_parser(group_names),
         "messages": parse_count,
@@ -424,26 +415,37 @@ def _read_activity(
         "invites": parse_count,
         "source": parse_text,
     }
-    activity = _read_tab(table, parsers, problems, required=("date", "member_id"))
-    if activity is None or table is None:
+    if table is None:
         return None
-    activity["date"] = day_column(activity["date"].tolist())
+    columns = parse_table(table, parsers, problems, ("date", "member_id"))
     if forms is not None:
-        activity["member_id"] = as_member_ids(activity["member_id"], forms, region)
-        member_ids = set(forms.values())
-        unknown = ~activity["member_id"].isin(member_ids) & activity["member_id"].notna()
-        for member_id, row in zip(
-            activity.loc[unknown, "member_id"], activity.loc[unknown, "sheet_row"], strict=True
-        ):
-            if member_id:
-                message = f'member id "{member_id}" is not in Members'
-                problems.append(Problem(table.name, table.cell("member_id", row), message))
-    return activity
+        columns["member_id"] = _members_ids(columns["member_id"], forms, region)
+        for position, member_id in _unknown_ids(columns["member_id"], set(forms.values())):
+            message = f'member id "{member_id}" is not in Members'
+            where = table.cell("member_id", table.rows[position])
+            problems.append(Problem(table.name, where, message))
+    return table_frame(table, columns, days=("date",))
 
 
-def _topic_parsers(group_names: tuple[str, ...] | None) -> dict[str, Parser]:
+def _members_ids(ids: ParsedColumn, forms: dict[str, str], region: str) -> ParsedColumn:
+    """`ids` with a member's number written another way as the member's id (distinct ids)."""
+    mapped = as_member_ids(pd.Series(list(ids.results), dtype=object), forms, region)
+    return replace(ids, results=tuple(mapped.tolist()))
+
+
+def _unknown_ids(ids: ParsedColumn, known: set[str]) -> list[tuple[int, str]]:
+    """Each row position whose id is not blank and not in `known`, with that id."""
+    unknown = [isinstance(text, str) and bool(text) and text not in known for text in ids.results]
+    positions = ids.where(unknown)
+    codes = ids.codes[np.asarray(positions, dtype=np.intp)].tolist()
+    return [
+        (position, str(ids.results[code])) for position, code in zip(positions, codes, strict=True)
+    ]
+
+
+def _topic_parsers(group_names: tuple[str, ...] | None, order: str) -> dict[str, Parser]:
     return {
-        "week_of": parse_date,
+        "week_of": partial(parse_date, order=order),
         "group": _group_parser(group_names),
         "title": parse_text,
         "prompt": parse_text,
@@ -455,38 +457,48 @@ def _template_parsers(group_names: tuple[str, ...] | None) -> dict[str, Parser]:
     return {"name": parse_text, "group": _group_parser(group_names), "text": parse_text}
 
 
-_HISTORY_PARSERS: dict[str, Parser] = {
-    "cycle": partial(parse_number, default=0),
-    "window_end": _parse_optional_date,  # the last day a rolled-up member could have been active
-    "member_id": parse_member_id,
-    "group": parse_text,
-    "messages": parse_count,
-    "messages_counted": parse_count,
-    "active_days": parse_count,
-    "content": parse_count,
-    "invites": parse_count,
-    "rows": parse_count,
-}
+def _history_parsers(order: str) -> dict[str, Parser]:
+    return {
+        "cycle": partial(parse_number, default=0),
+        # The last day a rolled-up member could have been active.
+        "window_end": partial(_parse_optional_date, order=order),
+        "member_id": parse_member_id,
+        "group": parse_text,
+        **dict.fromkeys(
+            ("messages", "messages_counted", "active_days", "content", "invites", "rows"),
+            parse_count,
+        ),
+    }
 
 
 def _read_history(
-    table: Table | None, forms: dict[str, str] | None, region: str, problems: list[Problem]
+    table: Table | None,
+    forms: dict[str, str] | None,
+    region: str,
+    order: str,
+    problems: list[Problem],
 ) -> pd.DataFrame | None:
     """History rows, a member's number written another way counting for that member."""
-    history = _read_tab(table, _HISTORY_PARSERS, problems)
-    if history is not None and forms is not None:
-        history["member_id"] = as_member_ids(history["member_id"], forms, region)
-    return history
+    if table is None:
+        return None
+    columns = parse_table(table, _history_parsers(order), problems, ())
+    if forms is not None:
+        columns["member_id"] = _members_ids(columns["member_id"], forms, region)
+    return table_frame(table, columns)
 
 
 def _read_imports(
-    table: Table | None, group_names: tuple[str, ...] | None, problems: list[Problem]
+    table: Table | None,
+    group_names: tuple[str, ...] | None,
+    order: str,
+    problems: list[Problem],
 ) -> pd.DataFrame | None:
     """The days each group's activity covers; checked cell by cell, as managers add rows too."""
+    in_order = partial(parse_date, order=order)
     parsers: dict[str, Parser] = {
         "group": _group_parser(group_names),
-        "first_day": parse_date,
-        "last_day": parse_date,
+        "first_day": in_order,
+        "last_day": in_order,
         "source": parse_text,
         **dict.fromkeys(_IMPORT_COUNTS, parse_optional_count),
         "imported_at": parse_text,

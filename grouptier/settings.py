@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from functools import partial
 from zoneinfo import available_timezones
 
 import phonenumbers
@@ -198,8 +199,9 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "language",
         parse_language,
         "en",
-        "Language of the messages: en (English), de (German), es (Spanish), fr (French), "
-        "it (Italian) or pt-BR (Portuguese, Brazil).",
+        "Language of the messages: en (English), ar (Arabic), de (German), es (Spanish), "
+        "fr (French), hi (Hindi), id (Indonesian), it (Italian), pt-BR (Portuguese, Brazil), "
+        "ru (Russian) or tr (Turkish).",
     ),
     SettingRow("weight_messages", _WEIGHT, 1, "Points per counted message."),
     SettingRow("weight_active_days", _WEIGHT, 2, "Points per day with at least one message."),
@@ -338,6 +340,7 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
     seen: dict[str, int] = {}
     cells: dict[str, str] = {}
     before = len(problems)
+    order = date_order_of(table)
     for row, record in table:
         key_text = parse_text(record["setting"])
         if not key_text:
@@ -372,7 +375,7 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
         if is_blank(record["value"]):
             continue
         try:
-            values[setting.key] = setting.parse(record["value"])
+            values[setting.key] = _in_order(setting.parse, order)(record["value"])
         except CellError as error:
             problems.append(
                 Problem(table.name, table.cell("value", row), f"{setting.key}: {error}")
@@ -392,6 +395,36 @@ def read_settings(table: Table, problems: list[Problem]) -> Settings | None:
     return Settings(**{**_DEFAULTS, **values}, cells=cells)
 
 
+def date_order_of(table: Table | None) -> str:
+    """The order text dates are read in: `date_format`, else the order of `language`.
+
+    Read leniently, before the other settings and whatever else is wrong in the
+    tab, so that every date of the workbook (the settings' own too) is read in
+    it; a bad `date_format` or `language` is reported by `read_settings`.
+    """
+    found: dict[str, str] = {}
+    for _, record in table or []:
+        try:
+            key = normalise(parse_text(record.get("setting")))
+            parse = _ORDER_PARSERS.get(key)
+            if parse is not None and key not in found and not is_blank(record.get("value")):
+                found[key] = parse(record.get("value"))
+        except CellError:
+            continue
+    return found.get("dateformat") or language_date_order(found.get("language") or "en")
+
+
+_ORDER_PARSERS: dict[str, Callable[[CellValue], str]] = {
+    "dateformat": parse_date_format,
+    "language": parse_language,
+}
+
+
+def _in_order(parse: Callable[[CellValue], object], order: str) -> Callable[[CellValue], object]:
+    """`parse`, reading a date written as text in `order` (the settings' own dates)."""
+    return partial(parse_date, order=order) if parse is parse_date else parse
+
+
 def _check_nudge_day(
     values: dict[str, object], cells: dict[str, str], tab: str, problems: list[Problem]
 ) -> None:
@@ -409,7 +442,7 @@ def _check_nudge_day(
 
 
 def _blank_value(table: Table, row: int) -> bool:
-    return is_blank(table.records[table.rows.index(row)]["value"])
+    return is_blank(dict(table)[row]["value"])
 
 
 def starter_settings(anchor: date) -> list[dict[str, CellValue]]:

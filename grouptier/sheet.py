@@ -9,11 +9,21 @@ the same contract written for managers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 from grouptier.cells import CellValue, column_letter, is_blank, normalise
 from grouptier.errors import Problem
+from grouptier.table_columns import (
+    CellColumn,
+    blank_column,
+    column_of,
+    object_array,
+    sheet_columns,
+)
 
 ROLES = ("assistant", "activity officer", "record officer", "designer", "diplomat", "executive")
 MOTIVATIONS = ("dedicated", "grateful", "self-driven", "resource")
@@ -306,28 +316,83 @@ class RawWorkbook:
         return [tab for tab_name, tab in self.tabs.items() if normalise(tab_name) == wanted]
 
 
-@dataclass
 class Table:
-    """A tab read through its header row.
+    """A tab read through its header row: the contract's columns of its non-blank data rows.
 
-    `records` holds one dict per non-blank data row, keyed by canonical
-    column name (only the contract's columns), with the raw cell values.
-    `rows` gives each record's sheet row number and `letters` each column's
-    letter, so any value can be traced back to its A1 cell.
+    `columns` holds each contract column the tab has, by canonical name, as a
+    `CellColumn` of raw cell values; `rows` gives each data row's sheet row
+    number and `letters` each column's letter, so any value can be traced
+    back to its A1 cell. Column-oriented, so that a tab of a million rows is
+    never a million Python objects; `records` (one dict per row) is built
+    only when asked for, for small tabs read row by row.
     """
 
-    spec: TabSpec
-    name: str
-    records: list[dict[str, CellValue]]
-    rows: list[int]
-    letters: dict[str, str]
+    def __init__(
+        self,
+        spec: TabSpec,
+        name: str,
+        records: Sequence[Mapping[str, CellValue]],
+        rows: Sequence[int],
+        letters: Mapping[str, str],
+    ) -> None:
+        """A table of `records`, one dict per row keyed by column name (small tabs, tests)."""
+        columns = {
+            column: column_of(object_array([record.get(column) for record in records]))
+            for column in letters
+        }
+        self._set(spec, name, columns, np.asarray(rows, dtype=np.int64), dict(letters))
+
+    @classmethod
+    def of_columns(
+        cls,
+        spec: TabSpec,
+        name: str,
+        columns: dict[str, CellColumn],
+        rows: np.ndarray,
+        letters: dict[str, str],
+    ) -> Table:
+        """A table of ready-made `columns`, one `CellColumn` per present column."""
+        table = cls.__new__(cls)
+        table._set(spec, name, columns, rows, letters)
+        return table
+
+    def _set(
+        self,
+        spec: TabSpec,
+        name: str,
+        columns: dict[str, CellColumn],
+        rows: np.ndarray,
+        letters: dict[str, str],
+    ) -> None:
+        self.spec = spec
+        self.name = name
+        self.columns = columns
+        self.rows = rows
+        self.letters = letters
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> CellColumn:
+        """The cells of column `name`; all blank when the tab has no such column."""
+        found = self.columns.get(name)
+        return found if found is not None else blank_column(len(self.rows))
 
     def cell(self, column: str, row: int) -> str:
         """The A1 reference of `column` in sheet row `row`."""
         return f"{self.letters[column]}{row}"
 
+    @cached_property
+    def records(self) -> list[dict[str, CellValue]]:
+        """One dict per row, keyed by the names of the columns the tab has."""
+        names = list(self.columns)
+        if not names:
+            return [{} for _ in self.rows]
+        cells = [self.columns[name].values().tolist() for name in names]
+        return [dict(zip(names, row, strict=True)) for row in zip(*cells, strict=True)]
+
     def __iter__(self) -> Iterator[tuple[int, dict[str, CellValue]]]:
-        return iter(zip(self.rows, self.records, strict=True))
+        return iter(zip(self.rows.tolist(), self.records, strict=True))
 
 
 def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) -> Table | None:
@@ -344,17 +409,15 @@ def read_table(workbook: RawWorkbook, spec: TabSpec, problems: list[Problem]) ->
     positions = _header_positions(raw, spec, problems)
     if positions is None:
         return None
-    records, rows = [], []
     letters = {name: raw.letter(at) for name, at in positions.items()}
-    for index, row in enumerate(raw.rows[1:], start=2):
-        width = len(row)
-        picked = {name: row[at] if at < width else None for name, at in positions.items()}
-        # An unticked checkbox (FALSE) fills every row of its column; it is not content.
-        if all(is_blank(value) or value is False for value in picked.values()):
-            continue
-        records.append(picked)
-        rows.append(index)
-    return Table(spec, raw.name, records, rows, letters)
+    cells = sheet_columns(raw.rows[1:], positions)
+    columns = {name: column_of(values) for name, values in cells.items()}
+    del cells  # the raw object arrays: a million rows hold 8 MB each
+    # An unticked checkbox (FALSE) fills every row of its column; it is not content.
+    unfilled = [column.unfilled() for column in columns.values()]
+    kept = np.flatnonzero(~np.logical_and.reduce(unfilled)) if unfilled else np.zeros(0, np.intp)
+    columns = {name: column.take(kept) for name, column in columns.items()}
+    return Table.of_columns(spec, raw.name, columns, kept.astype(np.int64) + 2, letters)
 
 
 def _same_name(spec: TabSpec, tabs: list[RawTab]) -> Problem:
@@ -369,13 +432,8 @@ def _same_name(spec: TabSpec, tabs: list[RawTab]) -> Problem:
 
 
 def _empty_table(spec: TabSpec) -> Table:
-    return Table(
-        spec,
-        spec.name,
-        [],
-        [],
-        {column.name: column_letter(i) for i, column in enumerate(spec.columns)},
-    )
+    letters = {column.name: column_letter(i) for i, column in enumerate(spec.columns)}
+    return Table(spec, spec.name, [], [], letters)
 
 
 def _header_positions(raw: RawTab, spec: TabSpec, problems: list[Problem]) -> dict[str, int] | None:

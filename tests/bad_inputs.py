@@ -248,9 +248,16 @@ def impossible_joined_on() -> RawWorkbook:
     return sheet.workbook()
 
 
-def joined_on_written_day_first() -> RawWorkbook:
+def joined_on_ambiguous_year_first() -> RawWorkbook:
     sheet = valid_sheet()
+    sheet.settings["date_format"] = "year-first"
     sheet.members[2]["joined_on"] = "05/11/2025"
+    return sheet.workbook()
+
+
+def activity_date_impossible_day_first() -> RawWorkbook:
+    sheet = valid_sheet()
+    sheet.activity[1]["date"] = "31/09/2026"
     return sheet.workbook()
 
 
@@ -641,9 +648,14 @@ CORPUS: tuple[BadInput, ...] = (
         '"2026-02-30" is not a real date (there is no day 30 in that month)',
     ),
     BadInput(
-        joined_on_written_day_first,
+        joined_on_ambiguous_year_first,
         "Members!E4",
-        '"05/11/2025" is not a date; write it as YYYY-MM-DD',
+        '"05/11/2025" could be 2025-11-05 or 2025-05-11: write it year first, like 2026-11-22',
+    ),
+    BadInput(
+        activity_date_impossible_day_first,
+        "Activity!A3",
+        '"31/09/2026" is not a date: write it day first, like 22/11/2026',
     ),
     BadInput(member_id_blank, "Members!A6", "member id is blank"),
     BadInput(member_name_blank, "Members!B2", "name is blank"),

@@ -217,7 +217,11 @@ def test_parse_date_accepts(value: object, day: date) -> None:
         ("2026-11-00", '"2026-11-00" is not a real date (there is no day 0 in that month)'),
         ("2026-13-01", '"2026-13-01" is not a real date (there is no month 13)'),
         ("2026-00-10", '"2026-00-10" is not a real date (there is no month 0)'),
-        ("05/11/2026", '"05/11/2026" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05'),
+        (
+            "05/11/2026",
+            '"05/11/2026" could be 2026-11-05 or 2026-05-11: '
+            "write it as YYYY-MM-DD, e.g. 2026-11-05",
+        ),
         ("next Monday", '"next Monday" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05'),
         (None, '"" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05'),
         (0, "0 is a number, not a date; write it as YYYY-MM-DD"),
@@ -670,3 +674,112 @@ def test_did_you_mean_names_invisible_characters(
     text: str, choices: tuple[str, ...], suggestion: str
 ) -> None:
     assert did_you_mean(text, choices) == suggestion
+
+
+# --- dates written in figures, read in the community's date order ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "day"),
+    [
+        ("01/11/2026", "day-first", date(2026, 11, 1)),
+        ("1.11.2026", "day-first", date(2026, 11, 1)),
+        ("01-11-2026", "day-first", date(2026, 11, 1)),
+        ("01/11/2026", "month-first", date(2026, 1, 11)),
+        ("1.11.2026", "month-first", date(2026, 1, 11)),
+        ("22/11/2026", "day-first", date(2026, 11, 22)),
+        ("22/11/2026", "month-first", date(2026, 11, 22)),
+        ("22/11/2026", "year-first", date(2026, 11, 22)),
+        ("22/11/2026", "", date(2026, 11, 22)),
+        ("11/22/2026", "day-first", date(2026, 11, 22)),
+        ("11/22/2026", "", date(2026, 11, 22)),
+        ("05/05/2026", "", date(2026, 5, 5)),
+        ("2026-11-01", "day-first", date(2026, 11, 1)),
+        ("2026-11-01", "month-first", date(2026, 11, 1)),
+        ("2026-11-01", "year-first", date(2026, 11, 1)),
+        ("2026/11/01", "month-first", date(2026, 11, 1)),
+    ],
+    ids=[
+        "day-first",
+        "day-first-dots",
+        "day-first-dashes",
+        "month-first",
+        "month-first-dots",
+        "unambiguous-day-first",
+        "unambiguous-in-month-first",
+        "unambiguous-in-year-first",
+        "unambiguous-without-order",
+        "unambiguous-month-first-in-day-first",
+        "unambiguous-month-first-without-order",
+        "same-day-and-month",
+        "iso-day-first",
+        "iso-month-first",
+        "iso-year-first",
+        "iso-slashes",
+    ],
+)
+def test_a_text_date_is_read_in_the_communitys_order(text: str, order: str, day: date) -> None:
+    assert parse_date(text, order) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "message"),
+    [
+        (
+            "31/02/2026",
+            "day-first",
+            '"31/02/2026" is not a date: write it day first, like 22/11/2026',
+        ),
+        (
+            "02/31/2026",
+            "month-first",
+            '"02/31/2026" is not a date: write it month first, like 11/22/2026',
+        ),
+        (
+            "31/02/2026",
+            "month-first",
+            '"31/02/2026" is not a date: write it month first, like 11/22/2026',
+        ),
+        (
+            "13/13/2026",
+            "day-first",
+            '"13/13/2026" is not a date: write it day first, like 22/11/2026',
+        ),
+        ("00/11/2026", "day-first", '"00/11/2026" is not a date: write it day first, like'),
+        (
+            "01/11/2026",
+            "year-first",
+            '"01/11/2026" could be 2026-11-01 or 2026-01-11: write it year first, like 2026-11-22',
+        ),
+        ("01/11/2026", "", "could be 2026-11-01 or 2026-01-11: write it as YYYY-MM-DD"),
+        ("31/02/2026", "", '"31/02/2026" is not a date: write it as YYYY-MM-DD'),
+        ("1/11/26", "day-first", '"1/11/26" is not a date; write it as YYYY-MM-DD'),
+        ("1/11.2026", "day-first", '"1/11.2026" is not a date; write it as YYYY-MM-DD'),
+        ("22/11/2300", "day-first", "2300-11-22 is outside the dates grouptier accepts"),
+    ],
+    ids=[
+        "impossible-day-first",
+        "impossible-month-first",
+        "impossible-either-way",
+        "no-month",
+        "day-zero",
+        "ambiguous-in-year-first",
+        "ambiguous-without-order",
+        "impossible-without-order",
+        "two-digit-year",
+        "mixed-separators",
+        "out-of-range",
+    ],
+)
+def test_a_text_date_that_is_no_date_in_the_order_says_how_to_write_it(
+    text: str, order: str, message: str
+) -> None:
+    with pytest.raises(CellError) as caught:
+        parse_date(text, order)
+    assert message in str(caught.value)
+
+
+def test_a_long_text_in_a_date_cell_is_refused_at_once() -> None:
+    text = "1" * 50_000 + "/11/2026"
+    with pytest.raises(CellError, match="is not a date; write it as YYYY-MM-DD"):
+        parse_date(text, "day-first")

@@ -1105,3 +1105,126 @@ def test_activity_dates_are_datetime64_days_and_text_is_python_strings(
     assert dates.iloc[0] == np.datetime64("2026-10-03")
     # Python strings whether or not pyarrow is installed: the rules' speed depends on it.
     assert getattr(community.activity["member_id"].dtype, "storage", "python") == "python"
+
+
+# --- text dates in the community's date order ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "written", "day"),
+    [
+        ({}, "01/10/2026", "2026-10-01"),  # English is written day first
+        ({"date_format": "month-first"}, "10/01/2026", "2026-10-01"),
+        ({"date_format": "day-first", "language": "en"}, "1.10.2026", "2026-10-01"),
+        ({"language": "de"}, "01.10.2026", "2026-10-01"),
+        ({"date_format": "year-first"}, "2026-10-01", "2026-10-01"),
+        ({"date_format": "month-first"}, "13/10/2026", "2026-10-13"),
+    ],
+    ids=["language-day-first", "month-first", "day-first", "german", "year-first", "unambiguous"],
+)
+def test_text_dates_are_read_in_the_settings_order(
+    sheet: SheetBuilder, settings: dict[str, str], written: str, day: str
+) -> None:
+    two_members(sheet)
+    sheet.settings.update(settings)
+    sheet.activity[0]["date"] = written
+    sheet.members[0]["joined_on"] = written
+    sheet.topics.append({"week_of": written, "title": "Introductions"})
+
+    community = load_community(sheet.workbook())
+
+    assert community.activity["date"].iloc[0] == np.datetime64(day)
+    assert community.members["joined_on"].iloc[0] == date.fromisoformat(day)
+    assert community.topics["week_of"].iloc[0] == date.fromisoformat(day)
+
+
+def test_the_settings_own_dates_follow_the_date_format_below_them(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    sheet.settings["cycle_anchor"] = "09/01/2026"  # a row above date_format's
+    sheet.settings["date_format"] = "month-first"
+
+    assert load_community(sheet.workbook()).settings.cycle_anchor == date(2026, 9, 1)
+
+
+def test_a_date_impossible_in_the_order_names_its_cell_and_the_order(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    sheet.settings["date_format"] = "month-first"
+    sheet.activity[1]["date"] = "02/30/2026"
+    sheet.members[1]["paused_until"] = "31/02/2026"
+
+    assert problems_of(sheet.workbook()) == [
+        'Activity!A3: "02/30/2026" is not a date: write it month first, like 11/22/2026',
+        'Members!M3: "31/02/2026" is not a date: write it month first, like 11/22/2026',
+    ]
+
+
+def test_an_ambiguous_date_in_a_year_first_community_is_refused(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    sheet.settings["date_format"] = "year-first"
+    sheet.activity[0]["date"] = "01/10/2026"
+    sheet.activity[1]["date"] = "22/10/2026"  # reads one way only: accepted
+
+    assert problems_of(sheet.workbook()) == [
+        'Activity!A2: "01/10/2026" could be 2026-10-01 or 2026-01-10: '
+        "write it year first, like 2026-11-22"
+    ]
+
+
+def test_a_bad_date_format_still_reads_dates_in_the_languages_order(sheet: SheetBuilder) -> None:
+    two_members(sheet)
+    sheet.settings["date_format"] = "sideways"
+    sheet.activity[0]["date"] = "01/10/2026"
+
+    problems = problems_of(sheet.workbook())
+
+    assert len(problems) == 1 and problems[0].startswith("Settings!B")
+    assert '"sideways" is not a date format' in problems[0]
+
+
+# --- columns read at array speed keep every cell's own type ---------------------------
+
+
+def test_a_ticked_box_is_not_the_number_one(sheet: SheetBuilder) -> None:
+    for _ in range(4):
+        sheet.active_member("General")
+    for record, value in zip(sheet.activity, (1, True, 1.0, 1), strict=True):
+        record["messages"] = value
+
+    assert problems_of(sheet.workbook()) == ["Activity!D3: True is not a number"]
+
+
+def test_an_unticked_box_is_not_the_number_zero(sheet: SheetBuilder) -> None:
+    for _ in range(3):
+        sheet.active_member("General")
+    for record, value in zip(sheet.activity, (0, False, 0.0), strict=True):
+        record["content"] = value
+
+    assert problems_of(sheet.workbook()) == ["Activity!F3: False is not a number"]
+
+
+def test_a_blank_cell_and_nan_are_told_apart(sheet: SheetBuilder) -> None:
+    for _ in range(3):
+        sheet.active_member("General")
+    sheet.activity[0]["content"] = None
+    sheet.activity[1]["content"] = float("nan")
+
+    assert problems_of(sheet.workbook()) == ["Activity!F3: nan is not a number"]
+
+
+def test_rows_of_blanks_and_unticked_boxes_are_skipped_wherever_they_are(
+    sheet: SheetBuilder,
+) -> None:
+    two_members(sheet)
+    workbook = sheet.workbook()
+    rows = workbook.tabs["Activity"].rows
+    width = len(rows[0])
+    rows.insert(2, [False] * width)
+    rows.insert(3, [None, " ", False])  # a short row: the rest is blank
+    rows.append([0] + [None] * (width - 1))  # 0 is content: a row, reported
+
+    problems = problems_of(workbook)
+
+    assert problems == [
+        "Activity!A6: 0 is a number, not a date; write it as YYYY-MM-DD",
+        "Activity!B6: member id is blank",
+    ]
