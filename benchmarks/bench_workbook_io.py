@@ -11,7 +11,9 @@ each step, each run in a fresh process:
 - the same change set made the old writer's way, the named baseline: openpyxl loads
   every cell of every tab, changes them and saves the whole workbook again,
 - a due run end to end (`cycle.run` on a copy of the file: read, validate, decide,
-  write the Leaderboard, Moves, Messages, History and the Activity roll-up).
+  write the Leaderboard, Moves, Messages, History and the Activity roll-up),
+- the same due run as a user starts it, `grouptier run` in a fresh process, its
+  peak memory measured by `/usr/bin/time -v` (where that exists).
 
 The targets (issue 16) are printed beside the figures: a due run within 3x the
 pandas + calamine read, at most 400 MB. Figures only; it never passes or fails on
@@ -24,8 +26,10 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -153,6 +157,23 @@ def due_run(path: Path) -> None:
     run(XlsxBackend(copy), RunOptions(today=RUN_DAY))
 
 
+def cli_run(path: Path) -> tuple[float, float] | None:
+    """`grouptier run` on a copy of the workbook under /usr/bin/time -v: seconds, peak MiB."""
+    timer = shutil.which("time", path="/usr/bin")
+    if timer is None:
+        return None
+    copy = path.with_name("cli-run.xlsx")
+    shutil.copyfile(path, copy)
+    command = [timer, "-v", sys.executable, "-m", "grouptier", "run", str(copy)]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--date", RUN_DAY.isoformat()], capture_output=True, text=True, check=True
+    )
+    elapsed = time.perf_counter() - started
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    return (elapsed, int(peak.group(1)) / 1024) if peak else None
+
+
 def run_step(step: str, path: Path, members: int) -> tuple[float, float]:
     """Run one step in this (fresh) process: its wall time in seconds and the peak RSS in MiB."""
     tabs = [sheet.MEMBERS.name, sheet.ACTIVITY.name]
@@ -211,11 +232,23 @@ def main() -> None:
                 seconds, peak = pool.submit(run_step, step, path, options.members).result()
                 figures[step] = seconds, peak
                 print(f"{label:<44} {seconds:8.2f} s {peak:8.0f} MiB")
-        (run_time, run_peak), floor = figures["run"], figures["pandas-calamine"][0]
+        cli = cli_run(path)
+        if cli is not None:
+            figures["cli"] = cli
+            label = "grouptier run, fresh process (time -v)"
+            print(f"{label:<44} {cli[0]:8.2f} s {cli[1]:8.0f} MiB")
+        (run_time, run_peak), floor = (
+            figures.get("cli", figures["run"]),
+            figures["pandas-calamine"][0],
+        )
         write, baseline = figures["write"][0], figures["write-openpyxl"][0]
         print(f"\nwrite vs the openpyxl baseline: {baseline / write:.0f}x faster")
         print(f"due run: {run_time / floor:.1f}x the pandas + calamine read (target <= 3x)")
-        print(f"due run peak memory: {run_peak:.0f} MiB (target <= 400 MB)")
+        if "cli" in figures:
+            inside = figures["run"][0] / floor
+            print(f"  (cycle.run alone, without start-up and output: {inside:.1f}x)")
+        megabytes = run_peak * 2**20 / 1e6
+        print(f"due run peak memory: {run_peak:.0f} MiB = {megabytes:.0f} MB (target <= 400 MB)")
 
 
 if __name__ == "__main__":

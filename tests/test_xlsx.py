@@ -434,6 +434,21 @@ def test_tables_and_filters_stretch_over_appended_rows(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(path)["Members"].tables["MembersTable"].ref == "A1:D5"
 
 
+def test_a_table_below_removed_rows_moves_up_with_them(tmp_path: Path) -> None:
+    path = members_workbook(tmp_path / "t.xlsx", rows=6)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Members"]["H5"] = "note"
+    workbook["Members"]["H6"] = "one"
+    workbook["Members"].add_table(Table(displayName="Notes", ref="H5:H6"))
+    workbook.save(path)
+
+    XlsxBackend(path).write(ChangeSet(deleted_rows={"Members": [2, 6]}))
+
+    members = openpyxl.load_workbook(path)["Members"]
+    assert members.tables["Notes"].ref == "H4:H5"  # lost its data row: keeps one, empty
+    assert members["H4"].value == "note" and members["H5"].value is None
+
+
 @pytest.mark.parametrize("text", FORMULA_LIKE, ids=["hyperlink", "plus", "at", "minus", "error"])
 def test_formula_like_text_is_written_as_text(tmp_path: Path, text: str) -> None:
     path = members_workbook(tmp_path / "f.xlsx")

@@ -73,6 +73,15 @@ class Package:
             return self.changed[part]
         return read_part(self.archive, self.archive.getinfo(part))
 
+    def stream(self, part: str) -> Iterator[bytes]:
+        """The content of `part`, as changed so far, in pieces of about a megabyte."""
+        if part in self._deflated or part in self.changed:
+            yield self.read(part)
+            return
+        with self.archive.open(part) as reader:
+            while piece := reader.read(_COPY_CHUNK):
+                yield piece
+
     def exists(self, part: str) -> bool:
         """True when the package holds `part` (or a write added it)."""
         return part in self.changed or part in self._deflated or part in self.archive.NameToInfo
@@ -92,10 +101,11 @@ class Package:
         """Set the new content of a big `part` from `pieces`, compressed as they come.
 
         Only the compressed part is kept (a tenth of a worksheet's size), never the
-        new content whole.
+        new content whole. `pieces` may read the part's old content as they come.
         """
+        deflated = _Deflated.of(pieces)
         self.changed.pop(part, None)
-        self._deflated[part] = _Deflated.of(pieces)
+        self._deflated[part] = deflated
 
     def add_worksheet(self, title: str, xml: bytes, position: int | None) -> str:
         """Add a worksheet tab `title` at `position` among the tabs (None: last); its part."""

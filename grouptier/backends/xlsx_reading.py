@@ -34,7 +34,13 @@ import python_calamine
 from grouptier import sheet
 from grouptier.backends import xlsx_formulas
 from grouptier.backends.xlsx_package import read_part
-from grouptier.backends.xlsx_safety import PACKAGE_ERRORS, open_package, sheet_parts
+from grouptier.backends.xlsx_safety import (
+    PACKAGE_ERRORS,
+    open_package,
+    refuse_chart_tabs,
+    refuse_cut_pivot_tables,
+    sheet_parts,
+)
 from grouptier.cells import CellValue, column_letter, is_blank, normalise
 from grouptier.errors import WorkbookError
 from grouptier.gc_pause import gc_paused
@@ -71,6 +77,9 @@ def read_workbook(path: str) -> RawWorkbook:
         book = _calamine_workbook(path)
         try:
             parts = sheet_parts(archive)
+            on_tabs = {name: part for name, (kind, part) in parts.items() if kind == "worksheet"}
+            refuse_cut_pivot_tables(archive, on_tabs, path)
+            refuse_chart_tabs(parts, path, set(_CONTRACT_TABS))
             tabs = {
                 name: _read_tab(path, archive, book, name, parts)
                 for name in _contract_tab_names(book)

@@ -3,6 +3,9 @@
 - `open_package` says in a manager's words what a file is when it is not a
   workbook (a renamed CSV, an old .xls, a password-protected file).
 - `sheet_parts` and `relationships` find each tab's part and what hangs off a part.
+- `refuse_cut_pivot_tables` refuses a pivot table placed on a tab a run removes
+  rows from, and `refuse_chart_tabs` a chart tab named like a contract tab:
+  reading and writing both call them, so `check` says what `run` would.
 - `closed_up_formula` keeps a manager's formula pointing at the same cells when
   rows above them are removed.
 - Saving itself (a temporary file, one rename, the lock) lives in `xlsx_files`;
@@ -25,6 +28,8 @@ from xml.etree import ElementTree
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
+from grouptier import sheet
+from grouptier.cells import normalise
 from grouptier.errors import WorkbookError
 
 FILE_EXISTS = "a file with this name already exists; grouptier will not overwrite it"
@@ -41,6 +46,14 @@ PACKAGE_ERRORS = (
 _WORKSHEET = "worksheet"
 _CHARTSHEET = "chartsheet"
 
+# Tabs a run removes rows from, and why: the Activity roll-up and chat imports, the
+# outbox, undo.
+ROWS_REMOVED = {
+    normalise(sheet.ACTIVITY.name): "old activity is rolled up into History",
+    normalise(sheet.MESSAGES.name): "messages no longer due are taken out",
+    normalise(sheet.MOVES.name): "undo takes a run's moves out",
+}
+_PIVOT_LOCATION = re.compile(rb'<(?:[\w.-]+:)?location\b[^>]*?\sref="([^"]*)"')
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ABSOLUTE_ROW = re.compile(r"\$\d")
@@ -123,6 +136,55 @@ def relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, s
             )
         )
     return found
+
+
+def chart_tab_problem(title: str) -> str:
+    """Why a chart tab (a tab holding only a chart) named like a contract tab is refused."""
+    return (
+        f'the tab "{title}" is a chart tab, so rows cannot be written there; rename it, '
+        "or move its chart onto a tab of its own, and try again"
+    )
+
+
+def refuse_chart_tabs(tabs: dict[str, tuple[str, str]], shown: str, names: set[str]) -> None:
+    """Raise `WorkbookError` when a chart tab takes a name in `names` (normalised tab names).
+
+    `tabs` is what `sheet_parts` gives. Reading calls it for the contract's tabs, so
+    `check` refuses what a run's write would.
+    """
+    problems = [
+        chart_tab_problem(title)
+        for title, (kind, _) in tabs.items()
+        if kind == _CHARTSHEET and normalise(title) in names
+    ]
+    if problems:
+        raise WorkbookError(shown, "; ".join(problems))
+
+
+def refuse_cut_pivot_tables(archive: zipfile.ZipFile, tabs: dict[str, str], shown: str) -> None:
+    """Raise `WorkbookError` for pivot tables placed on tabs a run removes rows from.
+
+    `tabs` maps tab names to their worksheet parts (other tabs are not looked at).
+    Excel rebuilds a pivot table's cells from its own layout, so rows cannot be
+    taken out from under it; Excel itself refuses to delete them.
+    """
+    problems = []
+    for title, part in tabs.items():
+        why = ROWS_REMOVED.get(normalise(title))
+        if why is None:
+            continue
+        for _, kind, target in relationships(archive, part):
+            if kind == "pivotTable" and target in archive.NameToInfo:
+                found = _PIVOT_LOCATION.search(archive.read(target))
+                where = f" at {found.group(1).decode()}" if found else ""
+                problems.append(
+                    f"the tab {title} holds a pivot table{where}, and grouptier removes rows "
+                    f"from this tab ({why}), which would cut through it: move the pivot table "
+                    "to a tab of its own (in Excel: PivotTable Analyze > Move PivotTable > "
+                    "New Worksheet) and try again"
+                )
+    if problems:
+        raise WorkbookError(shown, "; ".join(problems))
 
 
 def _workbook_part(archive: zipfile.ZipFile) -> str:

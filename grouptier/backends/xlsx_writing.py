@@ -9,12 +9,14 @@ pictures, pivot tables, comments, defined names, is copied byte for byte
 their rows, and the file asks to be recalculated when opened.
 
 Removing rows (the Activity roll-up, the outbox, undo) moves what points at the
-rows below: this tab's formulas, merged cells, links, validation, conditional
-formats and filters, defined names, other tabs' formulas and charts that name
-the tab, and the ranges pivot tables read. Pictures, charts, comments and pivot
-tables placed on the tab itself are anchored to rows by position; rows are not
-removed under them: a `WorkbookError` names the tab, and nothing is written.
-Array formulas' own ranges (`<f t="array" ref=...>`) are not moved.
+rows below, as Excel does when rows are deleted (`xlsx_closing`): this tab's
+formulas and array formulas' ranges, merged cells, links, validation,
+conditional formats and filters, defined names, other tabs' formulas and charts
+that name the tab, the ranges pivot tables read, and the comments, pictures,
+charts and shapes placed on the tab. A reference to a removed cell becomes
+#REF!, as in Excel. Only a pivot table placed on such a tab cannot follow (its
+cells are rebuilt by Excel from its own layout): `refuse_cut_pivot_tables`
+refuses it, on reading as on writing, so `check` says what `run` would.
 """
 
 from __future__ import annotations
@@ -22,23 +24,36 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 
 from grouptier import sheet
 from grouptier.backends.base import ChangeSet, Record
+from grouptier.backends.xlsx_closing import (
+    closed_up_after_rows,
+    closed_up_array_refs,
+    closed_up_comments,
+    closed_up_drawing,
+    closed_up_formula_texts,
+    closed_up_ranges,
+    closed_up_vml,
+    mentions,
+)
+from grouptier.backends.xlsx_elsewhere import close_up_elsewhere
 from grouptier.backends.xlsx_package import Package
-from grouptier.backends.xlsx_safety import relationships
+from grouptier.backends.xlsx_safety import (
+    chart_tab_problem,
+    refuse_cut_pivot_tables,
+    relationships,
+)
 from grouptier.backends.xlsx_styles import DATE_FORMAT, DATETIME_FORMAT, TEXT_FORMAT
 from grouptier.backends.xlsx_worksheet import (
     Cell,
     RowPut,
     Worksheet,
     cell_xml,
-    closed_up_formula_texts,
-    closed_up_ranges,
     reference,
     unshared,
 )
@@ -52,18 +67,15 @@ TOOL_TAB_COLOUR = "FF7F7F7F"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTRACT_TABS = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
-# Parts on a tab that sit at fixed rows: removing rows above them would move the cells away.
-_ANCHORED = {
-    "drawing": "charts, pictures or shapes",
-    "vmlDrawing": "comments or form controls",
-    "comments": "comments",
-    "threadedComment": "comments",
-    "pivotTable": "a pivot table",
+# Parts placed on a tab at rows, by relationship type, and how they follow rows closing up.
+_PLACED = {
+    "comments": closed_up_comments,
+    "threadedComment": closed_up_comments,
+    "vmlDrawing": closed_up_vml,
+    "drawing": closed_up_drawing,
 }
-_CHART_FORMULA = re.compile(rb"(<(?:[\w.-]+:)?f>)([^<]+)(</)")
-_WORKSHEET_SOURCE = re.compile(rb"<(?:[\w.-]+:)?worksheetSource\b[^>]*>")
-_DEFINED_NAME = re.compile(rb"(<(?:[\w.-]+:)?definedName\b[^>]*>)([^<]+)(</)")
-_RANGE_ATTRIBUTE = re.compile(rb'(\sref=")([^"]*)(")')
+_FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
+_SHARED_COUNT = re.compile(rb'(<(?:[\w.-]+:)?sst\b[^>]*?\scount=")(\d+)(")')
 _SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?si>)", re.DOTALL)
 _STRING_TEXT = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*>([^<]*)</(?:[\w.-]+:)?t>")
 
@@ -92,6 +104,7 @@ def apply_changes(package: Package, changes: ChangeSet, shown: str) -> None:
             tabs.get(name, create=True).appended.extend(records)
     for tab in tabs.by_title.values():
         tab.write()
+    tabs.settle_shared_count()
     package.recalculate_on_open()
 
 
@@ -101,6 +114,7 @@ class _Tabs:
         self.shown = shown
         self.by_title: dict[str, _Tab] = {}
         self._shared: list[str] | None = None
+        self.dropped_shared = 0  # cells holding a shared string that rows removed took away
 
     def get(self, name: str, create: bool) -> _Tab:
         """The tab called `name` (ignoring case and spacing), created if missing and `create`."""
@@ -108,10 +122,7 @@ class _Tabs:
         found = [(t, kind) for t, (kind, _) in self.package.tabs.items() if normalise(t) == wanted]
         spec = _CONTRACT_TABS.get(wanted)
         if found and found[0][1] != "worksheet":
-            raise WorkbookError(
-                self.shown,
-                f'the tab "{found[0][0]}" is a chart tab, so rows cannot be written there',
-            )
+            raise WorkbookError(self.shown, chart_tab_problem(found[0][0]))
         if found:
             title = found[0][0]
         elif not create:
@@ -124,19 +135,31 @@ class _Tabs:
             self.by_title[title] = _Tab(self, title, spec)
         return self.by_title[title]
 
+    def _shared_part(self) -> str | None:
+        archive, workbook = self.package.archive, self.package.workbook_part
+        found = (t for _, kind, t in relationships(archive, workbook) if kind == "sharedStrings")
+        part = next(found, None)
+        return part if part and self.package.exists(part) else None
+
+    def settle_shared_count(self) -> None:
+        """Keep the shared strings' `count` (cells using them) true once cells went.
+
+        Strings no cell uses any more stay (valid, and `uniqueCount` stays true).
+        """
+        part = self._shared_part() if self.dropped_shared else None
+        if part is None:
+            return
+        xml = self.package.read(part)
+        found = _SHARED_COUNT.search(xml, 0, 4096)
+        if found is not None:
+            count = max(int(found.group(2)) - self.dropped_shared, 0)
+            xml = xml[: found.start(2)] + b"%d" % count + xml[found.end(2) :]
+            self.package.put(part, xml)
+
     def shared_string(self, index: int) -> str:
         if self._shared is None:
-            part = next(
-                (
-                    t
-                    for _, kind, t in relationships(
-                        self.package.archive, self.package.workbook_part
-                    )
-                    if kind == "sharedStrings"
-                ),
-                None,
-            )
-            xml = self.package.read(part) if part and self.package.exists(part) else b""
+            part = self._shared_part()
+            xml = self.package.read(part) if part else b""
             self._shared = [
                 html.unescape(
                     b"".join(_STRING_TEXT.findall(m.group(1) or b"")).decode("utf-8", "replace")
@@ -158,7 +181,7 @@ class _Tab:
 
     def __post_init__(self) -> None:
         self.part = self.tabs.package.tabs[self.title][1]
-        self.sheet = Worksheet(self.tabs.package.read(self.part))
+        self.sheet = Worksheet(partial(self.tabs.package.stream, self.part))
         self.headers: dict[str, int] = {}
         for column, cell in sorted(self.sheet.cells(1).items()):
             text = self.sheet.text(cell, self.tabs.shared_string)
@@ -172,23 +195,11 @@ class _Tab:
         self._above: dict[int, int | None] = {}
 
     def remove(self, rows: list[int]) -> None:
-        """Take out sheet rows `rows` (as read), once; refuse when parts are anchored on the tab."""
+        """Take out sheet rows `rows` (as read), once; refuse a pivot table placed on the tab."""
         if self.clear:
             return
-        anchored = sorted(
-            {
-                _ANCHORED[kind]
-                for _, kind, _ in relationships(self.tabs.package.archive, self.part)
-                if kind in _ANCHORED
-            }
-        )
-        if anchored:
-            raise WorkbookError(
-                self.tabs.shown,
-                f"rows cannot be removed from the tab {self.title}, because it holds "
-                f"{' and '.join(anchored)} placed at fixed rows, which would then sit beside "
-                "other rows; move them to another tab and run again. Nothing was written",
-            )
+        package = self.tabs.package
+        refuse_cut_pivot_tables(package.archive, {self.title: self.part}, self.tabs.shown)
         self.gone = sorted({row for row in [*self.gone, *rows] if row >= 2})
 
     def place(self, name: str) -> tuple[int, str]:
@@ -208,10 +219,9 @@ class _Tab:
     def write(self) -> None:
         """Put this tab's part, and those its removed rows move, into the package."""
         package = self.tabs.package
-        self._follow_closed_up_tabs()
         kept = partial(_kept, self.clear, self.gone)
         puts: dict[int, RowPut] = {}
-        last_row = max(self.sheet.last_content_row(kept), 1)
+        last_row = max(0 if self.clear else self.sheet.last_content_row(kept), 1)
         for row, values in sorted(self.updates.items()):
             new = kept(row)
             if new is not None:
@@ -230,32 +240,69 @@ class _Tab:
             puts[1] = partial(_fixed, self._new_header_cells())
         widths = {c: self._width(name) for c, name in self.new_headers.items()}
         pieces = self.sheet.rebuilt(
-            title=self.title,
             clear=self.clear,
             gone=self.gone,
             puts=puts,
             last_column=max(self.new_headers, default=0),
+            formulas=self._formulas_mover(),
             head=partial(_with_widths, widths=widths),
-            tail=partial(_fitted_ranges, last_row=last_row, pattern=_AUTO_FILTER),
+            tail=partial(self._tail, last_row=last_row),
         )
         package.put_stream(self.part, pieces)
+        self.tabs.dropped_shared += self.sheet.dropped_shared
         if self.gone:
             written = {tab.part for tab in self.tabs.by_title.values()}
-            _close_up_elsewhere(package, self.title, written, self.gone)
+            close_up_elsewhere(package, self.title, written, self.gone)
+            self._close_up_placed()
         for _, kind, table in relationships(package.archive, self.part):
             if kind == "table" and package.exists(table):
-                package.put(table, _fitted_ranges(package.read(table), last_row, _TABLE_RANGE))
+                xml = package.read(table)
+                if self.gone:
+                    xml = _closed_up_table(xml, self.gone)
+                package.put(table, _fitted_ranges(xml, last_row, _TABLE_RANGE))
 
-    def _follow_closed_up_tabs(self) -> None:
-        """Shared formulas written out before rows close up; formulas naming such tabs moved."""
-        xml = self.sheet.xml
-        if self.gone and b'"shared"' in xml:
-            xml = unshared(xml)
-        for other in self.tabs.by_title.values():
-            if other is not self and other.gone and other.title.encode() in xml:
-                xml = closed_up_formula_texts(xml, other.title, other.gone, own_tab=False)
-        if xml is not self.sheet.xml:
-            self.sheet = Worksheet(xml)
+    def _closed_up_tabs(self) -> list[tuple[str, list[int]]]:
+        """The other tabs rows are removed from, with their removed rows."""
+        return [(t.title, t.gone) for t in self.tabs.by_title.values() if t is not self and t.gone]
+
+    def _formulas_mover(self) -> Callable[[bytes], bytes] | None:
+        """What moves the formulas of a row of this tab; None when rows close up nowhere."""
+        others = self._closed_up_tabs()
+        if not (self.gone or others):
+            return None
+        masters: dict[bytes, tuple[str, str]] = {}
+
+        def moved(row: bytes) -> bytes:
+            if _FORMULA_START.search(row) is None:
+                return row
+            if self.gone:
+                # Shared formulas written out first: the distance they repeat over changes.
+                row = unshared(row, masters)
+                row = closed_up_formula_texts(row, self.title, self.gone, own_tab=True)
+                row = closed_up_array_refs(row, self.gone)
+            for title, gone in others:
+                if mentions(row, title):
+                    row = closed_up_formula_texts(row, title, gone, own_tab=False)
+            return row
+
+        return moved
+
+    def _tail(self, tail: bytes, last_row: int) -> bytes:
+        """The part after the rows: ranges and formulas closed up, filters fitted."""
+        if self.gone:
+            tail = closed_up_after_rows(tail, self.title, self.gone)
+        for title, gone in self._closed_up_tabs():
+            if mentions(tail, title):
+                tail = closed_up_formula_texts(tail, title, gone, own_tab=False)
+        return _fitted_ranges(tail, last_row, _AUTO_FILTER)
+
+    def _close_up_placed(self) -> None:
+        """Comments, pictures, charts and shapes on this tab moved with their rows."""
+        package = self.tabs.package
+        for _, kind, part in relationships(package.archive, self.part):
+            move = _PLACED.get(kind)
+            if move is not None and package.exists(part):
+                package.put(part, move(package.read(part), self.gone))
 
     def _new_header_cells(self) -> dict[int, bytes]:
         """Header cells of the columns added, looking like the header on their left."""
@@ -360,6 +407,21 @@ def _fitted_ranges(xml: bytes, last_row: int, pattern: re.Pattern[bytes]) -> byt
     return pattern.sub(fitted, xml)
 
 
+def _closed_up_table(xml: bytes, gone: list[int]) -> bytes:
+    """A table part's ranges after rows `gone` were removed; a table keeps one data row."""
+
+    def moved(match: re.Match[bytes]) -> bytes:
+        ref = closed_up_ranges(match.group(2).decode(), gone)
+        found = _RANGE.match(ref)
+        if found is None:
+            return match.group(0)  # its header row went too: left for Excel to mend
+        if found.group(2) == found.group(4):
+            ref = f"{found.group(1)}{found.group(2)}:{found.group(3)}{int(found.group(4)) + 1}"
+        return match.group(1) + ref.encode() + match.group(3)
+
+    return _TABLE_RANGE.sub(moved, xml)
+
+
 def _with_widths(xml: bytes, widths: dict[int, int | None]) -> bytes:
     """`<cols>` entries giving new header columns their contract width."""
     wanted = {column: width for column, width in widths.items() if width}
@@ -382,52 +444,6 @@ def _with_widths(xml: bytes, widths: dict[int, int | None]) -> bytes:
     p = data.group(1) or b""
     entries = entries.replace(b"<col ", b"<%scol " % p) if p else entries
     return xml[: data.start()] + b"<%scols>%s</%scols>" % (p, entries, p) + xml[data.start() :]
-
-
-def _close_up_elsewhere(package: Package, title: str, written: set[str], gone: list[int]) -> None:
-    """Move what other parts point at on tab `title` after its rows `gone` were removed.
-
-    The worksheets in `written` are being rewritten, and move their formulas themselves.
-    """
-    name = title.encode()
-    workbook = package.read(package.workbook_part)
-    if name in workbook:
-        package.put(
-            package.workbook_part,
-            closed_up_formula_texts(workbook, title, gone, own_tab=False, pattern=_DEFINED_NAME),
-        )
-    for kind, other in package.tabs.values():
-        if kind == "worksheet" and other not in written and package.exists(other):
-            xml = package.read(other)
-            if name in xml:
-                package.put(other, closed_up_formula_texts(xml, title, gone, own_tab=False))
-    for info in package.archive.infolist():
-        if info.filename.startswith("xl/charts/chart") and info.filename.endswith(".xml"):
-            xml = package.read(info.filename)
-            if name in xml:
-                moved = closed_up_formula_texts(
-                    xml, title, gone, own_tab=False, pattern=_CHART_FORMULA
-                )
-                package.put(info.filename, moved)
-        elif info.filename.startswith("xl/pivotCache/pivotCacheDefinition"):
-            xml = package.read(info.filename)
-            package.put(info.filename, _pivot_source_moved(xml, title, gone))
-
-
-def _pivot_source_moved(xml: bytes, title: str, gone: list[int]) -> bytes:
-    def moved(match: re.Match[bytes]) -> bytes:
-        tag = match.group(0)
-        source = re.search(rb'\bsheet="([^"]*)"', tag)
-        if source is None or html.unescape(source.group(1).decode()).lower() != title.lower():
-            return tag
-        return _RANGE_ATTRIBUTE.sub(
-            lambda ref: (
-                ref.group(1) + closed_up_ranges(ref.group(2).decode(), gone).encode() + ref.group(3)
-            ),
-            tag,
-        )
-
-    return _WORKSHEET_SOURCE.sub(moved, xml)
 
 
 # --- new tabs --------------------------------------------------------------------------
