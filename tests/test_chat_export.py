@@ -621,3 +621,76 @@ def test_ios_lines_after_a_direction_mark_read_as_without_it() -> None:
     assert all(export.platform == "ios" for export in exports)
     assert exports[0].sender_days == exports[1].sender_days == exports[2].sender_days
     assert exports[0].events == exports[1].events == exports[2].events
+
+
+def test_lines_in_other_digits_than_the_first_line_read_the_same(tmp_path: Path) -> None:
+    """The pattern made for ASCII digits leaves Arabic-Indic ones to the general path."""
+    path = tmp_path / "chat.txt"
+    path.write_text(
+        "1/13/24, 9:00 AM - Amira: hi\n"
+        + arabic_indic("1/13/24, 9:01 PM - Ben: see https://x.org\n")
+        + "1/13/24, 9:02 PM - Chen: <Media omitted>\n"
+        + arabic_indic("1/14/24, 9:03 AM - Amira: ok\n"),
+        encoding="utf-8",
+    )
+    rule = ContentRule(min_chars=30, media=True)
+    export = read_chat(path, rule)
+    assert export == read_line_by_line(path, rule)
+    assert per_sender(export) == {
+        "Amira": (2, 0, 0, 0, 0),
+        "Ben": (1, 1, 0, 0, 0),
+        "Chen": (1, 1, 1, 0, 0),
+    }
+    assert export.days == (date(2024, 1, 13), date(2024, 1, 14))
+
+
+def test_a_file_in_arabic_indic_digits_is_read_by_the_quick_pattern() -> None:
+    """Its lines are not all sent the slow way because the quick pattern reads ASCII only."""
+    block = arabic_indic("\n1/13/24, 21:01 - بن: مرحبا\n1/13/24, 21:02 - بن: أهلا")
+    pattern = chat_tally.shaped_pattern(block)
+    assert pattern is not None
+    assert [found[:2] for found in pattern.findall(block)] == [(arabic_indic("1/13/24"), "بن")] * 2
+
+
+def arabic_indic(text: str) -> str:
+    """`text` with its digits written as Arabic phones write them (U+0660 to U+0669)."""
+    return text.translate({ord("0") + digit: 0x660 + digit for digit in range(10)})
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("see https://x.org", True),
+        ("www.x.org", True),
+        ("ftp://x", True),
+        ("1/2 done. See you", False),
+        ("a:// b", True),
+        ("www x.org", False),
+        ("", False),
+    ],
+)
+def test_a_link_is_a_scheme_or_www(text: str, link: bool) -> None:
+    assert chat_tally.has_link(text) is link
+    lines = [f"1/13/24, 9:00 AM - Amira: {text}\n"]
+    (day,) = tally_lines(lines, ContentRule(min_chars=0, links=True)).sender_days
+    assert day.content == link
+
+
+def test_an_attachment_label_counts_as_one_every_time() -> None:
+    """Labels are classified once and remembered; the counts are those of each line read alone."""
+    lines = [
+        "[12/31/24, 9:05:07\u202fPM] Amira: \u200eimage omitted\n",
+        "[12/31/24, 9:05:08\u202fPM] Ben: \u200eimage omitted\n",
+        "[12/31/24, 9:05:09\u202fPM] Founders: \u200eAmira added Chen\n",
+        "[12/31/24, 9:05:10\u202fPM] Chen: This message was deleted\n",
+        "[12/31/24, 9:05:11\u202fPM] Amira: This message was deleted\n",
+        "[12/31/24, 9:05:12\u202fPM] Ben: \u200eimage omitted\n",
+    ]
+    export = tally_lines(lines, ContentRule(media=True))
+    assert export.sender_days == line_by_line(lines, ContentRule(media=True)).sender_days
+    assert per_sender(export) == {
+        "Amira": (2, 1, 1, 0, 1),
+        "Ben": (2, 2, 2, 0, 0),
+        "Chen": (1, 0, 0, 0, 1),
+    }
+    assert [event.kind for event in export.events] == ["added"]

@@ -132,7 +132,9 @@ def read_chat(
     _check_file(path)
     with chat_files.terminate_raises(), gc_paused():
         tally = _count_in_ranges(path, rule, workers, progress) or _count(path, rule, progress)
-    export = summarise(tally, path.name, day_first)
+        # Still paused: the entries summarise makes (100,000 of them) would start passes
+        # over the tally's own, again and again, to find nothing to free.
+        export = summarise(tally, path.name, day_first)
     if not export.sender_days and not export.events:
         raise ChatExportError(path, _not_a_chat(export))
     return export
@@ -345,10 +347,13 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
         dates[written] = to_date(key, order)
         if dates[written] is None:
             tally.skip(0, written, f"not a real date ({order})")
+    new = tuple.__new__  # see _sender_days
     events = tuple(
-        ChatEvent(day, *event)
-        for written, event in tally.events
-        if (day := dates[written]) is not None
+        [
+            new(ChatEvent, (day, kind, actor, target))
+            for written, (kind, actor, target) in tally.events
+            if (day := dates[written]) is not None
+        ]
     )
     return ChatExport(
         name=name,
@@ -386,12 +391,16 @@ def _sender_days(
                 )
         else:
             by_day[day] = senders
-    new = tuple.__new__  # a third faster than SenderDay._make, on 100,000 entries
+    # tuple.__new__ is a third quicker than SenderDay._make, and counts unpacked in the
+    # loop's target twice as quick as `*counts`, on 100,000 entries.
+    new = tuple.__new__
     return tuple(
         [
-            new(SenderDay, (day, sender, *counts))
+            new(SenderDay, (day, sender, messages, content, media, documents, deleted))
             for day in sorted(by_day)
-            for sender, counts in sorted(by_day[day].items())
+            for sender, (messages, content, media, documents, deleted) in sorted(
+                by_day[day].items()
+            )
         ]
     )
 
