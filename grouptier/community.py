@@ -23,9 +23,7 @@ the row number):
 - members:  member_id, name, group, role, joined_on, motivation, kol, locked,
             extra_groups (tuple of names), status, aliases (tuple of the names
             the member shows under in chat exports)
-- activity: date, member_id, group, messages, active_days, content, invites, source
-            (date as datetime64: the rules work on a million of them at once)
-- history:  cycle, member_id, group, messages, messages_counted, active_days, content, invites
+- activity, history: read by `activity_tables`, whose docstring lists their columns
 - topics:   week_of, group, title, prompt, host
 - runs:     run_id, cycle, status, started_at, finished_at, window_start, window_end
             (read leniently by `tool_logs`, like moves)
@@ -39,12 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 
-import numpy as np
 import pandas as pd
 
+from grouptier.activity_tables import read_activity, read_history
 from grouptier.cells import (
     CellError,
     CellValue,
@@ -60,10 +58,10 @@ from grouptier.cells import (
     parse_yes_no,
     shown_number,
 )
-from grouptier.columns import ParsedColumn, parse_table, table_frame
+from grouptier.columns import parse_table, table_frame
 from grouptier.errors import InvalidSheetError, Problem
 from grouptier.messages import parse_language
-from grouptier.phones import as_member_ids, member_forms, phone_key
+from grouptier.phones import member_forms, phone_key
 from grouptier.settings import Settings, date_order_of, read_settings
 from grouptier.sheet import (
     ACTIVITY,
@@ -151,11 +149,12 @@ def _load(workbook: RawWorkbook) -> Community:
     region = settings.phone_region if settings is not None else ""
     members = _read_members(tables["Members"], group_names, region, order, problems)
     forms = member_forms(members["member_id"], region) if members is not None else None
-    activity = _read_activity(tables["Activity"], group_names, forms, region, problems, order=order)
+    parse_group = _group_parser(group_names)
+    activity = read_activity(tables["Activity"], parse_group, forms, region, problems, order=order)
     topic_parsers = _topic_parsers(group_names, order)
     topics = _read_tab(tables["Topics"], topic_parsers, problems, ("week_of",))
     templates = _read_tab(tables["Templates"], _template_parsers(group_names), problems)
-    history = _read_history(tables["History"], forms, region, order, problems)
+    history = read_history(tables["History"], forms, region, order, problems)
     runs = read_runs(tables["Runs"])
     imports = _read_imports(tables["Imports"], group_names, order, problems)
     moves = read_moves(tables["Moves"])
@@ -395,54 +394,6 @@ def _used_twice(member_id: str, phone: bool, table: Table, first_row: int, name:
     return f"the same phone number as {table.name}!{table.cell('member_id', first_row)}{named}"
 
 
-def _read_activity(
-    table: Table | None,
-    group_names: tuple[str, ...] | None,
-    forms: dict[str, str] | None,
-    region: str,
-    problems: list[Problem],
-    *,
-    order: str,
-) -> pd.DataFrame | None:
-    """Activity rows; a member's number written another way counts for that member."""
-    parsers: dict[str, Parser] = {
-        "date": partial(parse_date, order=order),
-        "member_id": parse_member_id,
-        "group": _group_parser(group_names),
-        "messages": parse_count,
-        "active_days": parse_optional_count,
-        "content": parse_count,
-        "invites": parse_count,
-        "source": parse_text,
-    }
-    if table is None:
-        return None
-    columns = parse_table(table, parsers, problems, ("date", "member_id"))
-    if forms is not None:
-        columns["member_id"] = _members_ids(columns["member_id"], forms, region)
-        for position, member_id in _unknown_ids(columns["member_id"], set(forms.values())):
-            message = f'member id "{member_id}" is not in Members'
-            where = table.cell("member_id", table.rows[position])
-            problems.append(Problem(table.name, where, message))
-    return table_frame(table, columns, days=("date",))
-
-
-def _members_ids(ids: ParsedColumn, forms: dict[str, str], region: str) -> ParsedColumn:
-    """`ids` with a member's number written another way as the member's id (distinct ids)."""
-    mapped = as_member_ids(pd.Series(list(ids.results), dtype=object), forms, region)
-    return replace(ids, results=tuple(mapped.tolist()))
-
-
-def _unknown_ids(ids: ParsedColumn, known: set[str]) -> list[tuple[int, str]]:
-    """Each row position whose id is not blank and not in `known`, with that id."""
-    unknown = [isinstance(text, str) and bool(text) and text not in known for text in ids.results]
-    positions = ids.where(unknown)
-    codes = ids.codes[np.asarray(positions, dtype=np.intp)].tolist()
-    return [
-        (position, str(ids.results[code])) for position, code in zip(positions, codes, strict=True)
-    ]
-
-
 def _topic_parsers(group_names: tuple[str, ...] | None, order: str) -> dict[str, Parser]:
     return {
         "week_of": partial(parse_date, order=order),
@@ -455,36 +406,6 @@ def _topic_parsers(group_names: tuple[str, ...] | None, order: str) -> dict[str,
 
 def _template_parsers(group_names: tuple[str, ...] | None) -> dict[str, Parser]:
     return {"name": parse_text, "group": _group_parser(group_names), "text": parse_text}
-
-
-def _history_parsers(order: str) -> dict[str, Parser]:
-    return {
-        "cycle": partial(parse_number, default=0),
-        # The last day a rolled-up member could have been active.
-        "window_end": partial(_parse_optional_date, order=order),
-        "member_id": parse_member_id,
-        "group": parse_text,
-        **dict.fromkeys(
-            ("messages", "messages_counted", "active_days", "content", "invites", "rows"),
-            parse_count,
-        ),
-    }
-
-
-def _read_history(
-    table: Table | None,
-    forms: dict[str, str] | None,
-    region: str,
-    order: str,
-    problems: list[Problem],
-) -> pd.DataFrame | None:
-    """History rows, a member's number written another way counting for that member."""
-    if table is None:
-        return None
-    columns = parse_table(table, _history_parsers(order), problems, ())
-    if forms is not None:
-        columns["member_id"] = _members_ids(columns["member_id"], forms, region)
-    return table_frame(table, columns)
 
 
 def _read_imports(

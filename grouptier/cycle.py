@@ -270,7 +270,7 @@ def _nudges(community: Community, today: date) -> list[Nudge]:
 
 
 def overrides_of(community: Community, raw: RawWorkbook) -> list[Override]:
-    """The Templates tab's rows as overrides, each knowing the cell of its text."""
+    """The Templates tab's rows as overrides, each knowing the cells of its text and name."""
     if community.templates.empty:
         return []
     # Read again only for the column letters, so an error can name the text's cell.
@@ -279,7 +279,11 @@ def overrides_of(community: Community, raw: RawWorkbook) -> list[Override]:
         return []
     return [
         Override(
-            str(row.name), str(row.group), str(row.text), table.cell("text", int(row.sheet_row))
+            str(row.name),
+            str(row.group),
+            str(row.text),
+            table.cell("text", int(row.sheet_row)),
+            name_cell=table.cell("name", int(row.sheet_row)),
         )
         for row in community.templates.itertuples()
         if str(row.text).strip()

@@ -29,7 +29,7 @@ import jinja2
 
 from grouptier.cells import CellError, CellValue, did_you_mean, parse_text
 from grouptier.errors import InvalidSheetError, Problem, TemplateError
-from grouptier.locales import LANGUAGE_FILTERS
+from grouptier.locales import LANGUAGE_FILTERS, babel_locale
 from grouptier.overrides import (
     OVERRIDE_OUTPUT_LIMIT,
     TEMPLATE_NAMES,
@@ -51,6 +51,7 @@ __all__ = [
     "Override",
     "Renderer",
     "languages",
+    "languages_named",
     "parse_language",
     "render_override",
     "templates_root",
@@ -73,6 +74,19 @@ def languages(root: Path | None = None) -> list[str]:
     """The languages that have a template folder."""
     root = root or templates_root()
     return sorted(path.name for path in root.iterdir() if path.is_dir()) if root.is_dir() else []
+
+
+def languages_named() -> str:
+    """`en (English), ar (Arabic), ... or tr (Turkish)`: every bundled language, English first."""
+    english = babel_locale("en")
+    named = []
+    for language in sorted(languages(), key=lambda name: (name != DEFAULT_LANGUAGE, name)):
+        code, _, region = language.partition("-")  # `pt-BR`: the folder says the region
+        name = english.languages.get(code, language)
+        if region:
+            name += f", {english.territories.get(region, region)}"
+        named.append(f"{language} ({name})")
+    return ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else "".join(named)
 
 
 def parse_language(value: CellValue) -> str:

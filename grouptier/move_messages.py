@@ -1,13 +1,14 @@
 """The messages a cycle's moves call for.
 
-- `promotion`: one post per group welcoming everyone promoted into it;
-- `return`: one post per group welcoming back everyone who returned to it;
+- `promotion`: a post per group welcoming everyone promoted into it;
+- `return`: a post per group welcoming back everyone who returned to it;
 - `retention_notice`: a private, kind note to each member moved down, which
   says a seat was given away (`seat_given`) only when the group they left was
   full at the cycle's end, before its moves;
 - `reward`: a private congratulation with the extra group's invite link.
 
-A group post's `member_id` holds the ids of everyone it names, joined by ", ".
+A group post names at most `welcomes.POST_NAMES` members (a crowd gets several
+posts); its `member_id` holds the ids of everyone it names, joined by ", ".
 """
 
 from __future__ import annotations
@@ -18,20 +19,21 @@ from grouptier.locales import words_date
 from grouptier.message_people import full_groups, person, spoken_list
 from grouptier.message_rows import Composer, Draft
 from grouptier.tiers import CyclePlan
-from grouptier.welcomes import ID_SEPARATOR
+from grouptier.welcomes import ID_SEPARATOR, in_posts
 
-GROUP_POSTS = {"promote": "promotion", "return": "return"}  # one post per group and cycle
+GROUP_POSTS = {"promote": "promotion", "return": "return"}  # posts per group and cycle
 PRIVATE_NOTES = {"demote": "retention_notice", "reward": "reward"}  # one per member
 
 
 def move_messages(composer: Composer, plan: CyclePlan, moves: list[dict[str, Any]]) -> list[Draft]:
-    """One post per group for promotions and returns, and one note per other move."""
+    """Posts per group for promotions and returns (`POST_NAMES` each), a note per other move."""
     rows: list[Draft] = []
     for move_kind, kind in GROUP_POSTS.items():
         arriving = [m for m in moves if m["kind"] == move_kind]
         for target in dict.fromkeys(m["to_group"] for m in arriving):
             together = [m for m in arriving if m["to_group"] == target]
-            rows.append(_group_post(composer, plan, kind, str(target), together))
+            for post in in_posts(together):
+                rows.append(_group_post(composer, plan, kind, str(target), post))
     capacities = {name: int(group["capacity"]) for name, group in composer.groups.items()}
     full = full_groups(plan, capacities)
     for move in moves:

@@ -4,7 +4,7 @@ Pure: it takes the community, the Messages rows already in the sheet, the
 cycle plans and today's date, and returns the new rows, the old rows to
 remove and warnings; rendering goes through a `Renderer`.
 
-- Every run, due or not, adds a welcome post per group for the members who
+- Every run, due or not, adds welcome posts per group for the members who
   joined in the current or previous cycle and have none yet (`welcomes`), and
   on the nudge day the nudges (`nudges`). Messages keeps the current and the
   previous cycle; older rows are removed.

@@ -63,6 +63,7 @@ class Override:
     text: str
     cell: str  # A1 reference of the text, e.g. "C5"
     tab: str = "Templates"
+    name_cell: str = ""  # A1 reference of the name, e.g. "A5"; '' when unknown: the text's
 
     @property
     def where(self) -> str:
@@ -87,11 +88,10 @@ def compile_overrides(
     by_key = {normalise(name): name for name in TEMPLATE_NAMES}
     for override in overrides:
         name = by_key.get(normalise(override.name))
-        name_cell = re.sub(r"^[A-Z]+", "A", override.cell)
         if name is None:
             hint = did_you_mean(override.name, TEMPLATE_NAMES)
             message = f'"{override.name}" is not a message template{hint}'
-            problems.append(Problem(override.tab, name_cell, message))
+            problems.append(Problem(override.tab, override.name_cell or override.cell, message))
             continue
         key = (name, override.group.casefold())
         if key in seen:

@@ -5,6 +5,9 @@ Managers type one number many ways (`0055-11-900142542`, `+55 11 90014-2542`,
 marks; `phone_key` gives each the same key, so two Members rows for one
 person are caught and Activity, History and chat senders find their member.
 
+Digits of any script count (Arabic-Indic, Persian, Devanagari, full-width):
+phones and keyboards set to Arabic, Persian or Hindi write numbers that way.
+
 The `phone_region` setting says which country a number written without `+`
 or `00` belongs to (`BR`). Blank: every number must carry its country code to
 be recognised; one written without it is compared as written.
@@ -16,6 +19,7 @@ ids, so callers key distinct values, never rows.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -44,7 +48,7 @@ def phone_key(text: str, region: str) -> str:
     """
     if _E164.fullmatch(text):
         return text  # already the key: most ids are, and parsing costs ~10 µs each
-    clean = text.translate(_NO_MARKS).strip()
+    clean = _ascii_digits(text.translate(_NO_MARKS).strip())
     if not _PHONE_LIKE.fullmatch(clean):
         return ""
     if len(_NOT_DIGIT.sub("", clean)) < MIN_PHONE_DIGITS:
@@ -59,8 +63,8 @@ def phone_key(text: str, region: str) -> str:
 
 
 def looks_like_phone(text: str) -> bool:
-    """Whether `text` is written like a phone number (digits and separators, 7+ digits)."""
-    clean = text.translate(_NO_MARKS).strip()
+    """Whether `text` is written like a phone number (digits of any script and separators, 7+)."""
+    clean = _ascii_digits(text.translate(_NO_MARKS).strip())
     digits = len(_NOT_DIGIT.sub("", clean))
     return bool(_PHONE_LIKE.fullmatch(clean)) and digits >= MIN_PHONE_DIGITS
 
@@ -75,6 +79,13 @@ def shown_phone(member_id: str, region: str) -> str:
     except phonenumbers.NumberParseException:
         return key
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _ascii_digits(text: str) -> str:
+    """`text` with digits of other scripts (Arabic-Indic ٣, Persian ۳, Devanagari ३) as 0-9."""
+    if text.isascii():
+        return text  # nearly every id: no per-character work
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 def _international(text: str) -> str:

@@ -37,7 +37,7 @@ from grouptier.cells import (
 )
 from grouptier.errors import Problem
 from grouptier.locales import language_date_order, parse_date_format
-from grouptier.messages import parse_language
+from grouptier.messages import languages_named, parse_language
 from grouptier.sheet import SETTINGS, Table
 
 MAX_WEIGHT = 1_000  # points per thing counted: far above any playbook, far below overflow
@@ -199,9 +199,7 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "language",
         parse_language,
         "en",
-        "Language of the messages: en (English), ar (Arabic), de (German), es (Spanish), "
-        "fr (French), hi (Hindi), id (Indonesian), it (Italian), pt-BR (Portuguese, Brazil), "
-        "ru (Russian) or tr (Turkish).",
+        f"Language of the messages: {languages_named()}.",
     ),
     SettingRow("weight_messages", _WEIGHT, 1, "Points per counted message."),
     SettingRow("weight_active_days", _WEIGHT, 2, "Points per day with at least one message."),

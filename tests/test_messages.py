@@ -20,7 +20,7 @@ from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cells import CellValue
 from grouptier.cli import main
 from grouptier.community import load_community
-from grouptier.cycle import RunOptions, RunReport, check, plan_cycles, run
+from grouptier.cycle import RunOptions, RunReport, check, overrides_of, run
 from grouptier.day_messages import messages_of_day
 from grouptier.demo import run_demo
 from grouptier.errors import InvalidSheetError, Problem, TemplateError
@@ -30,11 +30,13 @@ from grouptier.messages import (
     WHATSAPP_MESSAGE_LIMIT,
     Override,
     Renderer,
+    languages,
     templates_root,
 )
 from grouptier.outbox import PRIVATE_KINDS, compose_outbox, read_messages, recipient
-from grouptier.settings import read_settings
-from grouptier.sheet import MESSAGES, SETTINGS, Table, read_table
+from grouptier.planning import plan_cycles
+from grouptier.settings import read_settings, starter_settings
+from grouptier.sheet import MESSAGES, SETTINGS, RawTab, RawWorkbook, Table, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TODAY = date(2026, 10, 16)
@@ -402,7 +404,7 @@ def test_the_samples_overrides_are_checked_against_match_what_a_run_gives(
 
 def test_an_unknown_template_name_in_the_sheet_suggests_the_right_one() -> None:
     with pytest.raises(InvalidSheetError) as caught:
-        Renderer(overrides=[Override("welcom", "", "Hi", "C7")])
+        Renderer(overrides=[Override("welcom", "", "Hi", "C7", name_cell="A7")])
     (problem,) = caught.value.problems
     assert problem.where == "Templates!A7"
     assert 'did you mean "welcome"?' in problem.message
@@ -697,9 +699,143 @@ def test_only_members_who_joined_in_the_current_or_previous_cycle_are_welcomed(
     sheet.member("General", name="Undated Uma", joined_on=None)
     community = sheet.community()
     outbox = compose_outbox(community, read_messages(None), [], TODAY, Renderer())
-    welcomed = [row["text"].splitlines()[0] for row in outbox.rows]
+    welcomed = [str(row["text"]).splitlines()[0] for row in outbox.rows]
     assert welcomed == [
         "👋 *Welcome to General, Early Eve!*",
         "👋 *Welcome to Core, Today Tam!*",
     ]
     assert {row["kind"] for row in outbox.rows} == {"welcome"} and outbox.stale_rows == []
+
+
+# -- welcome posts: who they name, and how many at once ------------------------------------------
+
+
+def welcome_rows(existing: list[tuple[date, str]]) -> pd.DataFrame:
+    """Messages rows of welcomes already posted in General: (date, member_id cell)."""
+    rows = [
+        {"date": day, "group": "General", "to": "General", "kind": "welcome", "member_id": ids}
+        | {"text": "Welcome!", "posted": "", "sheet_row": n}
+        for n, (day, ids) in enumerate(existing, start=2)
+    ]
+    return pd.DataFrame(rows, columns=[*read_messages(None).columns])
+
+
+def welcomed_today(sheet: SheetBuilder, existing: pd.DataFrame) -> list[str]:
+    outbox = compose_outbox(sheet.community(), existing, [], TODAY, Renderer())
+    return [str(row["member_id"]) for row in outbox.rows if row["kind"] == "welcome"]
+
+
+def test_a_member_id_with_a_comma_is_welcomed_once(sheet: SheetBuilder) -> None:
+    sheet.member("General", member_id="Doe, Jane", name="Jane Doe", joined_on=TODAY)
+    yesterday = TODAY - timedelta(days=1)
+    assert welcomed_today(sheet, welcome_rows([(yesterday, "Doe, Jane")])) == []
+
+
+def test_a_member_whose_id_is_part_of_a_welcomed_id_is_still_welcomed(
+    sheet: SheetBuilder,
+) -> None:
+    sheet.member("General", member_id="Doe, Jane", name="Jane Doe", joined_on=TODAY)
+    sheet.member("General", member_id="Jane", name="Jane Roe", joined_on=TODAY)
+    yesterday = TODAY - timedelta(days=1)
+    assert welcomed_today(sheet, welcome_rows([(yesterday, "Doe, Jane")])) == ["Jane"]
+    # A post that named "Doe, Jane" and Bo: Jane is still new, Bo and "Doe, Jane" are not.
+    sheet.member("General", member_id="Bo", name="Bo", joined_on=TODAY)
+    assert welcomed_today(sheet, welcome_rows([(yesterday, "Doe, Jane, Bo")])) == ["Jane"]
+
+
+def test_an_id_of_many_comma_parts_is_found_as_a_whole_cell(sheet: SheetBuilder) -> None:
+    many = ", ".join(f"part {n}" for n in range(40))  # beyond what is looked for inside a cell
+    sheet.member("General", member_id=many, name="Many Parts", joined_on=TODAY)
+    sheet.member("General", member_id="part 1", name="Part One", joined_on=TODAY)
+    yesterday = TODAY - timedelta(days=1)
+    assert welcomed_today(sheet, welcome_rows([(yesterday, many)])) == ["part 1"]
+
+
+def test_ids_with_commas_posted_together_are_all_known_as_welcomed_the_next_day(
+    sheet: SheetBuilder,
+) -> None:
+    for member_id in ("Doe, Jane", "Jane", "Doe", "Roe, Ann, Jr"):
+        sheet.member("General", member_id=member_id, name=member_id, joined_on=TODAY)
+    community = sheet.community()
+    first = compose_outbox(community, read_messages(None), [], TODAY, Renderer()).rows
+    assert [row["member_id"] for row in first] == ["Doe, Jane, Jane, Doe, Roe, Ann, Jr"]
+    existing = pd.DataFrame([{**row, "sheet_row": n} for n, row in enumerate(first, start=2)])
+    tomorrow = TODAY + timedelta(days=1)
+    assert compose_outbox(community, existing, [], tomorrow, Renderer()).rows == []
+
+
+@pytest.mark.parametrize(
+    ("number", "zero"),
+    [("+971 50 123 4567", "\u0660"), ("+98 912 345 6789", "\u06f0"), ("+91 98765 43210", "\u0966")],
+    ids=["arabic-indic-ar", "persian-fa", "devanagari-hi"],
+)
+def test_a_name_that_is_a_number_in_another_script_is_not_greeted(
+    sheet: SheetBuilder, number: str, zero: str
+) -> None:
+    written = number.translate({ord("0") + n: chr(ord(zero) + n) for n in range(10)})
+    sheet.member("General", member_id="+447000000777", name=written, joined_on=TODAY)
+    outbox = compose_outbox(sheet.community(), read_messages(None), [], TODAY, Renderer())
+    (welcome,) = outbox.rows
+    assert written not in str(welcome["text"])
+    assert str(welcome["text"]).startswith("👋 *Welcome to General, our newest member!*")
+
+
+def test_a_crowd_of_newcomers_is_welcomed_in_posts_of_thirty_that_record_whom_they_name(
+    sheet: SheetBuilder,
+) -> None:
+    for n in range(1_500):
+        sheet.member("General", name=f"Newcomer number {n:04d} with a long name", joined_on=TODAY)
+    community = sheet.community()
+    rows = compose_outbox(community, read_messages(None), [], TODAY, Renderer()).rows
+    assert len(rows) == 50 and {row["kind"] for row in rows} == {"welcome"}
+    named: list[str] = []
+    for row in rows:
+        ids = str(row["member_id"]).split(", ")
+        assert len(ids) == 30 and len(str(row["text"])) < 4_000
+        names = community.members.set_index("member_id").loc[ids, "name"]
+        assert all(name in str(row["text"]) for name in names)
+        named += ids
+    assert named == community.members["member_id"].tolist()
+
+
+def test_crowds_promoted_or_returning_are_announced_in_posts_of_thirty(
+    sheet: SheetBuilder,
+) -> None:
+    sheet.groups[1]["promote_top"] = 40
+    promoted = [sheet.active_member("General", score_days=2) for _ in range(40)]
+    returning = [sheet.active_member("Retention", score_days=2) for _ in range(65)]
+    community = sheet.community()
+    plans, _ = plan_cycles(community, [WINDOW])
+    rows = compose_outbox(community, read_messages(None), plans, TODAY, Renderer()).rows
+    for kind, moved, sizes in (
+        ("promotion", promoted, [30, 10]),
+        ("return", returning, [30, 30, 5]),
+    ):
+        posts = [str(post["member_id"]).split(", ") for post in of_kind(rows, kind)]
+        assert [len(ids) for ids in posts] == sizes, kind
+        assert sorted(member_id for ids in posts for member_id in ids) == sorted(moved), kind
+
+
+# -- where a Templates problem is reported --------------------------------------------------------
+
+
+def test_an_unknown_template_name_is_reported_in_its_own_column(sheet: SheetBuilder) -> None:
+    raw = sheet.workbook()
+    rows: list[list[CellValue]] = [["group", "name", "text"], [None, "welcom", "Hi {{ names }}"]]
+    workbook = RawWorkbook({**raw.tabs, "Templates": RawTab("Templates", rows)})
+    community = load_community(workbook)
+    with pytest.raises(InvalidSheetError) as caught:
+        Renderer(overrides=overrides_of(community, workbook))
+    (problem,) = caught.value.problems
+    assert problem.where == "Templates!B2"
+    assert 'did you mean "welcome"?' in problem.message
+
+
+# -- the language setting's note ---------------------------------------------------------------
+
+
+def test_the_language_settings_note_lists_every_bundled_language() -> None:
+    (note,) = [row["notes"] for row in starter_settings(TODAY) if row["setting"] == "language"]
+    listed = re.findall(r"([a-z]{2}(?:-[A-Z]{2})?) \(", str(note))
+    assert sorted(listed) == languages()
+    assert "en (English)" in str(note) and "pt-BR (Portuguese, Brazil)" in str(note)

@@ -6,7 +6,7 @@ import pandas as pd
 import phonenumbers
 import pytest
 
-from grouptier.phones import as_member_ids, member_forms, phone_key
+from grouptier.phones import as_member_ids, looks_like_phone, member_forms, phone_key
 
 SOFIA = "+5511900142542"
 
@@ -88,3 +88,40 @@ def test_ids_all_typed_as_in_members_are_returned_as_they_are() -> None:
     ids = pd.Series(["amira", "+447700900123"] * 3)
 
     assert as_member_ids(ids, forms, "") is ids
+
+
+def in_script(text: str, zero: str) -> str:
+    """`text` with its digits 0-9 written in the script whose zero is `zero`."""
+    return text.translate({ord("0") + n: chr(ord(zero) + n) for n in range(10)})
+
+
+ARABIC_INDIC, PERSIAN, DEVANAGARI, FULLWIDTH = "\u0660", "\u06f0", "\u0966", "\uff10"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (in_script("+971 50 123 4567", ARABIC_INDIC), "+971501234567"),
+        ("\u200f" + in_script("+98 912 345 6789", PERSIAN), "+989123456789"),
+        (in_script("+91 98765-43210", DEVANAGARI), "+919876543210"),
+        (in_script("0055 11 900142542", FULLWIDTH), SOFIA),
+    ],
+    ids=["arabic-indic", "persian-with-rtl-mark", "devanagari", "fullwidth"],
+)
+def test_digits_of_other_scripts_are_a_phone_number(text: str, key: str) -> None:
+    assert looks_like_phone(text)
+    assert phone_key(text, "") == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        in_script("345", ARABIC_INDIC),
+        "Ana " + in_script("50 123 4567", ARABIC_INDIC),
+        "\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079",  # superscripts: no digits
+    ],
+    ids=["too-few", "a-name-too", "superscripts"],
+)
+def test_too_few_digits_letters_or_superscripts_are_no_phone_number(text: str) -> None:
+    assert not looks_like_phone(text)
+    assert phone_key(text, "BR") == ""
