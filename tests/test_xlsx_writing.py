@@ -10,6 +10,7 @@ import sys
 import time
 import zipfile
 import zlib
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,13 +21,18 @@ from conftest import ANCHOR, TODAY, SheetBuilder
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from test_cycle import clock, save
-from test_xlsx import MAIN_NS, PACKAGE_REL_NS, REL_NS, hand_made_xlsx
+from test_xlsx import MAIN_NS, PACKAGE_REL_NS, REL_NS, hand_made_xlsx, with_extra_parts
 
 from grouptier.backends.base import CellUpdate, ChangeSet
 from grouptier.backends.xlsx import XlsxBackend
-from grouptier.backends.xlsx_closing import closed_up_after_rows
+from grouptier.backends.xlsx_cells import cell_xml
+from grouptier.backends.xlsx_closing import (
+    closed_up_after_rows,
+    closed_up_formula,
+    closed_up_ranges,
+)
 from grouptier.backends.xlsx_safety import sheet_parts
-from grouptier.backends.xlsx_worksheet import Worksheet, cell_xml
+from grouptier.backends.xlsx_worksheet import Worksheet
 from grouptier.community import load_community
 from grouptier.cycle import RunOptions, check, run
 from grouptier.errors import WorkbookError
@@ -92,6 +98,28 @@ def relationship(rel_id: str, kind: str, target: str) -> bytes:
     return f'<Relationship Id="{rel_id}" Type="{REL_NS}/{kind}" Target="{target}"/>'.encode()
 
 
+def with_pivot_table_parts(parts: dict[str, bytes], sheet_part: str) -> None:
+    """Put the hand-written pivot table (its cache reading Overview) on worksheet `sheet_part`.
+
+    `parts` holds the package's parts by name; the table, its cache definition and the
+    relationships to them are added.
+    """
+    rels = sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    empty = f'<Relationships xmlns="{PACKAGE_REL_NS}"></Relationships>'.encode()
+    parts[rels] = parts.get(rels, empty).replace(
+        b"</Relationships>",
+        relationship("rIdPivot", "pivotTable", "/xl/pivotTables/pivotTable1.xml")
+        + b"</Relationships>",
+    )
+    parts["xl/pivotTables/pivotTable1.xml"] = PIVOT_TABLE.encode()
+    parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
+        f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
+        + relationship("rId1", "pivotCacheDefinition", "/xl/pivotCache/pivotCacheDefinition1.xml")
+        + b"</Relationships>"
+    )
+    parts["xl/pivotCache/pivotCacheDefinition1.xml"] = PIVOT_CACHE.encode()
+
+
 def with_manager_extras(path: Path) -> list[str]:
     """Give the workbook an Overview tab with a chart, a picture, a comment and a pivot table.
 
@@ -121,18 +149,7 @@ def with_manager_extras(path: Path) -> list[str]:
         relationship("rIdLogo", "image", "/xl/media/image1.png") + b"</Relationships>",
     )
     parts["xl/media/image1.png"] = tiny_png()
-    parts[sheet_rels] = parts[sheet_rels].replace(
-        b"</Relationships>",
-        relationship("rIdPivot", "pivotTable", "/xl/pivotTables/pivotTable1.xml")
-        + b"</Relationships>",
-    )
-    parts["xl/pivotTables/pivotTable1.xml"] = PIVOT_TABLE.encode()
-    parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
-        f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
-        + relationship("rId1", "pivotCacheDefinition", "/xl/pivotCache/pivotCacheDefinition1.xml")
-        + b"</Relationships>"
-    )
-    parts["xl/pivotCache/pivotCacheDefinition1.xml"] = PIVOT_CACHE.encode()
+    with_pivot_table_parts(parts, sheet)
     parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
         f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
         + relationship("rId1", "pivotCacheRecords", "/xl/pivotCache/pivotCacheRecords1.xml")
@@ -226,7 +243,7 @@ def test_a_due_run_keeps_charts_pictures_pivots_and_comments_byte_for_byte(
     assert book.get_sheet_by_name("Overview").to_python()[2] == ["General", 5]
 
 
-def sheet_header(rows: list[list[object]], name: str) -> int:
+def sheet_header(rows: Sequence[Sequence[object]], name: str) -> int:
     return [str(cell) for cell in rows[0]].index(name)
 
 
@@ -316,6 +333,196 @@ def test_removed_rows_close_up_and_what_points_below_follows(tmp_path: Path) -> 
     )
 
 
+def with_tail(path: Path, tail: str, part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """The package at `path` with `tail` put after the rows of worksheet `part`."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts[part] = parts[part].replace(b"</sheetData>", b"</sheetData>" + tail.encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def numbered_rows(last: int) -> str:
+    """Worksheet rows: a member_id header, then m2 in B2 and 2 in D2 and so on to `last`."""
+    return '<row r="1"><c r="B1" t="inlineStr"><is><t>member_id</t></is></c></row>' + "".join(
+        f'<row r="{r}"><c r="B{r}" t="inlineStr"><is><t>m{r}</t></is></c>'
+        f'<c r="D{r}"><v>{r}</v></c></row>'
+        for r in range(2, last + 1)
+    )
+
+
+def test_ranges_all_on_removed_rows_go_and_the_file_still_reads(tmp_path: Path) -> None:
+    tail = (
+        '<mergeCells count="2"><mergeCell ref="B3:C4"/><mergeCell ref="B6:C6"/></mergeCells>'
+        '<conditionalFormatting sqref="D3:D4"><cfRule type="cellIs" priority="1" '
+        'operator="greaterThan"><formula>3</formula></cfRule></conditionalFormatting>'
+        '<conditionalFormatting sqref="D5:D6"><cfRule type="cellIs" priority="2" '
+        'operator="lessThan"><formula>1</formula></cfRule></conditionalFormatting>'
+        '<dataValidations count="1"><dataValidation type="whole" sqref="D3:D4">'
+        "<formula1>0</formula1></dataValidation></dataValidations>"
+        '<hyperlinks><hyperlink ref="B3" location="Activity!A1" display="top"/></hyperlinks>'
+    )
+    path = with_tail(hand_made_xlsx(tmp_path / "g.xlsx", {"Activity": numbered_rows(6)}), tail)
+
+    XlsxBackend(path).write(ChangeSet(deleted_rows={"Activity": [3, 4]}))
+
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert b'ref=""' not in xml and b'sqref=""' not in xml
+    assert b'<mergeCells count="1">' in xml
+    assert b"<dataValidations" not in xml and b"<hyperlinks" not in xml
+    activity = openpyxl.load_workbook(path)["Activity"]
+    assert [str(m) for m in activity.merged_cells.ranges] == ["B4:C4"]
+    assert [str(rule.sqref) for rule in activity.conditional_formatting] == ["D3:D4"]
+    assert activity.data_validations.dataValidation == [] and activity._hyperlinks == []
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Activity")
+    assert [row[0] for row in rows.to_python()[1:]] == ["m2", "m5", "m6"]
+
+
+X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+XM = "http://schemas.microsoft.com/office/excel/2006/main"
+
+
+def x14_extension(uri: str, body: str) -> str:
+    return f'<ext uri="{{{uri}}}" xmlns:x14="{X14}">{body}</ext>'
+
+
+def list_validation(where: str) -> str:
+    return (
+        '<x14:dataValidation type="list"><x14:formula1><xm:f>Lists!$A$1:$A$5</xm:f>'
+        f"</x14:formula1><xm:sqref>{where}</xm:sqref></x14:dataValidation>"
+    )
+
+
+def test_excel_2010_formats_validation_and_sparklines_on_removed_rows_go() -> None:
+    formats = x14_extension(
+        "78C0D931-6437-407d-A8EE-F0AAD7539E65",
+        f'<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="{XM}">'
+        '<x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
+        "<xm:f>D3&gt;Lists!$A$1</xm:f></x14:cfRule><xm:sqref>D3:D4</xm:sqref>"
+        "</x14:conditionalFormatting></x14:conditionalFormattings>",
+    )
+    validations = (
+        "CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF",
+        '<x14:dataValidations count="{}" xmlns:xm="' + XM + '">{}</x14:dataValidations>',
+    )
+    sparklines = x14_extension(
+        "05C60535-1F16-4fd2-B633-F4F36F0B64E0",
+        f'<x14:sparklineGroups xmlns:xm="{XM}"><x14:sparklineGroup><x14:sparklines>'
+        "<x14:sparkline><xm:f>Activity!D3:D4</xm:f><xm:sqref>F3</xm:sqref></x14:sparkline>"
+        "</x14:sparklines></x14:sparklineGroup></x14:sparklineGroups>",
+    )
+    both = list_validation("C3:C4") + list_validation("C6:C9 E5")
+    before = x14_extension(validations[0], validations[1].format(2, both))
+    tail = f"<extLst>{formats}{before}{sparklines}</extLst></worksheet>"
+
+    moved = closed_up_after_rows(tail.encode(), "Activity", [3, 4]).decode()
+
+    after = x14_extension(validations[0], validations[1].format(1, list_validation("C4:C7 E3")))
+    assert moved == f"<extLst>{after}</extLst></worksheet>"
+
+
+SHARED_DOWN = (  # Overview!A1:A4 = Activity!D2 filled down, as Excel saves it
+    '<row r="1"><c r="A1"><f t="shared" ref="A1:A4" si="0">Activity!D2</f><v>2</v></c></row>'
+    + "".join(
+        f'<row r="{r}"><c r="A{r}"><f t="shared" si="0"/><v>{r + 1}</v></c></row>'
+        for r in (2, 3, 4)
+    )
+)
+
+
+@pytest.mark.parametrize("written", [False, True], ids=["kept-tab", "written-tab"])
+def test_shared_formulas_on_other_tabs_follow_the_rows_they_name(
+    tmp_path: Path, written: bool
+) -> None:
+    sheets = {"Activity": numbered_rows(6), "Overview": SHARED_DOWN}
+    path = hand_made_xlsx(tmp_path / "o.xlsx", sheets)
+    updates = [CellUpdate("Overview", 6, "note", "checked")] if written else []
+
+    XlsxBackend(path).write(ChangeSet(cell_updates=updates, deleted_rows={"Activity": [3]}))
+
+    overview = openpyxl.load_workbook(path)["Overview"]
+    assert [overview[f"A{r}"].value for r in range(1, 5)] == [
+        "=Activity!D2",
+        "=#REF!",
+        "=Activity!D3",
+        "=Activity!D4",
+    ]
+
+
+def test_a_tables_sort_ranges_close_up_with_it(tmp_path: Path) -> None:
+    path = hand_made_xlsx(tmp_path / "t.xlsx", {"Activity": numbered_rows(9)})
+    table = (
+        f'<table xmlns="{MAIN_NS}" id="1" name="Log" displayName="Log" ref="B1:D9">'
+        '<autoFilter ref="B1:D9"/><sortState ref="B2:D9"><sortCondition descending="1" '
+        'ref="D2:D9"/></sortState><tableColumns count="3"><tableColumn id="1" name="member_id"/>'
+        '<tableColumn id="2" name="Column1"/><tableColumn id="3" name="Column2"/></tableColumns>'
+        '<tableStyleInfo name="TableStyleMedium9" showRowStripes="1"/></table>'
+    )
+    with_tail(path, '<tableParts count="1"><tablePart r:id="rIdT"/></tableParts>')
+    with_extra_parts(
+        path,
+        {
+            "xl/tables/table1.xml": table,
+            "xl/worksheets/_rels/sheet1.xml.rels": f'<Relationships xmlns="{PACKAGE_REL_NS}">'
+            + relationship("rIdT", "table", "../tables/table1.xml").decode()
+            + "</Relationships>",
+        },
+    )
+
+    XlsxBackend(path).write(ChangeSet(deleted_rows={"Activity": [3, 4]}))
+
+    moved = zipfile.ZipFile(path).read("xl/tables/table1.xml")
+    assert re.findall(rb'\sref="([^"]*)"', moved) == [b"B1:D7", b"B1:D7", b"B2:D7", b"D2:D7"]
+    assert openpyxl.load_workbook(path)["Activity"].tables["Log"].ref == "B1:D7"
+
+
+def test_relative_formulas_of_formats_and_validation_follow_their_range(tmp_path: Path) -> None:
+    tail = (
+        '<conditionalFormatting sqref="D5:D9"><cfRule type="expression" priority="1">'
+        "<formula>D5&gt;$D$9</formula></cfRule></conditionalFormatting>"
+        '<conditionalFormatting sqref="E5:E9"><cfRule type="colorScale" priority="2">'
+        '<colorScale><cfvo type="min"/><cfvo type="formula" val="$D$9"/><color rgb="FFFF0000"/>'
+        '<color rgb="FF00FF00"/></colorScale></cfRule></conditionalFormatting>'
+        '<dataValidations count="2"><dataValidation type="custom" sqref="D5:D9">'
+        "<formula1>D5&lt;=$D$9+C5</formula1></dataValidation>"
+        '<dataValidation type="list" sqref="C5:C9"><formula1>Lists!A1:A3</formula1>'
+        "</dataValidation></dataValidations>"
+    )
+    sheets = {"Activity": numbered_rows(9), "Lists": numbered_rows(3)}
+    path = with_tail(hand_made_xlsx(tmp_path / "r.xlsx", sheets), tail)
+
+    XlsxBackend(path).write(ChangeSet(deleted_rows={"Activity": [2, 3]}))
+
+    activity = openpyxl.load_workbook(path)["Activity"]
+    rules = activity.conditional_formatting
+    assert [str(rule.sqref) for rule in rules] == ["D3:D7", "E3:E7"]
+    assert [r.formula for rule in rules for r in rule.rules] == [["D3>$D$7"], []]
+    scale = next(r.colorScale for rule in rules for r in rule.rules if r.colorScale)
+    assert [cfvo.val for cfvo in scale.cfvo] == [None, "$D$7"]
+    custom, listed = activity.data_validations.dataValidation
+    assert str(custom.sqref) == "D3:D7" and custom.formula1 == "D3<=$D$7+C3"
+    assert str(listed.sqref) == "C3:C7" and listed.formula1 == "Lists!A1:A3"  # another tab's
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["B2:B1048576", "$B$3:$B$4", "B3:B4", "B4", "B5", "$B$1:$C$9", "3:5", "$2:$9", "A:C", "B9:B2"],
+)
+def test_formulas_and_ranges_close_up_alike(reference: str) -> None:
+    """One rule for both: a range reaching the last row keeps reaching it, as in Excel."""
+    ranges = closed_up_ranges(reference, [3, 4])
+    formula = closed_up_formula(f"=COUNTA(Activity!{reference})", "Activity", [3, 4])
+
+    assert formula == f"=COUNTA({'Activity!' + ranges if ranges else '#REF!'})"
+
+
+def test_a_range_to_the_last_row_stays_pinned_there() -> None:
+    assert closed_up_ranges("B2:B1048576 $A$5:$C$1048576", [3, 4]) == "B2:B1048576 $A$3:$C$1048576"
+    assert closed_up_ranges("B1048576", [3, 4]) == "B1048574"  # a cell moves up
+
+
 # A shape sized with cells over rows 3 to 7 (0-based 2 to 6).
 SIZED_BOX = (
     "<twoCellAnchor><from><col>8</col><colOff>0</colOff><row>2</row><rowOff>5000</rowOff>"
@@ -385,22 +592,10 @@ def test_comments_charts_and_shapes_follow_their_rows_when_rows_close_up(
 
 
 def with_pivot_table_on(path: Path, sheet_part: str) -> None:
-    """Place the hand-written pivot table (its cache reading Overview) on worksheet `sheet_part`."""
+    """Place the hand-written pivot table on worksheet `sheet_part` of the package at `path`."""
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    rels = sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels"
-    parts[rels] = (
-        f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
-        + relationship("rIdPivot", "pivotTable", "/xl/pivotTables/pivotTable1.xml")
-        + b"</Relationships>"
-    )
-    parts["xl/pivotTables/pivotTable1.xml"] = PIVOT_TABLE.encode()
-    parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
-        f'<Relationships xmlns="{PACKAGE_REL_NS}">'.encode()
-        + relationship("rId1", "pivotCacheDefinition", "/xl/pivotCache/pivotCacheDefinition1.xml")
-        + b"</Relationships>"
-    )
-    parts["xl/pivotCache/pivotCacheDefinition1.xml"] = PIVOT_CACHE.encode()
+    with_pivot_table_parts(parts, sheet_part)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)

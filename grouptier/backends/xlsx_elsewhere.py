@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
 
-from grouptier.backends.xlsx_closing import closed_up_formula_texts, closed_up_ranges, mentions
+from grouptier.backends.xlsx_closing import (
+    closed_up_formula_texts,
+    closed_up_ranges,
+    mentions,
+    names_any,
+)
 from grouptier.backends.xlsx_package import Package
+from grouptier.backends.xlsx_worksheet import unshared
 
 __all__ = ["close_up_elsewhere"]
 
@@ -37,7 +44,9 @@ def close_up_elsewhere(package: Package, title: str, written: set[str], gone: li
     for kind, other in package.tabs.values():
         present = kind == "worksheet" and other not in written and package.exists(other)
         if present and _streamed_mention(package, other, title):
-            xml = package.read(other)
+            # Shared formulas naming the tab are written out first: the cells they
+            # repeat over no longer sit at the same distance from the cells they name.
+            xml = unshared(package.read(other), {}, partial(names_any, [title]))
             package.put(other, closed_up_formula_texts(xml, title, gone, own_tab=False))
     for info in package.archive.infolist():
         if info.filename.startswith("xl/charts/chart") and info.filename.endswith(".xml"):
@@ -68,9 +77,13 @@ def _pivot_source_moved(xml: bytes, title: str, gone: list[int]) -> bytes:
         source = re.search(rb'\bsheet="([^"]*)"', tag)
         if source is None or html.unescape(source.group(1).decode()).lower() != title.lower():
             return tag
+        # A source whose rows all went keeps its range (an empty one would make the
+        # file unreadable); the cache is read again when the pivot table is refreshed.
         return _RANGE_ATTRIBUTE.sub(
             lambda ref: (
-                ref.group(1) + closed_up_ranges(ref.group(2).decode(), gone).encode() + ref.group(3)
+                ref.group(1)
+                + (closed_up_ranges(ref.group(2).decode(), gone) or ref.group(2).decode()).encode()
+                + ref.group(3)
             ),
             tag,
         )

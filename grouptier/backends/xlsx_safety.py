@@ -6,11 +6,10 @@
 - `refuse_cut_pivot_tables` refuses a pivot table placed on a tab a run removes
   rows from, and `refuse_chart_tabs` a chart tab named like a contract tab:
   reading and writing both call them, so `check` says what `run` would.
-- `closed_up_formula` keeps a manager's formula pointing at the same cells when
-  rows above them are removed.
-- Saving itself (a temporary file, one rename, the lock) lives in `xlsx_files`;
-  the writer copies every part it does not change byte for byte, so nothing a
-  manager made (charts, pictures, pivot tables, macros) needs refusing.
+- Saving itself (a temporary file, one rename, the lock) lives in `xlsx_files`.
+  The writer copies every part it does not change byte for byte and moves what
+  points at removed rows (`xlsx_closing`), so charts, pictures, macros and pivot
+  tables on other tabs are kept: those two refusals are the only ones.
 
 Everything is read with `zipfile` and compiled regular expressions; the
 package's own small XML parts are parsed with ElementTree, never a worksheet.
@@ -22,11 +21,8 @@ import posixpath
 import re
 import zipfile
 import zlib
-from bisect import bisect_left, bisect_right
 from pathlib import Path
 from xml.etree import ElementTree
-
-from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from grouptier import sheet
 from grouptier.cells import normalise
@@ -56,8 +52,6 @@ ROWS_REMOVED = {
 _PIVOT_LOCATION = re.compile(rb'<(?:[\w.-]+:)?location\b[^>]*?\sref="([^"]*)"')
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ABSOLUTE_ROW = re.compile(r"\$\d")
-_REF_END = re.compile(r"^(\$?[A-Za-z]{0,3}\$?)(\d+)$")
 
 
 def open_package(path: str) -> zipfile.ZipFile:
@@ -201,56 +195,3 @@ def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def closed_up_formula(
-    formula: str, title: str, gone: list[int], *, own_tab: bool = True, absolute_only: bool = False
-) -> str:
-    """`formula` after rows `gone` (sorted) of tab `title` were removed, as Excel would.
-
-    References to that tab follow the cells they point at; one to a removed cell
-    becomes #REF!, and a range loses its removed rows. Other tabs are left alone.
-    `own_tab` says the formula sits on tab `title`, so references without a tab name
-    are to it too; `absolute_only` moves only references with an absolute row ($5),
-    as a conditional format's relative references follow its range instead.
-    """
-    try:
-        tokens = Tokenizer(formula).items
-    except TokenizerError:
-        return formula
-    if not tokens or tokens[0].type == Token.LITERAL:
-        return formula
-    return "=" + "".join(
-        _closed_up_reference(token.value, title, gone)
-        if token.type == Token.OPERAND
-        and token.subtype == Token.RANGE
-        and (own_tab or "!" in token.value)
-        and (not absolute_only or _ABSOLUTE_ROW.search(token.value) is not None)
-        else token.value
-        for token in tokens
-    )
-
-
-def _closed_up_reference(reference: str, title: str, gone: list[int]) -> str:
-    tab, bang, cells = reference.rpartition("!")
-    if bang and tab.strip("'").replace("''", "'").lower() != title.lower():
-        return reference
-    ends = [_REF_END.match(end) for end in cells.split(":")]
-    if len(ends) > 2 or not all(ends):
-        return reference  # a name, or whole columns: unaffected by rows closing up
-    matches = [end for end in ends if end is not None]
-    rows = [int(end.group(2)) for end in matches]
-    if len(rows) == 1:
-        before = bisect_left(gone, rows[0])
-        if before < len(gone) and gone[before] == rows[0]:
-            return "#REF!"
-        moved = [rows[0] - before]
-    else:
-        low = 0 if rows[0] <= rows[1] else 1
-        moved = [0, 0]
-        moved[low] = rows[low] - bisect_left(gone, rows[low])
-        moved[1 - low] = rows[1 - low] - bisect_right(gone, rows[1 - low])
-        if moved[1 - low] < moved[low]:
-            return "#REF!"
-    joined = ":".join(end.group(1) + str(row) for end, row in zip(matches, moved, strict=True))
-    return f"{tab}{bang}{joined}"

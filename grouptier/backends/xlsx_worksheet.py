@@ -11,31 +11,25 @@ formats, extensions) is handed to the writer, which moves what rows closing up
 move (`xlsx_closing`). The part never sits in memory whole: a due run on a
 200,000-row Activity tab (76 MB of XML) stays under 400 MB.
 
-Cells are written as inline strings (`t="inlineStr"`), numbers and booleans;
-text is never written as a formula.
+The cells put are made by `xlsx_cells`.
 """
 
 from __future__ import annotations
 
 import html
-import math
 import re
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
-from typing import cast
 from xml.etree import ElementTree
 
 from openpyxl.formula.translate import Translator
-from openpyxl.utils.datetime import to_excel
 
+from grouptier.backends.xlsx_cells import column_letters, column_number
 from grouptier.backends.xlsx_closing import is_gone
-from grouptier.cells import CellValue
 
-__all__ = ["Cell", "Worksheet", "cell_xml", "column_number", "reference", "unshared"]
+__all__ = ["Cell", "Chunks", "RowPut", "Worksheet", "unshared"]
 
 _SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData\b[^>]*?(/?)>")
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
@@ -53,7 +47,6 @@ _CONTENT = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|t\b[^>]*>[^<]|f\b)")
 _TEXT = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*>([^<]*)</")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>([^<]*)</")
 _DIMENSION = re.compile(rb'(<(?:[\w.-]+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
-_ILLEGAL = re.compile("[\000-\010\013\014\016-\037\ufffe\uffff]")
 _RANGE_END = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
 _FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
 _CELL_TAG = re.compile(rb"<(/?)(c|v|is|t)\b")
@@ -70,74 +63,6 @@ class Cell:
     style: int | None
     kind: bytes
     body: bytes | None
-
-
-def column_number(letters: str | bytes) -> int:
-    """1 for A, 27 for AA."""
-    number = 0
-    for letter in letters.upper() if isinstance(letters, str) else letters.decode().upper():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-@lru_cache(maxsize=1024)
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def reference(row: int, column: int) -> str:
-    """The A1 reference of a cell, counted from 1."""
-    return f"{_letters(column)}{row}"
-
-
-def cell_xml(row: int, column: int, value: CellValue, style: int | None) -> bytes:
-    """A cell element holding `value`: text inline (never a formula), dates as serial numbers."""
-    # Dispatching on the exact type first: a run writes half a million cells.
-    where = b"%s%d" % (_letter_bytes(column), row)
-    s = b' s="%d"' % style if style else b""
-    kind = type(value)
-    if kind is str and value:
-        return _text_cell(where, s, cast(str, value))
-    if kind is int:
-        return b'<c r="%s"%s><v>%d</v></c>' % (where, s, cast(int, value))
-    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
-        return b'<c r="%s"%s/>' % (where, s)  # a spreadsheet has no NaN or infinity
-    if isinstance(value, str):
-        return _text_cell(where, s, value)
-    if isinstance(value, bool):
-        return b'<c r="%s"%s t="b"><v>%d</v></c>' % (where, s, int(value))
-    if isinstance(value, date):
-        return b'<c r="%s"%s><v>%s</v></c>' % (where, s, _serial(value).encode())
-    return b'<c r="%s"%s><v>%s</v></c>' % (where, s, repr(value).encode())
-
-
-def _text_cell(where: bytes, s: bytes, text: str) -> bytes:
-    if not text.isprintable():
-        text = _ILLEGAL.sub("", text)
-    if "&" in text or "<" in text or ">" in text:
-        text = html.escape(text, quote=False)
-    return b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>' % (
-        where,
-        s,
-        text.encode("utf-8", "surrogatepass"),
-    )
-
-
-@lru_cache(maxsize=1024)
-def _letter_bytes(column: int) -> bytes:
-    return _letters(column).encode()
-
-
-def _serial(value: date) -> str:
-    # openpyxl's conversion keeps Excel's 1900 leap-year quirk, as calamine expects.
-    if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-    serial = to_excel(value)
-    return repr(int(serial)) if float(serial).is_integer() else repr(serial)
 
 
 RowPut = Callable[[dict[int, "Cell"]], dict[int, bytes]]
@@ -338,13 +263,18 @@ class Worksheet:
         return tag + body + b"</%srow>" % self.prefix
 
 
-def unshared(xml: bytes, masters: dict[bytes, tuple[str, str]]) -> bytes:
+def unshared(
+    xml: bytes,
+    masters: dict[bytes, tuple[str, str] | None],
+    wanted: Callable[[str], bool] | None = None,
+) -> bytes:
     """Worksheet XML with shared formulas written out in every cell, as openpyxl reads them.
 
     A shared formula is written once and followed by cells that repeat it, moved by
     their distance; once rows close up that distance changes, so each cell gets its own.
     `masters` holds the shared formulas met so far (rows come in order): give the
-    same dict for each row of a tab.
+    same dict for each row of a tab. With `wanted`, only the shared formulas whose
+    text it accepts are written out; the others stay shared.
     """
     if b'"shared"' not in xml:
         return xml
@@ -356,11 +286,14 @@ def unshared(xml: bytes, masters: dict[bytes, tuple[str, str]]) -> bytes:
         where = _R.search(match.group("cell"))
         cell = (where.group(1) + where.group(2)).decode() if where else ""
         text = html.unescape((match.group("text") or b"").decode("utf-8", "replace"))
+        master = masters.get(attrs[b"si"])
         if text:
-            masters[attrs[b"si"]] = (text, cell)
-        elif attrs[b"si"] in masters and cell:
-            origin_text, origin = masters[attrs[b"si"]]
-            text = Translator("=" + origin_text, origin).translate_formula(cell)[1:]
+            kept = wanted is not None and not wanted(text)
+            masters[attrs[b"si"]] = None if kept else (text, cell)
+            if kept:
+                return match.group(0)
+        elif master is not None and cell:
+            text = Translator("=" + master[0], master[1]).translate_formula(cell)[1:]
         else:
             return match.group(0)
         formula = html.escape(text, quote=False).encode()
@@ -505,7 +438,7 @@ def _with_dimension(xml: bytes, last_row: int, last_column: int) -> bytes:
     end = _RANGE_END.match(last or first)
     if end is None:
         return xml
-    letters = _letters(max(column_number(end.group(2)), last_column))
+    letters = column_letters(max(column_number(end.group(2)), last_column))
     start = first if last else "A1"
     ref = f"{start}:{letters}{max(last_row, 1)}".encode()
     return xml[: found.start(2)] + ref + xml[found.end(2) :]

@@ -11,12 +11,14 @@ their rows, and the file asks to be recalculated when opened.
 Removing rows (the Activity roll-up, the outbox, undo) moves what points at the
 rows below, as Excel does when rows are deleted (`xlsx_closing`): this tab's
 formulas and array formulas' ranges, merged cells, links, validation,
-conditional formats and filters, defined names, other tabs' formulas and charts
-that name the tab, the ranges pivot tables read, and the comments, pictures,
-charts and shapes placed on the tab. A reference to a removed cell becomes
-#REF!, as in Excel. Only a pivot table placed on such a tab cannot follow (its
-cells are rebuilt by Excel from its own layout): `refuse_cut_pivot_tables`
-refuses it, on reading as on writing, so `check` says what `run` would.
+conditional formats and filters, table ranges, defined names, other tabs'
+formulas and charts that name the tab (shared formulas written out first), the
+ranges pivot tables read, and the comments, pictures, charts and shapes placed on
+the tab (`xlsx_placed`). A reference to a removed cell becomes #REF!, and what
+stands on removed rows only goes with them, as in Excel. Only a pivot table
+placed on such a tab cannot follow (its cells are rebuilt by Excel from its own
+layout): `refuse_cut_pivot_tables` refuses it, on reading as on writing, so
+`check` says what `run` would.
 """
 
 from __future__ import annotations
@@ -31,32 +33,25 @@ from functools import partial
 
 from grouptier import sheet
 from grouptier.backends.base import ChangeSet, Record
+from grouptier.backends.xlsx_cells import cell_xml, reference
 from grouptier.backends.xlsx_closing import (
     closed_up_after_rows,
     closed_up_array_refs,
-    closed_up_comments,
-    closed_up_drawing,
     closed_up_formula_texts,
-    closed_up_ranges,
-    closed_up_vml,
+    closed_up_table,
     mentions,
+    names_any,
 )
 from grouptier.backends.xlsx_elsewhere import close_up_elsewhere
 from grouptier.backends.xlsx_package import Package
+from grouptier.backends.xlsx_placed import closed_up_comments, closed_up_drawing, closed_up_vml
 from grouptier.backends.xlsx_safety import (
     chart_tab_problem,
     refuse_cut_pivot_tables,
     relationships,
 )
 from grouptier.backends.xlsx_styles import DATE_FORMAT, DATETIME_FORMAT, TEXT_FORMAT
-from grouptier.backends.xlsx_worksheet import (
-    Cell,
-    RowPut,
-    Worksheet,
-    cell_xml,
-    reference,
-    unshared,
-)
+from grouptier.backends.xlsx_worksheet import Cell, RowPut, Worksheet, unshared
 from grouptier.cells import CellValue, normalise
 from grouptier.errors import WorkbookError
 from grouptier.sheet import TabSpec
@@ -258,7 +253,7 @@ class _Tab:
             if kind == "table" and package.exists(table):
                 xml = package.read(table)
                 if self.gone:
-                    xml = _closed_up_table(xml, self.gone)
+                    xml = closed_up_table(xml, self.title, self.gone)
                 package.put(table, _fitted_ranges(xml, last_row, _TABLE_RANGE))
 
     def _closed_up_tabs(self) -> list[tuple[str, list[int]]]:
@@ -270,14 +265,16 @@ class _Tab:
         others = self._closed_up_tabs()
         if not (self.gone or others):
             return None
-        masters: dict[bytes, tuple[str, str]] = {}
+        masters: dict[bytes, tuple[str, str] | None] = {}
+        # Shared formulas are written out first: the distance they repeat over changes.
+        # On this tab all of them; otherwise those naming a tab rows close up on.
+        names_cut_tab = None if self.gone else partial(names_any, [t for t, _ in others])
 
         def moved(row: bytes) -> bytes:
             if _FORMULA_START.search(row) is None:
                 return row
+            row = unshared(row, masters, names_cut_tab)
             if self.gone:
-                # Shared formulas written out first: the distance they repeat over changes.
-                row = unshared(row, masters)
                 row = closed_up_formula_texts(row, self.title, self.gone, own_tab=True)
                 row = closed_up_array_refs(row, self.gone)
             for title, gone in others:
@@ -405,21 +402,6 @@ def _fitted_ranges(xml: bytes, last_row: int, pattern: re.Pattern[bytes]) -> byt
         return match.group(1) + ref.encode() + match.group(3)
 
     return pattern.sub(fitted, xml)
-
-
-def _closed_up_table(xml: bytes, gone: list[int]) -> bytes:
-    """A table part's ranges after rows `gone` were removed; a table keeps one data row."""
-
-    def moved(match: re.Match[bytes]) -> bytes:
-        ref = closed_up_ranges(match.group(2).decode(), gone)
-        found = _RANGE.match(ref)
-        if found is None:
-            return match.group(0)  # its header row went too: left for Excel to mend
-        if found.group(2) == found.group(4):
-            ref = f"{found.group(1)}{found.group(2)}:{found.group(3)}{int(found.group(4)) + 1}"
-        return match.group(1) + ref.encode() + match.group(3)
-
-    return _TABLE_RANGE.sub(moved, xml)
 
 
 def _with_widths(xml: bytes, widths: dict[int, int | None]) -> bytes:
