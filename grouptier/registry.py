@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-from grouptier.backends.gsheets import sheet_id_of
+from grouptier.backends.sheet_urls import sheet_id_of
 from grouptier.cells import CellError, CellValue, did_you_mean, normalise, parse_text, parse_yes_no
 from grouptier.errors import InvalidSheetError, Problem
 from grouptier.sheet import Column, RawWorkbook, TabSpec, read_table

@@ -11,10 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from grouptier.errors import WorkbookError
 from grouptier.registry import COMMUNITIES, MAX_ROWS
 
@@ -28,6 +24,11 @@ def write_registry_template(path: Path) -> None:
     """Create the template at `path`; refuse to replace an existing file."""
     if path.exists():
         raise WorkbookError(str(path), "already exists; choose another name or delete it first")
+    # Lazy: openpyxl takes a tenth of a second to import, and only this command needs it.
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = openpyxl.Workbook()
     tab = book.active
     assert tab is not None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -210,3 +212,20 @@ def test_demo_runs_a_full_cycle(runner: CliRunner, tmp_path: Path) -> None:
     assert "today 2026-10-16" in result.output
     rerun = runner.invoke(main, ["demo", "--out", str(out)])
     assert rerun.exit_code == 0 and "│ promote" in rerun.output  # a fresh copy each time
+
+
+def test_the_command_loads_a_backend_s_libraries_only_once_it_is_used(tmp_path: Path) -> None:
+    url = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz/edit"
+    # Not "google" alone: a .pth file of the Google packages imports it at start.
+    heavy = ("gspread", "google.auth", "google_auth", "openpyxl", "python_calamine")
+    code = (
+        "import sys, grouptier.cli\n"
+        "from grouptier.backends import open_backend\n"
+        f"loaded = lambda: sorted(m for m in sys.modules if m.startswith({heavy!r}))\n"
+        f"print(loaded()); open_backend({str(tmp_path / 'local.xlsx')!r}); print(loaded())\n"
+        f"open_backend({url!r}); print(loaded())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    at_start, after_local, after_sheet = done.stdout.splitlines()
+    assert at_start == after_local == "[]"
+    assert "'gspread'" in after_sheet

@@ -188,6 +188,27 @@ def test_read_returns_only_the_contract_tabs_matched_loosely(tmp_path: Path) -> 
     assert table.cell("group", 2) == "C2"
 
 
+def test_read_puts_every_cell_at_its_place_when_the_first_rows_and_columns_are_empty(
+    tmp_path: Path,
+) -> None:
+    workbook = openpyxl.Workbook()
+    groups = workbook.active
+    groups.title = "Groups"
+    groups["C2"] = "Core"
+    groups["B4"] = 3
+    path = tmp_path / "late_start.xlsx"
+    workbook.save(path)
+
+    rows = XlsxBackend(path).read().tabs["Groups"].rows
+
+    assert rows == [
+        [None, None, None],
+        [None, None, "Core"],
+        [None, None, None],
+        [None, 3, None],
+    ]
+
+
 def test_read_marks_a_formula_saved_without_its_value(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     workbook.active.title = "Groups"

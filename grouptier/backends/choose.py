@@ -1,4 +1,9 @@
-"""Pick the backend for what a user typed: a Google Sheet URL or ID, else a local workbook path."""
+"""Pick the backend for what a user typed: a Google Sheet URL or ID, else a local workbook path.
+
+Each backend is imported only once it is picked: a user of a local workbook never
+waits for the Google client (gspread, google-auth: a quarter of a second at start),
+and the Cloud Function never loads the workbook libraries.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,7 @@ from pathlib import Path
 
 from grouptier import sheet
 from grouptier.backends.base import Backend, Record
-from grouptier.backends.gsheets import GoogleSheetsBackend, sheet_id_of
-from grouptier.backends.sheets_init import prepare_sheet
-from grouptier.backends.xlsx import XlsxBackend, create_workbook
+from grouptier.backends.sheet_urls import sheet_id_of
 
 __all__ = ["is_google_sheet", "open_backend", "prepare_community"]
 
@@ -30,7 +33,11 @@ def open_backend(target: str | os.PathLike[str], key_file: str | None = None) ->
     looked up when the sheet is first read.
     """
     if is_google_sheet(target):
+        from grouptier.backends.gsheets import GoogleSheetsBackend  # lazy: the Google client
+
         return GoogleSheetsBackend(str(target), key_file=key_file)
+    from grouptier.backends.xlsx import XlsxBackend  # lazy: calamine and the writer
+
     return XlsxBackend(target)
 
 
@@ -45,6 +52,12 @@ def prepare_community(
     already has, so preparing it twice changes nothing the second time.
     """
     if is_google_sheet(target):
+        # Lazy: the Google client loads only for a Google Sheet.
+        from grouptier.backends.gsheets import GoogleSheetsBackend
+        from grouptier.backends.sheets_init import prepare_sheet
+
         return prepare_sheet(GoogleSheetsBackend(str(target), key_file=key_file), starter_rows)
+    from grouptier.backends.xlsx import create_workbook  # lazy: openpyxl lays out a new workbook
+
     create_workbook(target, starter_rows)
     return [spec.name for spec in sheet.ALL_TABS]

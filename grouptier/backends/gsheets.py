@@ -49,7 +49,6 @@ always sent as text) in `sheets_requests`; claims in `sheets_claims`.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -60,6 +59,7 @@ from google.auth.credentials import Credentials
 
 from grouptier import sheet
 from grouptier.backends.base import ChangeSet, Record
+from grouptier.backends.sheet_urls import sheet_id_of
 from grouptier.backends.sheets_charts import CHARTS, charts_on
 from grouptier.backends.sheets_claims import (
     CHANGED,
@@ -114,18 +114,8 @@ ENDED = {
 }
 READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 _CONTRACT = {normalise(spec.name): spec for spec in sheet.ALL_TABS}
-_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _TIME = "%Y-%m-%d %H:%M:%S"
 Clock = Callable[[], datetime]
-
-
-def sheet_id_of(target: str) -> str | None:
-    """The spreadsheet ID in a sheet URL, or `target` itself when it looks like a bare ID."""
-    match = _URL_ID.search(target)
-    if match:
-        return match.group(1)
-    return target if _BARE_ID.match(target) else None
 
 
 def _utc_now() -> datetime:

@@ -1,10 +1,11 @@
 """Formulas' calculated values in an .xlsx worksheet: spot the missing ones.
 
 A spreadsheet program saves each formula together with the value it calculated,
-and calamine reads that value. `mark_formula_cells` marks formulas saved without
-a usable value, and cells holding an error (#REF!), which calamine would show as
-blank cells. (Writing keeps every formula with its value where it is: the writer
-copies cells it does not change as they are.)
+and calamine reads that value. `unusable_cells` finds formulas saved without a
+usable value, and cells holding an error (#REF!), which calamine would show as
+blank cells; `mark_formula_cells` puts them into the rows read (the XML can be
+freed in between, before calamine reads the tab). (Writing keeps every formula
+with its value where it is: the writer copies cells it does not change as they are.)
 
 Worksheets are scanned with compiled regular expressions at the cells holding a
 formula only, so a 200,000-row tab without formulas costs one substring search.
@@ -22,7 +23,7 @@ from openpyxl.formula.translate import Translator
 
 from grouptier.cells import CellErrorValue, CellValue, FormulaWithoutValue
 
-__all__ = ["mark_formula_cells"]
+__all__ = ["mark_formula_cells", "unusable_cells"]
 
 _FORMULA_START = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
 # One formula cell from its <c> up to the end of its <v>, if it has one. openpyxl writes
@@ -44,18 +45,26 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>(?P<text>[^<]*)<")
 # --- reading: formulas without a value ------------------------------------------------
 
 
-def mark_formula_cells(
-    rows: list[list[CellValue]], data: bytes, columns: Sequence[int] | None = None
-) -> None:
-    """Put what calamine shows as blank for unusable cells into `rows` (as read).
+def unusable_cells(data: bytes) -> dict[tuple[int, int], object]:
+    """Cells of worksheet XML `data` that calamine shows as blank but are not, by (row, column).
 
-    `data` is the tab's worksheet XML. A formula saved without its value becomes a
+    Zero-based positions. A formula saved without its value maps to a
     `FormulaWithoutValue`; a cell holding an error, typed, pasted or calculated,
-    becomes a `CellErrorValue`. When the rows hold only some sheet columns side by
-    side, `columns` gives the sheet column (zero-based) of each position; cells of
-    other columns are not marked.
+    to a `CellErrorValue`.
     """
-    found: dict[tuple[int, int], object] = {**_error_cells(data), **_unusable_results(data)}
+    return {**_error_cells(data), **_unusable_results(data)}
+
+
+def mark_formula_cells(
+    rows: list[list[CellValue]],
+    found: dict[tuple[int, int], object],
+    columns: Sequence[int] | None = None,
+) -> None:
+    """Put the `unusable_cells` `found` in a tab into `rows` (as read), where those show blank.
+
+    When the rows hold only some sheet columns side by side, `columns` gives the sheet
+    column (zero-based) of each position; cells of other columns are not marked.
+    """
     positions = None if columns is None else {column: i for i, column in enumerate(columns)}
     for (row, sheet_column), value in found.items():
         column = sheet_column if positions is None else positions.get(sheet_column, -1)

@@ -13,7 +13,9 @@ the usual case, are read as they are. Rows are bounded by the sheet's own limit
 value far down in a contract column, which is data, still makes a long read.
 
 `xlsx_formulas` then marks what calamine shows as blank but is not: formulas
-saved without a value, and cells holding an error such as #REF!. calamine refuses
+saved without a value, and cells holding an error such as #REF!, found in the
+worksheet XML before calamine reads the tab, so that the XML (380 MB at 1,000,000
+rows) is not held while calamine's own copy of the tab is. calamine refuses
 a whole tab holding an error newer than Excel 2007's (#SPILL!, #CALC!); such a tab
 is read again without its error cells, which are then marked the same way.
 """
@@ -25,7 +27,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import IO, Any
 
@@ -124,32 +126,39 @@ def _read_tab(
     if name not in parts:
         return RawTab(name, _tab_rows(path, book, name))
     part = parts[name][1]
-    xml = read_part(archive, archive.getinfo(part))  # half the memory of archive.read
-    cut = reaches_far(xml)
+    whole = read_part(archive, archive.getinfo(part))  # half the memory of archive.read
+    cut, unusable = reaches_far(whole), xlsx_formulas.unusable_cells(whole)
+    # Not kept while calamine reads the tab, unless it is cut: 380 MB at 1,000,000 rows.
+    xml = whole if cut else None
+    del whole
     try:
-        rows, columns = _rows(path, archive, book, name, part=part, xml=xml, cut=cut)
+        rows, columns = _rows(path, archive, book, name, part=part, cut_xml=xml)
     except _NewErrorValueError:
         # calamine refuses the whole tab for an error value newer than Excel 2007's
         # (#SPILL!, #CALC!, ...); read it without its error cells, which are marked below.
-        plain = _ERROR_CELL.sub(b"", xml)
+        plain = _ERROR_CELL.sub(b"", xml or read_part(archive, archive.getinfo(part)))
         book = _calamine_workbook(path, package_with(archive, part, plain))
-        rows, columns = _rows(path, archive, book, name, part=part, xml=plain, cut=cut)
-    xlsx_formulas.mark_formula_cells(rows, xml, columns)
+        rows, columns = _rows(path, archive, book, name, part=part, cut_xml=plain if cut else None)
+    xlsx_formulas.mark_formula_cells(rows, unusable, columns)
     return RawTab(name, rows, columns or ())
 
 
 def _rows(
-    path: str, archive: zipfile.ZipFile, book: Any, name: str, *, part: str, xml: bytes, cut: bool
+    path: str, archive: zipfile.ZipFile, book: Any, name: str, *, part: str, cut_xml: bytes | None
 ) -> tuple[list[list[CellValue]], tuple[int, ...] | None]:
-    """The tab's rows, and the sheet column of each position if `cut` down (else None)."""
-    if not cut:
+    """The tab's rows, and the sheet column of each position if cut down (else None).
+
+    `cut_xml` is the worksheet XML of a tab to cut down to its contract columns,
+    None for a tab read as it is.
+    """
+    if cut_xml is None:
         return _tab_rows(path, book, name), None
     copy = partial(package_with, archive, part)
-    header = _tab_rows(path, _calamine_workbook(path, copy(header_only(xml))), name)
+    header = _tab_rows(path, _calamine_workbook(path, copy(header_only(cut_xml))), name)
     columns = contract_columns(header[0] if header else [], _CONTRACT_TABS[normalise(name)])
     if not columns:
         return [], columns
-    kept = copy(only_columns(xml, columns))
+    kept = copy(only_columns(cut_xml, columns))
     return _tab_rows(path, _calamine_workbook(path, kept), name), columns
 
 
@@ -160,29 +169,60 @@ class _NewErrorValueError(Exception):
 def _tab_rows(path: str, book: Any, name: str) -> list[list[CellValue]]:
     try:
         with gc_paused():
-            return _plain_rows(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            return _plain_rows(book.get_sheet_by_name(name))
     except (python_calamine.CalamineError, OSError) as exc:
         if "Unsupported cell error value" in str(exc):
             raise _NewErrorValueError(str(exc)) from exc
         raise damaged(path) from exc
 
 
-def _plain_rows(raw: list[list[Any]]) -> list[list[CellValue]]:
+def _plain_rows(tab: Any) -> list[list[CellValue]]:
+    """calamine's `tab` as rows from A1, each converted as calamine hands it over.
+
+    Row by row, calamine's Python copy of the tab never exists whole beside ours:
+    at 1,000,000 rows the peak is 250 MB lower than converting `to_python()`, and faster.
+    Equal texts and dates become one object: calamine makes one per cell, and the
+    rows held after reading are half the size (230 MB less at 1,000,000 rows).
+    """
+    seen: dict[object, Any] = {}
+    one = seen.setdefault
     # calamine gives "" for an empty cell and a float for every number. One inline pass,
     # dispatching on the exact type, is about 1.5 times faster than a function per cell.
-    return [
+    rows: list[list[CellValue]] = [
         [
-            (value or None)
+            (one(value, value) if value else None)
             if (kind := type(value)) is str
             else (int(value) if value.is_integer() else value)
             if kind is float
+            else one(value, value)
+            if kind is date or kind is datetime
             else str(value)
             if kind is time or kind is timedelta
             else value
             for value in row
         ]
-        for row in raw
+        for row in tab.iter_rows()
     ]
+    return _from_a1(rows, tab.end)
+
+
+def _from_a1(rows: list[list[CellValue]], end: tuple[int, int] | None) -> list[list[CellValue]]:
+    """`rows` grown, in place, to start at A1 and end at `end` (zero-based row, column).
+
+    `iter_rows` starts at the first column holding a value: python-calamine 0.9
+    gives the empty rows above the data but not the empty columns left of it.
+    """
+    if end is None:
+        return rows
+    width = end[1] + 1
+    lead = width - len(rows[0]) if rows else 0
+    if lead > 0:
+        blanks: list[CellValue] = [None] * lead
+        for row in rows:
+            row[:0] = blanks
+    if len(rows) <= end[0]:
+        rows[:0] = [[None] * width for _ in range(end[0] + 1 - len(rows))]
+    return rows
 
 
 # --- cutting a tab down to its contract columns ---------------------------------
