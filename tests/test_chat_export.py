@@ -485,6 +485,25 @@ def test_the_last_line_end_counts_in_a_text_length(tmp_path: Path, end: str, con
     assert (day.messages, day.content) == (1, content)
 
 
+@pytest.mark.parametrize("min_chars", [1, 2, 19, 200, 0])
+def test_a_text_as_long_as_the_content_rule_is_content_on_the_quick_path(min_chars: int) -> None:
+    """The quick pattern gives as plain only texts shorter than min_chars: the rest still count."""
+    size = max(min_chars, 1)
+    lines = [
+        f"1/13/24, 9:00 AM - Amira: {'a' * (size - 1)}\n",  # one short: not content
+        f"1/13/24, 9:01 AM - Ben: {'b' * size}\n",  # as long: content
+        f"1/13/24, 9:02 AM - Chen: {'c' * (size - 1)}\n",  # one short, then a line more
+        "c\n",
+        "1/13/24, 9:03 AM - Dara: ok\n",
+    ]
+    rule = ContentRule(min_chars=min_chars, links=False)
+    export = tally_lines(lines, rule)
+    assert export == line_by_line(lines, rule)
+    content = {day.sender: day.content for day in export.sender_days}
+    on = int(min_chars > 0)
+    assert content == {"Amira": 0, "Ben": on, "Chen": on, "Dara": int(min_chars in (1, 2))}
+
+
 def test_lines_given_without_line_ends_are_read_as_given() -> None:
     lines = ["1/13/24, 9:00 AM - Amira: " + "x" * 9, "y" * 9]
     export = tally_lines(lines, ContentRule(min_chars=19, links=False))

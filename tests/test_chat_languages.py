@@ -12,10 +12,18 @@ from typing import Any
 
 import pytest
 
-from grouptier.chat.export import ChatExport, read_chat
+from grouptier.chat import ranges
+from grouptier.chat.export import ChatExport, read_chat, tally_lines
 from grouptier.chat.formats import DELETED_TEXTS, meridiem, split_names, system_event
 from grouptier.chat.languages import SYSTEM_KINDS, all_languages
-from grouptier.chat.phrases import SystemMatcher, compile_template, language_templates, tree_pattern
+from grouptier.chat.phrases import (
+    SIDE_BY_SIDE,
+    SystemMatcher,
+    compile_template,
+    language_templates,
+    split_side_by_side,
+    tree_pattern,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "chats" / "languages"
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((FIXTURES / "expected.toml").read_text())
@@ -48,6 +56,9 @@ def test_a_language_fixture_gives_every_figure(name: str) -> None:
     assert per_sender(export) == expected["senders"]
     assert dict(Counter(event.kind for event in export.events)) == expected.get("events", {})
     assert export.skipped == expected.get("skipped", 0), export.skipped_sample
+    for kind, credited in expected.get("credits", {}).items():
+        found = [[event.actor, event.target] for event in export.events if event.kind == kind]
+        assert found == credited, kind
 
 
 @pytest.mark.parametrize(
@@ -75,8 +86,10 @@ def test_a_language_fixture_gives_every_figure(name: str) -> None:
         ("अमित ने सुनीता को शामिल किया", ("added", "अमित", "सुनीता")),
         ("Ana usunął(-ęła) Bob", ("removed", "Ana", "Bob")),
         ("Bob و Chen توسط Ana اضافه شد", ("added", "Ana", "Bob و Chen")),
-        # Persian writes both names before its verb: the line counts, whoever did it.
-        ("Ana Bob را حذف کرد", ("removed", "", "")),
+        # Persian writes both names before its verb, side by side: the chat's names part them.
+        ("Ana Bob را حذف کرد", ("removed", "Ana Bob", SIDE_BY_SIDE)),
+        ("Ana شما را حذف کرد", ("removed", "Ana", "")),
+        ("Ana added \x00", ("added", "Ana", "")),  # a typed NUL is no pair of names
         # A no-break space inside the wording (Czech iOS) parts words as a space does.
         (
             "Bezpečnostní kód mezi vámi a\u00a0uživatelem Ana byl změněn. Další informace",
@@ -132,6 +145,63 @@ def test_the_most_specific_template_wins_whatever_the_order() -> None:
     for templates in ([general, special], [special, general]):
         found = SystemMatcher(templates).find("Ana heeft de groepsbeschrijving verwijderd")
         assert found == ("description", "Ana", "")
+
+
+@pytest.mark.parametrize(
+    ("both", "known", "parted"),
+    [
+        ("Amira Haddad Dara Singh", {"Amira Haddad"}, ("Amira Haddad", "Dara Singh")),
+        ("Amira Haddad Dara Singh", {"Dara Singh"}, ("Amira Haddad", "Dara Singh")),
+        ("Ana Bob و Chen", {"Ana", "Bob", "Chen"}, ("Ana", "Bob و Chen")),
+        ("Amira Haddad Dara Singh", set(), ("", "")),  # no name known: nobody credited
+        ("Ana Bo Chen", {"Ana", "Chen"}, ("", "")),  # "Ana|Bo Chen" or "Ana Bo|Chen": a tie
+        ("Ana", {"Ana"}, ("", "")),
+    ],
+)
+def test_two_names_side_by_side_are_parted_where_known_names_say(
+    both: str, known: set[str], parted: tuple[str, str]
+) -> None:
+    assert split_side_by_side(both, lambda names: set(split_names(names)) <= known) == parted
+
+
+def test_a_side_by_side_removal_credits_the_names_the_chat_shows() -> None:
+    export = tally_lines(
+        [
+            "01/01/25، 10:00 - Dara Singh با استفاده از لینک دعوت به گروه ملحق شد\n",
+            "01/01/25، 10:01 - Amira Haddad: سلام\n",
+            "01/01/25، 10:02 - Amira Haddad Dara Singh را حذف کرد\n",
+            "01/01/25، 10:03 - Ana Bob Chen را حذف کرد\n",  # no name known: counted only
+        ]
+    )
+    removed = [(event.actor, event.target) for event in export.events if event.kind == "removed"]
+    assert removed == [("Amira Haddad", "Dara Singh"), ("", "")]
+
+
+def test_side_by_side_names_are_parted_after_counting_in_worker_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker's range may hold the removal and another the name that parts it."""
+    monkeypatch.setattr(ranges, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 40)
+    alone = read_chat(FIXTURES / "fa_android.txt", workers=1)
+    shared = read_chat(FIXTURES / "fa_android.txt", workers=2)
+    assert shared == alone
+    assert [(event.actor, event.target) for event in shared.events if event.kind == "removed"] == [
+        ("Amira Haddad", "Dara Singh")
+    ]
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c"])
+def test_an_ios_notice_after_any_direction_mark_is_a_system_line(mark: str) -> None:
+    export = tally_lines(
+        [
+            f"[1/1/25, 10:00:00] Group: {mark}Amira Haddad نے Ben Okafor کو شامل کیا\n",
+            f"[1/1/25, 10:01:00] Ben Okafor: {mark}Amira Haddad نے Ben Okafor کو شامل کیا\n",
+            "[1/1/25, 10:02:00] Ben Okafor: Amira Haddad نے Ben Okafor کو شامل کیا\n",
+        ]
+    )
+    assert [event.kind for event in export.events] == ["added", "added"]
+    assert [(day.sender, day.messages) for day in export.sender_days] == [("Ben Okafor", 1)]
 
 
 def test_a_system_line_of_forged_phrases_is_matched_in_one_pass_each() -> None:

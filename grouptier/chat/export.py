@@ -37,7 +37,8 @@ from typing import IO, NamedTuple
 from grouptier import chat_files
 from grouptier.chat import ranges
 from grouptier.chat.dates import date_key, decide_order, to_date
-from grouptier.chat.formats import INVISIBLE
+from grouptier.chat.formats import INVISIBLE, split_names
+from grouptier.chat.phrases import SIDE_BY_SIDE, split_side_by_side
 from grouptier.chat.tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
 from grouptier.errors import ChatExportError
 from grouptier.gc_pause import gc_paused
@@ -60,6 +61,7 @@ Progress = Callable[[int, int], None]
 """Called now and then with (bytes read, total bytes) while a file is read."""
 
 _MARKS = INVISIBLE + " \u00a0\u202f"
+_NO_MARKS = str.maketrans("", "", INVISIBLE)
 
 
 class SenderDay(NamedTuple):
@@ -351,7 +353,7 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
     events = tuple(
         [
             new(ChatEvent, (day, kind, actor, target))
-            for written, (kind, actor, target) in tally.events
+            for written, (kind, actor, target) in _side_by_side_parted(tally)
             if (day := dates[written]) is not None
         ]
     )
@@ -368,6 +370,40 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
         skipped_sample=tuple(tally.skipped[:SAMPLE_SIZE]),
         first_unreadable=tally.first_unreadable,
     )
+
+
+Event = tuple[str, tuple[str, str, str]]  # the date as written; kind, actor, target
+
+
+def _side_by_side_parted(tally: Tally) -> list[Event]:
+    """The tally's events, with two names written side by side (Persian) parted.
+
+    Where they part is told by the names the chat shows elsewhere: its senders
+    and the people other system lines name (`split_side_by_side`).
+    """
+    if not tally.side_by_side:
+        return tally.events
+    known = {_plain(sender) for senders in tally.days.values() for sender in senders}
+    for _, (_, actor, target) in tally.events:
+        if target != SIDE_BY_SIDE:
+            known.update(_plain(name) for name in (actor, *split_names(target)))
+    known.discard("")
+
+    def is_known(names: str) -> bool:
+        parts = split_names(names)  # a removal may name several people
+        return bool(parts) and all(_plain(name) in known for name in parts)
+
+    return [
+        (written, (kind, *split_side_by_side(actor, is_known)))
+        if target == SIDE_BY_SIDE
+        else (written, (kind, actor, target))
+        for written, (kind, actor, target) in tally.events
+    ]
+
+
+def _plain(name: str) -> str:
+    """A name without its direction marks, its spaces as one: as two lines may write it."""
+    return " ".join(name.translate(_NO_MARKS).split())
 
 
 def _sender_days(

@@ -192,6 +192,17 @@ _ATTACHED = re.compile(
     + r")\)$",
     re.IGNORECASE,
 )
+ATTACHED_FIRST = tuple(
+    sorted(
+        {
+            form + " "
+            for lang in LANGUAGES
+            for text in lang.attached_first
+            for form in spellings(text)
+        }
+    )
+)
+"""Android labels written before the file's name ("فایل پیوست شد Report.pdf"), with their space."""
 DOCUMENT_EXTENSIONS = (
     ".pdf",
     ".doc",
@@ -224,26 +235,49 @@ DELETED = frozenset(text.casefold() for text in DELETED_TEXTS)
 _CLOCK_WORD = r"[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?"  # AM, p.m., ...
 _SENDER_AND_TEXT = (
     r"([^:\n]{0,40}): "  # 2: a sender without a colon (the first ": " ends it)
-    r"(?:(?![<\u200e\u200f]|"
-    + "(?=["  # the first letters: most texts fail here, before the list
-    + "".join(sorted({re.escape(text[0]) for text in DELETED_TEXTS}))
-    + "])"
+    r"(?:(?![<\u200e\u200f\u061c]|"
+    + "(?=["  # the first letters: most texts fail here, before the lists
+    + "".join(sorted({re.escape(text[0]) for text in DELETED_TEXTS + ATTACHED_FIRST}))
+    + "])(?:"
     + tree_pattern(DELETED_TEXTS)
-    + r"(?:\n|\Z))"
-    r"([^\n]*+)(?<!\))"  # 3: a plain text: no attachment, no deleted message
+    + r"(?:\n|\Z)"
+    + (f"|{tree_pattern(ATTACHED_FIRST)}" if ATTACHED_FIRST else "")
+    + "))"
+    r"("
+)
+_AFTER_PLAIN = (
+    r")(?<!\))"  # 3: a plain text: no attachment, no deleted message, short
     r"|([^\n]*))"  # 4: any other text, to be classified
 )
+_UNBOUNDED = 1 << 31  # characters: no text is as long (the bound of a repeat must be lower)
 
 
-def _message_line(date: str, clock: str, closer: str, comma: str = ",?") -> re.Pattern[str]:
-    return re.compile(rf"\n(?:({date}){comma} {clock}{closer} " + _SENDER_AND_TEXT + r"|(.*))")
+def _message_line(
+    date: str, clock: str, closer: str, shorter_than: int, comma: str = ",?"
+) -> re.Pattern[str]:
+    # A plain text is shorter than `shorter_than`: the counting loop need not measure it.
+    plain = r"[^\n]*+" if shorter_than > _UNBOUNDED else rf"[^\n]{{0,{shorter_than - 1}}}+(?![^\n])"
+    return re.compile(
+        rf"\n(?:({date}){comma} {clock}{closer} "
+        + _SENDER_AND_TEXT
+        + plain
+        + _AFTER_PLAIN
+        + r"|(.*))"
+    )
 
 
-MESSAGE_LINE = _message_line(
-    r"\u200e?\[?(?:\d{1,4}/\d{1,2}/|\d{1,4}\.\d{1,2}\.|\d{1,4}-\d{1,2}-)\d{1,4}",  # 1: [ and date
-    rf"\d{{1,2}}:\d\d(?::\d\d|)(?:{_CLOCK_WORD}|)",
-    r"(?:\]| -)",
-)
+@lru_cache(maxsize=8)
+def message_line(shorter_than: int) -> re.Pattern[str]:
+    """MESSAGE_LINE, with plain texts (group 3) shorter than `shorter_than` characters."""
+    return _message_line(
+        r"\u200e?\[?(?:\d{1,4}/\d{1,2}/|\d{1,4}\.\d{1,2}\.|\d{1,4}-\d{1,2}-)\d{1,4}",  # 1
+        rf"\d{{1,2}}:\d\d(?::\d\d|)(?:{_CLOCK_WORD}|)",
+        r"(?:\]| -)",
+        shorter_than,
+    )
+
+
+MESSAGE_LINE = message_line(_UNBOUNDED + 1)
 """One match for every line of a block of text in which each line follows a "\n".
 
 The most common message lines give the date with its `[` (iOS) and the
@@ -253,7 +287,7 @@ lines, with no other marks, the usual clocks and a sender of up to 40
 characters without a colon (`dated` reads the date and the platform of
 group 1). A text that `message` would read as plain text (it does not
 start with "<" or a mark, does not end with ")" and is not a deleted
-message) comes in group 3; any other text, an
+message; with `message_line`, it is also short) comes in group 3; any other text, an
 attachment, a deleted message or an iOS system line, in group 4. Any other
 line gives only itself (group 5), to be read the general way, with
 FAST_HEADER, HEADER and LOOKS_LIKE_HEADER.
@@ -280,7 +314,7 @@ class Shape(NamedTuple):
     closer: str  # "]" on iOS, " -" on Android
 
 
-def message_line_for(block: str) -> re.Pattern[str] | None:
+def message_line_for(block: str, shorter_than: int = _UNBOUNDED + 1) -> re.Pattern[str] | None:
     """MESSAGE_LINE for the header shape of the first common message line of `block`, if any.
 
     A file is written by one phone, so its lines share one shape: one date
@@ -298,11 +332,11 @@ def message_line_for(block: str) -> re.Pattern[str] | None:
     shape = Shape(
         bracket, len(first), separator, len(last), comma, bool(seconds), clock_word or "", closer
     )
-    return _shaped(shape)
+    return _shaped(shape, shorter_than)
 
 
 @lru_cache(maxsize=32)
-def _shaped(shape: Shape) -> re.Pattern[str]:
+def _shaped(shape: Shape, shorter_than: int) -> re.Pattern[str]:
     between = re.escape(shape.separator)
     return _message_line(
         ("\u200e?\\[" if shape.bracket else "")  # iOS marks some lines, or all, this way
@@ -311,6 +345,7 @@ def _shaped(shape: Shape) -> re.Pattern[str]:
         + _digits(shape.last_digits),
         r"\d{1,2}:\d\d" + (r":\d\d" if shape.seconds else "") + _clock_word_like(shape.clock_word),
         re.escape(shape.closer),
+        shorter_than,
         comma=re.escape(shape.comma),
     )
 
@@ -342,8 +377,12 @@ def attachment_kind(text: str) -> str:
         return "media"
     if folded.endswith(_DOCUMENT_OMITTED):  # iOS: "Report.pdf • 3 pages document omitted"
         return "document"
-    if _ATTACHED.search(text):
+    # _ATTACHED needs "<…>" or "…)": a text without either is not searched (iOS notices).
+    if (text[:1] == "<" or text[-1:] == ")") and _ATTACHED.search(text):
         name = text.rsplit("(", 1)[0].rstrip(" >").casefold()
+        return "document" if name.endswith(DOCUMENT_EXTENSIONS) else "media"
+    if text.startswith(ATTACHED_FIRST):
+        name = text.rstrip().casefold()
         return "document" if name.endswith(DOCUMENT_EXTENSIONS) else "media"
     return ""
 

@@ -13,20 +13,30 @@ that literal, so a line is only tried against the templates that can end it;
 the others (they end with a name or a subject) are tried when their longest
 literal is in the line. Among the templates a line matches, the one with the
 most literal text wins.
+
+Persian writes both names before its verb with only a space between them
+(`{actor} {target} را حذف کرد`): no literal parts them, so the matcher gives
+the two as one text (`SIDE_BY_SIDE`), and `split_side_by_side` parts them
+where the names the chat shows elsewhere say.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from grouptier.chat.languages import SYSTEM_KINDS, Language
 
 SLOTS = ("actor", "target", "any")
-_SLOT = re.compile(r"\{(actor|target|any)\}")
+_SLOT = re.compile(r"\{(actor|target|any|both)\}")
 _KEY = 2  # characters of a line's end that file the templates that end it
+_BOTH = "both"  # the slot of `{actor} {target}` written side by side
+SIDE_BY_SIDE = "\x00"
+"""The target `SystemMatcher.find` gives for `{actor} {target}` side by side: the actor
+then holds both names, for `split_side_by_side` to part (a name holds no NUL)."""
+_LONGEST_PAIR = 400  # characters of two names side by side, at most, that are parted
 
 
 @dataclass(frozen=True)
@@ -76,14 +86,19 @@ class Template:
         return found
 
 
+def _side_by_side(text: str) -> str:
+    """`text` with "{actor} {target}" (a space between, nothing else) as one slot."""
+    return re.sub(r"\{actor\}\s+\{target\}", "{" + _BOTH + "}", text)
+
+
 def compile_template(kind: str, text: str) -> Template:
     """A template of a language table; a ValueError names what is wrong with it."""
     if kind not in SYSTEM_KINDS:
         raise ValueError(f"{text!r}: unknown kind {kind!r}; kinds are {', '.join(SYSTEM_KINDS)}")
-    parts = _SLOT.split(text)
+    parts = _SLOT.split(_side_by_side(text))
     literals = tuple(part.lower() for part in parts[0::2])
     literals = (*literals[:-1], literals[-1].rstrip("."))  # the full stop is always optional
-    slots = tuple(parts[1::2])
+    slots = tuple(slot if slot in SLOTS else _BOTH for slot in parts[1::2])
     if len(set(slots) - {"any"}) != len([slot for slot in slots if slot != "any"]):
         raise ValueError(f"{text!r}: a slot other than {{any}} is written twice")
     if any(not literal.strip() for literal in literals[1:-1]):
@@ -116,9 +131,12 @@ class SystemMatcher:
                 self.by_word.setdefault(word, []).append(entry)
             else:
                 self.anywhere.append(entry)
-        # One search in C tells whether a line holds any of their needles at all.
+        # One search in C tells whether a line holds any of their needles at all; a line
+        # of ASCII only (Python knows it without looking) is searched for theirs only.
         needles = tuple(sorted({needle for _, _, needle, _ in self.anywhere}))
         self.any_needle = re.compile(tree_pattern(needles) or r"(?!)")
+        ascii_needles = tuple(needle for needle in needles if needle.isascii())
+        self.ascii_needle = re.compile(tree_pattern(ascii_needles) or r"(?!)")
 
     def find(self, line: str) -> tuple[str, str, str]:
         """(kind, actor, target) of a system line; ("", "", "") when no template matches.
@@ -145,11 +163,16 @@ class SystemMatcher:
                     break
         if best is None:
             return "", "", ""
-        return best.kind, slots.get("actor", ""), slots.get("target", "")
+        if _BOTH in slots:
+            return best.kind, slots[_BOTH], SIDE_BY_SIDE
+        # A NUL typed into a name must not pass for the mark of two names side by side.
+        target = slots.get("target", "").replace(SIDE_BY_SIDE, "")
+        return best.kind, slots.get("actor", ""), target
 
     def _open_candidates(self, lower: str) -> list[tuple[int, int, str, Template]]:
         """The templates ending with a slot that `lower` may match, most specific first."""
-        found = list(self.anywhere) if self.any_needle.search(lower) else []
+        needle = self.ascii_needle if lower.isascii() else self.any_needle
+        found = list(self.anywhere) if needle.search(lower) else []
         for word in set(lower.split()):
             found += self.by_word.get(word, ())
         found.sort(key=lambda entry: entry[0])
@@ -212,3 +235,23 @@ def language_templates(languages: Iterable[Language]) -> list[Template]:
         for text in texts
         for spelling in spellings(text)
     ]
+
+
+def split_side_by_side(both: str, known: Callable[[str], bool]) -> tuple[str, str]:
+    """(actor, target) of two names written side by side; ("", "") where it cannot tell.
+
+    They are parted at the space that leaves the most parts `known` (names the
+    chat shows elsewhere: senders, people added, joined or left); a tie, or no
+    known part at all, credits nobody rather than the wrong member.
+    """
+    words = both.split()
+    if len(both) > _LONGEST_PAIR or len(words) < 2:
+        return "", ""
+    scored = [
+        (known(actor) + known(target), actor, target)
+        for at in range(1, len(words))
+        for actor, target in [(" ".join(words[:at]), " ".join(words[at:]))]
+    ]
+    best = max(score for score, _, _ in scored)
+    winners = [(actor, target) for score, actor, target in scored if score == best]
+    return winners[0] if best and len(winners) == 1 else ("", "")

@@ -20,28 +20,37 @@ from functools import lru_cache
 from typing import IO
 
 from grouptier.chat.formats import (
+    ATTACHED_FIRST,
     DELETED_TEXTS,
     FAST_HEADER,
     HEADER,
     HEADER_FIRST_CHARS,
     INVISIBLE,
     LOOKS_LIKE_HEADER,
-    MESSAGE_LINE,
     TIME_FIRST_HEADER,
     attachment_kind,
     dated,
     is_deleted,
     meridiem,
+    message_line,
     message_line_for,
     system_event,
     unreadable_header_why,
 )
+from grouptier.chat.phrases import SIDE_BY_SIDE
 
 SAMPLE_SIZE = 5
 BLOCK_CHARS = 1 << 16  # big enough that the work per block vanishes; its rows stay in cache
 _LONGEST_NAME = 40  # characters of a sender name before a "Name: " looks like a system line
 _MARKS = INVISIBLE + " \u00a0\u202f"
-_DELETED_EXACT = frozenset(variant for text in DELETED_TEXTS for variant in (text, "\u200e" + text))
+# iOS starts its notices with a direction mark: left-to-right, or right-to-left in Persian
+# and Urdu (U+200F; U+061C, the Arabic letter mark, in others).
+_NOTICE_MARKS = ("\u200e", "\u200f", "\u061c")
+_DELETED_EXACT = frozenset(
+    variant
+    for text in DELETED_TEXTS
+    for variant in (text, *(mark + text for mark in _NOTICE_MARKS))
+)
 _KINDS_KEPT = 256  # texts of attachments and deleted messages kept with their kind, at most
 _KIND_TEXT = 120  # characters: longer texts (a document's name) are classified each time
 
@@ -85,15 +94,16 @@ def header_match(line: str) -> re.Match[str] | None:
     return FAST_HEADER.match(line) or HEADER.match(line) or TIME_FIRST_HEADER.match(line)
 
 
-def shaped_pattern(block: str) -> re.Pattern[str] | None:
-    """`message_line_for(block)`, reading ASCII digits only if its first message line has no others.
+def shaped_pattern(block: str, shorter_than: int = 1 << 62) -> re.Pattern[str] | None:
+    """`message_line_for(block, shorter_than)`, reading ASCII digits only if its first message
+    line has no others.
 
     Python's `\\d` tests every digit against Unicode's; `[0-9]` is about a tenth
     quicker over a whole file. A line written with other digits (Arabic-Indic)
     is then not read by the pattern, and goes the general way: the counts stay
     the same whichever pattern reads a block (see `message_line_for`).
     """
-    shaped = message_line_for(block)
+    shaped = message_line_for(block, shorter_than)
     if shaped is None:
         return None
     first = next((found for found in shaped.finditer(block) if found[1]), None)
@@ -185,6 +195,7 @@ class Tally:
         self.names: dict[str, str] = {}
         self.meridiems: dict[str, str | None] = {"": ""}
         self.events: list[tuple[str, tuple[str, str, str]]] = []  # date as written, event
+        self.side_by_side = False  # an event names two people side by side (see `phrases`)
         self.skipped: list[Skipped] = []  # a sample, in line order; see `skip`
         self.skipped_count = 0
         self.sampled = 0  # samples taken, not counting unknown AM/PM words
@@ -195,7 +206,8 @@ class Tally:
         self.runs = 0
         self.pending: list[int] | None = None  # the counts of a text message that may go on
         self.length = 0  # its characters so far
-        self.lines_pattern = MESSAGE_LINE  # until a block shows the file's shape of lines
+        self.lines_pattern = message_line(self.min_chars)  # until a block shows the shape
+        self.shaped = False  # whether lines_pattern is the one for the file's shape of lines
         # An attachment's or a deleted message's text as written -> its kind (see `classify`):
         # "<Media omitted>" comes back thousands of times, and is classified once.
         self.kinds: dict[str, int] = {}
@@ -205,17 +217,20 @@ class Tally:
         """Count a block: a "\n" before each line, `ended` if its last line had a line end.
 
         The loop is one method, with the state in local variables, so that it
-        stays tight: plain text messages and the lines that continue a text
-        are counted right here, everything else by `message` and `read_line`.
+        stays tight: plain text messages, attachments already classified and
+        the lines that continue a text are counted right here, everything else
+        by `message` and `read_line`.
         """
-        if self.lines_pattern is MESSAGE_LINE and (shaped := shaped_pattern(block)):
-            self.lines_pattern = shaped
-        min_chars, names = self.min_chars, self.names
+        min_chars, names, kinds, credit = self.min_chars, self.names, self.kinds, self.credit
         senders, pending, length = self.senders, self.pending, self.length
+        # A plain message that may go on keeps its text, measured only if a line goes on
+        # (the pattern gives as plain only texts shorter than min_chars: `message_line`);
+        # its length is then len(start) + length.
+        start = ""
         entered: str | None = None  # the date (with its "[") of the last common line
         written, ios = "", False  # that date as written, and whether the line is iOS's
         before, links = self.lines, self.rule.links
-        found = self.lines_pattern.findall(block)  # a tuple for every line
+        found = self.pattern_for(block).findall(block)  # a tuple for every line
         unended = -1 if ended else before + len(found)
         for number, (head, sender, text, other_text, line) in enumerate(found, before + 1):
             if head != entered:
@@ -226,7 +241,7 @@ class Tally:
                     ):  # a text going on, as `read_line` reads it
                         length += len(line) + (number != unended)
                         # has_link, written out: a call per line costs more here
-                        if length >= min_chars or (
+                        if len(start) + length >= min_chars or (
                             links
                             and (
                                 ("/" in line and "://" in line) or ("." in line and "www." in line)
@@ -235,33 +250,51 @@ class Tally:
                             pending[1] += 1
                             pending = None
                         continue
-                    self.pending, self.length = pending, length
-                    self.read_line(number, line if number == unended else line + "\n")
-                    pending, length, senders = self.pending, self.length, self.senders
-                    if self.last != written:  # the line began another day
-                        entered = None
+                    self.pending, self.length = pending, len(start) + length
+                    if self.read_other(number, line if number == unended else line + "\n"):
+                        entered = None  # the line began another day
+                    pending, length, senders, start = self.pending, self.length, self.senders, ""
                     continue
                 written, ios = dated(head)
                 self.enter_day(written, ios)
                 senders, entered = self.senders, head
             if other_text:
-                self.message(number, written, sender, other_text, ios)
-                pending, length = self.pending, self.length
+                kind = kinds.get(other_text)
+                if kind is None:  # not seen yet: read the general way
+                    self.message(number, written, sender, other_text, ios)
+                    pending, length, start = self.pending, self.length, ""
+                    continue
+                classified = self.counts(senders, sender)  # an attachment, a deleted message
+                classified[0] += 1
+                classified[kind] += 1
+                classified[1] += credit[kind]
+                pending = None
                 continue
             counts = senders.get(sender)
             if counts is None:  # one copy of each name for all days: memory stays small
                 counts = senders[names.setdefault(sender, sender)] = [0, 0, 0, 0, 0]
             counts[0] += 1
-            size = len(text)
-            if size >= min_chars or (
-                links and (("/" in text and "://" in text) or ("." in text and "www." in text))
+            if links and (
+                ("/" in text and "://" in text) or ("." in text and "www." in text)
             ):  # has_link
                 counts[1] += 1
                 pending = None
             else:
-                pending, length = counts, size
-        self.pending, self.length = pending, length
+                pending, start, length = counts, text, 0
+        self.pending, self.length = pending, len(start) + length
         self.lines = before + len(found)
+
+    def pattern_for(self, block: str) -> re.Pattern[str]:
+        """The pattern that cuts the lines of `block`: the file's shape's, once a block shows it."""
+        if not self.shaped and (shaped := shaped_pattern(block, self.min_chars)):
+            self.lines_pattern, self.shaped = shaped, True
+        return self.lines_pattern
+
+    def read_other(self, number: int, line: str) -> bool:
+        """`read_line`, saying whether the line began another day."""
+        day = self.last
+        self.read_line(number, line)
+        return self.last != day
 
     def is_content(self, text: str) -> bool:
         return len(text) >= self.min_chars or (self.rule.links and has_link(text))
@@ -363,7 +396,9 @@ class Tally:
         text are classified."""
         if text in _DELETED_EXACT:
             return 4
-        if text[:1] in "<\u200e\u200f" or text.endswith(")"):
+        if text[:1] in "<\u200e\u200f\u061c" or text.endswith(")"):
+            return self.classify(text, ios)
+        if text.startswith(ATTACHED_FIRST):  # Persian Android: "فایل پیوست شد Report.pdf"
             return self.classify(text, ios)
         return 0
 
@@ -375,7 +410,7 @@ class Tally:
             return 2 if kind == "media" else 3
         if is_deleted(clean):
             return 4
-        if ios and text.startswith("\u200e") and system_event(clean)[0]:
+        if ios and text.startswith(_NOTICE_MARKS) and system_event(clean)[0]:
             return -1
         return 0
 
@@ -386,6 +421,8 @@ class Tally:
         event = system_event(text.strip(_MARKS))
         if event[0]:
             self.events.append((written, event))
+            if event[2] == SIDE_BY_SIDE:
+                self.side_by_side = True
         else:
             self.skip(number, text, "a system line grouptier does not know")
 
@@ -398,6 +435,7 @@ class Tally:
         """
         self.merge_days(later.days)
         self.events.extend(later.events)
+        self.side_by_side = self.side_by_side or later.side_by_side
         self.merge_skipped(later)
         if self.first_unreadable is None and later.first_unreadable is not None:
             unread = later.first_unreadable

@@ -60,6 +60,7 @@ class Language:
     ios_media: tuple[str, ...] = ()  # iOS: the whole text, as "image omitted"
     documents: tuple[str, ...] = ()  # iOS: how a document's text ends, as "document omitted"
     attached: tuple[str, ...] = ()  # Android: "name (file attached)" gives "file attached"
+    attached_first: tuple[str, ...] = ()  # Android, label first: "file attached name"
     ios_attached: tuple[str, ...] = ()  # iOS: "<attached: name>" gives "attached"
     deleted: tuple[str, ...] = ()  # "This message was deleted", with or without its full stop
     conjunctions: tuple[str, ...] = field(default=())  # "and" in "Ana, Bob and Chen"

@@ -2,9 +2,10 @@
 """Persian (fa): Android and iOS.
 
 WhatsApp's own wording, from its Android strings.xml and iOS Localizable.strings
-(sources: tests/data/chats/README.md). Where WhatsApp writes the two names side by side
-(actor, then whom, then the verb), the template reads both as one {any}: the
-line counts, but no invite is credited.
+(sources: tests/data/chats/README.md). A removal writes the two names side by side
+(actor, then whom, then the verb: `{actor} {target} را حذف کرد`); the reader parts
+them where the chat's other names say (`grouptier.chat.phrases`). Android writes an
+attachment's label before its name (`فایل پیوست شد Report.pdf`).
 """
 
 from grouptier.chat.languages import Language
@@ -41,7 +42,7 @@ LANGUAGE = Language(
             "{actor} گروه را ترک کرد",
         ),
         "removed": (
-            "{any} را حذف کرد",
+            "{actor} {target} را حذف کرد",
             "شما {target} را حذف کردید",
             "{actor} شما را حذف کرد",
             "{actor} شما را حذف كرد",
@@ -102,6 +103,7 @@ LANGUAGE = Language(
     ),
     documents=("سند حذف شد",),
     attached=(),
+    attached_first=("فایل پیوست شد",),
     ios_attached=("پیوست",),
     deleted=("این پیام حذف شد", "شما این پیام را حذف کردید", "این پیام حذف شده است"),
     conjunctions=("و",),

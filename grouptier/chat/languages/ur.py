@@ -2,9 +2,8 @@
 """Urdu (ur): Android and iOS.
 
 WhatsApp's own wording, from its Android strings.xml and iOS Localizable.strings
-(sources: tests/data/chats/README.md). Where WhatsApp writes the two names side by side
-(actor, then whom, then the verb), the template reads both as one {any}: the
-line counts, but no invite is credited.
+(sources: tests/data/chats/README.md). Every line that names two people parts them
+with a word ("{actor} نے {target} کو ہٹایا"), so both are credited.
 """
 
 from grouptier.chat.languages import Language
