@@ -38,7 +38,7 @@ from sheets_fake import PIN_HEADER, Fault, SheetsFake
 from sheets_support import load_workbook
 
 from grouptier import cli, cycle
-from grouptier.backends import choose, gsheets
+from grouptier.backends import gsheets
 from grouptier.backends.sheets_claims import LEASE
 from grouptier.backends.sheets_http import RetryPolicy, SheetsHTTPClient
 from grouptier.cli import main
@@ -224,7 +224,6 @@ class Harness:
         run = functools.partial(cycle.run, clock=lambda: at)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(gsheets, "GoogleSheetsBackend", opened)
-            patch.setattr(choose, "GoogleSheetsBackend", opened)
             patch.setattr(cycle, "run", run)
             patch.setattr(cli, "run", run)
             short = {hit.pin for hit in hits if hit.kind == "timeout"}
