@@ -1,6 +1,6 @@
 """Dates, weekday names, numbers and plurals in the language of a message, through babel.
 
-A language is the name of a bundled template folder (`en`, `de`, `es`, `fr`, `it`, `pt-BR`);
+A language is the name of a bundled template folder (`en`, `pt-BR`, `ar`, `ru`, ...);
 babel knows it as a locale (`pt_BR`). Nothing here is a hand table of month
 or weekday names: babel's CLDR data writes "terça-feira, 15 de dezembro de
 2026" and chooses "1 post" or "2 posts" by the language's plural rules.
@@ -14,7 +14,9 @@ own order.
 use for counts: `{{ n | plural("post", "posts") }}` ("1 post", "1,234
 posts", "1.234 publicações") and `{{ n | number }}`. A language with more
 plural forms passes them by name: `plural(one="день", few="дня",
-many="дней", other="дня")`.
+many="дней", other="дня")`. Where the number does not simply go first (Arabic
+says "يومان", two days, with no figure), the forms mark its place with `#`:
+`plural(one="يوم واحد", two="يومان", few="# أيام", many="# يومًا", other="# يوم")`.
 """
 
 from __future__ import annotations
@@ -120,8 +122,9 @@ def number_text(value: object, language: str) -> str:
 def count_text(value: object, language: str, forms: dict[str, str]) -> str:
     """`3 posts`: the number and the form the language's plural rules pick for it.
 
-    `forms` maps babel's plural categories (`one`, `few`, `many`, `other`, ...)
-    to words; a missing category falls back to `other`, then to `one`.
+    `forms` maps babel's plural categories (`zero`, `one`, `two`, `few`, `many`,
+    `other`) to words; a missing category falls back to `other`, then to `one`.
+    When any form holds `#`, every form is written as given with `#` as the number.
     """
     for word in forms.values():
         if not isinstance(word, str) or len(word) > MAX_WORD:
@@ -132,6 +135,8 @@ def count_text(value: object, language: str, forms: dict[str, str]) -> str:
     category = babel_locale(language).plural_form(abs(value)) if countable else "other"
     number = number_text(value, language)
     word = forms.get(category) or forms.get("other") or forms.get("one", "")
+    if any("#" in form for form in forms.values()):
+        return word.replace("#", number).strip()
     return f"{number} {word}".strip()
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - each language's words in its own letters (Turkish has a dotless i)
 """Per-language word lists for tests/test_wording.py, one entry per bundled language.
 
 Whoever adds a language to `templates/` adds its entries here (the wording
@@ -20,6 +21,25 @@ INTERNAL_WORDS: dict[str, tuple[str, ...]] = {
     "fr": ("cycle", "cycles", "score", "scores", "niveau", "niveaux"),
     "it": ("ciclo", "cicli", "punteggio", "punteggi", "livello", "livelli"),
     "pt-BR": ("ciclo", "ciclos", "pontuação", "pontuações", "nível", "níveis"),
+    "id": ("siklus", "skor", "poin", "level", "tingkat", "tingkatan"),
+    "hi": ("चक्र", "स्कोर", "अंक", "स्तर", "लेवल"),
+    "ar": ("دورة", "الدورة", "نقاط", "النقاط", "مستوى", "المستوى"),
+    "ru": (
+        "цикл",
+        "цикла",
+        "цикле",
+        "циклы",
+        "циклов",
+        "балл",
+        "баллы",
+        "баллов",
+        "очки",
+        "очков",
+        "уровень",
+        "уровня",
+        "уровне",
+    ),
+    "tr": ("döngü", "döngüsü", "puan", "puanı", "puanınız", "skor", "seviye", "seviyesi", "düzey"),
 }
 
 NEWCOMER_PHRASES: dict[str, tuple[str, ...]] = {
@@ -29,4 +49,9 @@ NEWCOMER_PHRASES: dict[str, tuple[str, ...]] = {
     "fr": ("nouveau ici", "nouvelle ici", "qui vient d'arriver", "nouveaux venus"),
     "it": ("nuovo qui", "nuova qui", "appena arrivat"),
     "pt-BR": ("novo aqui", "nova aqui", "acabou de chegar"),
+    "id": ("baru di sini", "baru bergabung", "anggota baru"),
+    "hi": ("नए हैं", "नया सदस्य", "नए सदस्य", "अभी जुड़े"),
+    "ar": ("جديد هنا", "جدد هنا", "انضم حديثا", "انضممت للتو", "الأعضاء الجدد"),
+    "ru": ("новенький", "новенькие", "новичок", "новички", "только что присоедин"),
+    "tr": ("yeni misin", "yeni katılan", "aramıza yeni"),
 }
