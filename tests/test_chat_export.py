@@ -713,3 +713,17 @@ def test_an_attachment_label_counts_as_one_every_time() -> None:
         "Chen": (1, 0, 0, 0, 1),
     }
     assert [event.kind for event in export.events] == ["added"]
+
+
+def test_a_notice_after_a_system_line_is_dated_by_that_line() -> None:
+    export = tally_lines(
+        [
+            "[31/12/24, 09:00:00] Founders: hi\n",
+            "[1/1/25, 10:00:00] Ana added Bob\n",  # a system line without a sender
+            "[1/1/25, 10:01:00] Founders: \u200eChen left\n",  # a notice, read the general way
+        ]
+    )
+    assert [(event.day, event.kind) for event in export.events] == [
+        (date(2025, 1, 1), "added"),
+        (date(2025, 1, 1), "left"),
+    ]

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 import unicodedata
 from collections import Counter
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import pandas as pd
 import pytest
 
 from grouptier.chat import ranges
+from grouptier.chat import tally as chat_tally
 from grouptier.chat.export import ChatExport, read_chat, tally_lines
 from grouptier.chat.formats import DELETED_TEXTS, meridiem, split_names, system_event
+from grouptier.chat.importing import SenderIndex
 from grouptier.chat.languages import SYSTEM_KINDS, all_languages
 from grouptier.chat.phrases import (
     SIDE_BY_SIDE,
@@ -213,8 +218,92 @@ def test_a_wording_matches_in_either_unicode_spelling() -> None:
     # WhatsApp's Hindi strings write "छोड़ा" with one code point for "ड़"; NFC writes two.
     whatsapp = "Ana ने छो\u095c\u093e"
     assert unicodedata.normalize("NFC", whatsapp) != whatsapp
-    for line in (whatsapp, unicodedata.normalize("NFC", whatsapp)):
-        assert system_event(line) == ("left", "Ana", "")
+    for text in (whatsapp, unicodedata.normalize("NFC", whatsapp)):
+        export = tally_lines([f"01/01/25, 10:00 - {text}\n"])
+        assert [(event.kind, event.actor) for event in export.events] == [("left", "Ana")]
+
+
+def _as_nfd(source: Path, folder: Path) -> Path:
+    """`source` rewritten in NFD (as a Mac writes it), under its own name in `folder`."""
+    text = source.read_bytes().decode("utf-8-sig")
+    decomposed = folder / source.name
+    decomposed.write_bytes(unicodedata.normalize("NFD", text).encode("utf-8"))
+    return decomposed
+
+
+@pytest.mark.parametrize("block", [chat_tally.BLOCK_CHARS, 64], ids=["one block", "blocks"])
+@pytest.mark.parametrize("name", NAMES, ids=NAMES)
+def test_a_fixture_written_decomposed_gives_the_figures_of_its_composed_original(
+    name: str, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In small blocks, the blocks after the first are normalised whole (`Tally.in_nfc`)."""
+    decomposed = _as_nfd(FIXTURES / name, tmp_path)
+    composed = read_chat(FIXTURES / name)
+    monkeypatch.setattr(chat_tally, "BLOCK_CHARS", block)
+    assert read_chat(decomposed) == composed
+
+
+@pytest.mark.parametrize("name", ["vi_android.txt", "ko_android.txt", "fr_android.txt"])
+def test_a_decomposed_fixture_counted_in_worker_processes_gives_the_same_figures(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ranges, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 64)
+    decomposed = _as_nfd(FIXTURES / name, tmp_path)
+    assert decomposed.read_bytes() != (FIXTURES / name).read_bytes()
+    assert read_chat(decomposed, workers=2) == read_chat(FIXTURES / name, workers=1)
+
+
+# Lines of ASCII around: the reader checks the lines of such a block one by one (`in_nfc`).
+ASCII_LINES = [f"01/01/25, 09:{minute:02d} - Ben: hello\n" for minute in range(20)]
+
+
+@pytest.mark.parametrize("around", [[], ASCII_LINES], ids=["alone", "among ASCII lines"])
+def test_a_name_written_decomposed_is_the_same_sender(around: list[str]) -> None:
+    composed = "Zoë Nguyễn"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    export = tally_lines(
+        [
+            *around,
+            f"01/01/25, 10:00 - {composed}: hi\n",
+            f"01/01/25, 10:01 - {decomposed}: hi again\n",
+            f"01/01/25, 10:02 - {decomposed} left\n",
+            f"01/01/25, 10:03 - Ben: {unicodedata.normalize('NFD', 'Tin nhắn này đã bị xóa')}\n",
+        ],
+    )
+    found = [(day.sender, day.messages, day.deleted) for day in export.sender_days]
+    assert found == [("Ben", len(around) + 1, 1), (composed, 2, 0)]
+    assert [(event.kind, event.actor) for event in export.events] == [("left", composed)]
+    alone = tally_lines([f"01/01/25, 10:03 - {decomposed}: one line, read alone"])
+    assert [day.sender for day in alone.sender_days] == [composed]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_every_attachment_word_is_read_in_either_unicode_form(form: Literal["NFC", "NFD"]) -> None:
+    words = sorted({word for language in all_languages() for word in language.attached})
+    ios_words = sorted({word for language in all_languages() for word in language.ios_attached})
+    android = [f"01/01/25, 10:00 - Ana: IMG-1.jpg ({word})\n" for word in words]
+    android += [f"01/01/25, 10:01 - Ana: Report.pdf ({word})\n" for word in words]
+    ios = [f"[01/01/25, 10:00:00] Ana: \u200e<{word}: 01-PHOTO.jpg>\n" for word in ios_words]
+    for lines, count in ((android, len(words)), (ios, len(ios_words))):
+        export = tally_lines([unicodedata.normalize(form, line) for line in lines])
+        [day] = export.sender_days
+        assert (day.messages, day.media, day.documents) == (len(lines), count, len(lines) - count)
+
+
+@pytest.mark.parametrize("around", [[], ASCII_LINES], ids=["alone", "among ASCII lines"])
+@pytest.mark.parametrize("pair", ["\u0301\u0316", "\U0001d165\U0001d16d"], ids=["BMP", "astral"])
+def test_a_run_of_combining_marks_is_normalised_in_linear_time(
+    pair: str, around: list[str]
+) -> None:
+    # CPython sorts marks by insertion: 400,000 alternating marks would take minutes.
+    marks = pair * 200_000
+    lines = [f"01/01/25, 10:00 - Ana: a{marks}\n", f"01/01/25, 10:01 - Ana{marks}: hi\n"]
+    started = time.process_time()
+    export = tally_lines([*around, *lines])
+    assert time.process_time() - started < 5
+    assert export.messages == len(around) + 2
 
 
 @pytest.mark.parametrize(
@@ -247,3 +336,35 @@ def test_uniform_dates_read_the_same_either_way() -> None:
     export = read_chat(FIXTURES / "en_android_same_both_ways.txt")
     assert export.order_reason == "every date reads the same day-first and month-first"
     assert export.days == (date(2021, 1, 1), date(2021, 2, 2))
+
+
+def test_every_text_of_the_tables_is_in_nfc_as_the_lines_are() -> None:
+    for language in all_languages():
+        for item in fields(language):
+            value = getattr(language, item.name)
+            texts = [t for ts in value.values() for t in ts] if isinstance(value, dict) else value
+            texts = [value] if isinstance(value, str) else texts
+            assert all(unicodedata.is_normalized("NFC", text) for text in texts), item.name
+
+
+def test_a_member_written_decomposed_matches_the_sender_written_composed() -> None:
+    members = pd.DataFrame({"member_id": ["m1"], "name": [unicodedata.normalize("NFD", "Zoë")]})
+    assert SenderIndex(members, "").find("Zoë") == ("m1", "")
+
+
+@pytest.mark.parametrize("around", [[], ASCII_LINES], ids=["alone", "among ASCII lines"])
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_text_is_measured_in_nfc_for_the_content_rule(
+    form: Literal["NFC", "NFD"], around: list[str]
+) -> None:
+    word = "Nguyễn "  # 7 characters in NFC, 9 in NFD
+    short, goes_on = word * 27, word * 14  # 189 and 98 characters: no content post
+    lines = [
+        f"01/01/25, 10:00 - Ana: {short}\n",
+        f"01/01/25, 10:01 - Ana: {goes_on}\n",
+        f"{goes_on}\n",
+        f"01/01/25, 10:02 - Ana: {short}{word * 2}\n",  # 203 characters: a content post
+    ]
+    export = tally_lines([*around, *(unicodedata.normalize(form, line) for line in lines)])
+    found = [(day.sender, day.messages, day.content) for day in export.sender_days]
+    assert found == [("Ana", 3, 1), *([("Ben", len(around), 0)] if around else [])]

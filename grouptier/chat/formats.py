@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from grouptier.chat.languages import all_languages
-from grouptier.chat.phrases import SystemMatcher, language_templates, spellings, tree_pattern
+from grouptier.chat.phrases import SystemMatcher, language_templates, tree_pattern
 
 # Direction marks, Arabic letter mark, embedding/isolate controls, byte-order mark.
 INVISIBLE = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -173,17 +173,12 @@ def meridiem(word: str) -> str | None:
 # --- message contents: compiled from the language tables (grouptier/chat/languages) ---
 
 LANGUAGES = all_languages()
-MEDIA_OMITTED = frozenset(
-    form.casefold() for lang in LANGUAGES for text in lang.media for form in spellings(text)
-)
+# Every text of the tables is NFC, as every line the reader matches (`normal_form`).
+MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in lang.media)
 """Android's whole-text media labels ("<Media omitted>"), case-folded."""
-IOS_MEDIA_OMITTED = frozenset(
-    form.casefold() for lang in LANGUAGES for text in lang.ios_media for form in spellings(text)
-)
+IOS_MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in lang.ios_media)
 """iOS's whole-text media labels ("image omitted"), case-folded."""
-_DOCUMENT_OMITTED = tuple(
-    {form.casefold() for lang in LANGUAGES for text in lang.documents for form in spellings(text)}
-)
+_DOCUMENT_OMITTED = tuple({text.casefold() for lang in LANGUAGES for text in lang.documents})
 _ATTACHED = re.compile(
     r"^<(?:"
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.ios_attached}))
@@ -192,16 +187,7 @@ _ATTACHED = re.compile(
     + r")\)$",
     re.IGNORECASE,
 )
-ATTACHED_FIRST = tuple(
-    sorted(
-        {
-            form + " "
-            for lang in LANGUAGES
-            for text in lang.attached_first
-            for form in spellings(text)
-        }
-    )
-)
+ATTACHED_FIRST = tuple(sorted({text + " " for lang in LANGUAGES for text in lang.attached_first}))
 """Android labels written before the file's name ("فایل پیوست شد Report.pdf"), with their space."""
 DOCUMENT_EXTENSIONS = (
     ".pdf",
@@ -225,8 +211,7 @@ DELETED_TEXTS = tuple(
         variant
         for lang in LANGUAGES
         for text in lang.deleted
-        for form in spellings(text)
-        for variant in (form.rstrip("."), form.rstrip(".") + ".")
+        for variant in (text.rstrip("."), text.rstrip(".") + ".")
     )
 )
 """'This message was deleted' as phones write it, with and without a full stop."""

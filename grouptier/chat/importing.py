@@ -37,6 +37,7 @@ from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
 from grouptier.cells import did_you_mean
 from grouptier.chat.export import ChatExport, ContentRule, Progress, read_chat
 from grouptier.chat.formats import INVISIBLE, split_names
+from grouptier.chat.normal_form import nfc
 from grouptier.chat.suggestions import MemberSuggester, Suggestion
 from grouptier.community import Community, load_community
 from grouptier.cycle import Clock, utc_now
@@ -245,7 +246,8 @@ def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> li
 
 
 def _name_key(text: str) -> str:
-    return " ".join(text.strip(INVISIBLE).split()).casefold()
+    """A name as compared: a Members cell typed on a Mac may be NFD, the chat's names are NFC."""
+    return " ".join(nfc(text).strip(INVISIBLE).split()).casefold()
 
 
 class SenderIndex:

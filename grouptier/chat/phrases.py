@@ -23,7 +23,6 @@ where the names the chat shows elsewhere say.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -216,24 +215,13 @@ def _whole_word(needle: str) -> str:
     return max(words, key=len, default="")
 
 
-def spellings(text: str) -> tuple[str, ...]:
-    """`text` as written and in NFC, if that differs.
-
-    WhatsApp's own strings mix the two ways Unicode writes some letters (Hindi's
-    "ड़" as one code point in one string, as "ड" and a nukta in the next), and a
-    phone or an editor may turn one into the other; both are matched.
-    """
-    return tuple(dict.fromkeys((text, unicodedata.normalize("NFC", text))))
-
-
 def language_templates(languages: Iterable[Language]) -> list[Template]:
-    """Every template of `languages`, compiled, in each of its spellings."""
+    """Every template of `languages`, compiled (their texts are NFC, as the lines are)."""
     return [
-        compile_template(kind, spelling)
+        compile_template(kind, text)
         for language in languages
         for kind, texts in language.system.items()
         for text in texts
-        for spelling in spellings(text)
     ]
 
 

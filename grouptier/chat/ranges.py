@@ -32,6 +32,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from grouptier.chat.normal_form import nfc
 from grouptier.chat.tally import ContentRule, Tally, header_match, text_blocks
 from grouptier.gc_pause import gc_paused
 
@@ -81,7 +82,7 @@ def _next_message(raw: io.BufferedReader, mark: int) -> int | None:
         start = end + 1
         # A "\r" alone ends a line too when the text is read: the header is before it.
         head = window[start : start + _HEADER_BYTES].split(b"\n", 1)[0].split(b"\r", 1)[0]
-        if head and header_match(head.decode("utf-8", "replace")) is not None:
+        if head and header_match(nfc(head.decode("utf-8", "replace"))) is not None:
             return mark + start
         end = window.find(b"\n", start)
     return None

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import IO
+from unicodedata import is_normalized
 
 from grouptier.chat.formats import (
     ATTACHED_FIRST,
@@ -37,6 +38,7 @@ from grouptier.chat.formats import (
     system_event,
     unreadable_header_why,
 )
+from grouptier.chat.normal_form import nfc, to_nfc
 from grouptier.chat.phrases import SIDE_BY_SIDE
 
 SAMPLE_SIZE = 5
@@ -174,6 +176,19 @@ class _Line:
         return joined + " www." if self.link and not has_link(joined) else joined
 
 
+_SAMPLE_CHARS = 1024  # of a block (about 10 lines), to tell if its texts are mostly ASCII
+_HEADER_MARKS = ("\u200e", "\u200f", "\u202f", "\u00a0")  # in headers: direction, spaces
+
+
+def _mostly_ascii(block: str) -> bool:
+    """Whether most lines of the start of `block` are ASCII but for the marks of headers."""
+    sample = block[:_SAMPLE_CHARS]
+    for mark in _HEADER_MARKS:
+        sample = sample.replace(mark, "")
+    lines = sample.split("\n")
+    return sum(map(str.isascii, lines)) * 2 > len(lines)
+
+
 class Tally:
     """The counting pass, one block of lines at a time.
 
@@ -211,6 +226,7 @@ class Tally:
         # An attachment's or a deleted message's text as written -> its kind (see `classify`):
         # "<Media omitted>" comes back thousands of times, and is classified once.
         self.kinds: dict[str, int] = {}
+        self.decomposed = False  # whether the last block held a line not in NFC: see `in_nfc`
         self.credit = (0, 0, int(rule.media), int(rule.documents), 0)  # content, by kind
 
     def read_block(self, block: str, ended: bool) -> None:
@@ -221,20 +237,23 @@ class Tally:
         the lines that continue a text are counted right here, everything else
         by `message` and `read_line`.
         """
+        block, check = self.in_nfc(block)
         min_chars, names, kinds, credit = self.min_chars, self.names, self.kinds, self.credit
+        is_nfc = is_normalized
         senders, pending, length = self.senders, self.pending, self.length
         # A plain message that may go on keeps its text, measured only if a line goes on
         # (the pattern gives as plain only texts shorter than min_chars: `message_line`);
-        # its length is then len(start) + length.
-        start = ""
-        entered: str | None = None  # the date (with its "[") of the last common line
-        written, ios = "", False  # that date as written, and whether the line is iOS's
+        # its length is then len(start) + length. `entered` is the date (with its "[") of
+        # the last common line ("\n" at first, as no date holds one); `written` that date
+        # as written, `ios` whether the line is iOS's.
+        start, entered, written, ios = "", "\n", "", False
         before, links = self.lines, self.rule.links
         found = self.pattern_for(block).findall(block)  # a tuple for every line
         unended = -1 if ended else before + len(found)
-        for number, (head, sender, text, other_text, line) in enumerate(found, before + 1):
+        for number, (head, sender, text, other_text, whole) in enumerate(found, before + 1):
             if head != entered:
                 if not head:  # not a common message line
+                    line = nfc(whole) if check else whole
                     first = line[:1]
                     if pending is not None and not (
                         first.isdecimal() or first in HEADER_FIRST_CHARS
@@ -252,22 +271,28 @@ class Tally:
                         continue
                     self.pending, self.length = pending, len(start) + length
                     if self.read_other(number, line if number == unended else line + "\n"):
-                        entered = None  # the line began another day
+                        entered = "\n"  # the line began another day
                     pending, length, senders, start = self.pending, self.length, self.senders, ""
                     continue
                 written, ios = dated(head)
                 self.enter_day(written, ios)
                 senders, entered = self.senders, head
+            if (
+                check
+                and not (sender.isascii() and (text or other_text).isascii())
+                and not (is_nfc("NFC", sender) and is_nfc("NFC", text or other_text))
+            ):
+                self.read_in_nfc(number, written, f"{sender}: {text or other_text}", ios)
+                pending, length, start = self.pending, self.length, ""
+                continue
             if other_text:
                 kind = kinds.get(other_text)
                 if kind is None:  # not seen yet: read the general way
                     self.message(number, written, sender, other_text, ios)
                     pending, length, start = self.pending, self.length, ""
                     continue
-                classified = self.counts(senders, sender)  # an attachment, a deleted message
-                classified[0] += 1
-                classified[kind] += 1
-                classified[1] += credit[kind]
+                # an attachment, a deleted message
+                self.counts(senders, sender, kind, credit[kind])
                 pending = None
                 continue
             counts = senders.get(sender)
@@ -281,8 +306,33 @@ class Tally:
                 pending = None
             else:
                 pending, start, length = counts, text, 0
-        self.pending, self.length = pending, len(start) + length
-        self.lines = before + len(found)
+        self.pending, self.length, self.lines = pending, len(start) + length, before + len(found)
+
+    def in_nfc(self, block: str) -> tuple[str, bool]:
+        """`block` in NFC if need be, and whether its lines are still to be checked.
+
+        The language tables are NFC (`normal_form`). A block of ASCII is NFC.
+        A block whose texts are mostly ASCII (an iOS export's lines hold
+        direction marks, but only in their headers) has its lines checked one
+        by one, their sender and text only: the header is NFC whatever the
+        phone, and nothing composes across the ": " between them. Another block
+        is checked whole, in one scan, which costs less than checking most of
+        its lines; and after a block not in NFC (a file written on a Mac), the
+        next is normalised whole without checking.
+        """
+        if block.isascii():
+            return block, False
+        if not self.decomposed and _mostly_ascii(block):
+            return block, True
+        normal = block if not self.decomposed and is_normalized("NFC", block) else to_nfc(block)
+        self.decomposed = normal != block
+        return normal, False
+
+    def read_in_nfc(self, number: int, written: str, rest: str, ios: bool) -> None:
+        """Read a message line whose `rest` (sender and text) is not NFC, in NFC, the
+        general way; the next block is normalised whole."""
+        self.decomposed = True
+        self.header(number, written, nfc(rest), ios)
 
     def pattern_for(self, block: str) -> re.Pattern[str]:
         """The pattern that cuts the lines of `block`: the file's shape's, once a block shows it."""
@@ -299,11 +349,19 @@ class Tally:
     def is_content(self, text: str) -> bool:
         return len(text) >= self.min_chars or (self.rule.links and has_link(text))
 
-    def counts(self, senders: dict[str, list[int]], sender: str) -> list[int]:
+    def counts(
+        self, senders: dict[str, list[int]], sender: str, kind: int = 0, credit: int = 0
+    ) -> list[int]:
+        """The counts of `sender` that day, with a message of `kind` (attachments, deleted
+        messages: 2 to 4) and its `credit` (content posts) added if one is given."""
         counts = senders.get(sender)
         if counts is None:  # one copy of each name for all days: memory stays small
             sender = self.names.setdefault(sender, sender)
             counts = senders[sender] = [0, 0, 0, 0, 0]
+        if kind:
+            counts[0] += 1
+            counts[kind] += 1
+            counts[1] += credit
         return counts
 
     def enter_day(self, written: str, ios: bool) -> None:
@@ -332,7 +390,9 @@ class Tally:
             self.unknown_words[word] = sample
 
     def read_line(self, number: int, line: str) -> None:
-        """The general path: one line with its line end, read the way every line once was."""
+        """The general path: one line with its line end, read the way every line once was
+        (in NFC, as the language tables are written: see `normal_form`)."""
+        line = nfc(line)
         found = header_match(line)
         if found is not None:
             if found.re is not FAST_HEADER:

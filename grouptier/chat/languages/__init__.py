@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 SYSTEM_KINDS = (
@@ -75,5 +76,29 @@ def all_languages() -> tuple[Language, ...]:
         language = getattr(loaded, "LANGUAGE", None)
         if not isinstance(language, Language):
             raise TypeError(f"{loaded.__name__} has no LANGUAGE = Language(...)")
-        found.append(language)
+        found.append(_in_nfc(language))
     return tuple(found)
+
+
+def _in_nfc(language: Language) -> Language:
+    """The table with every text in NFC, the form the reader gives every line (`normal_form`).
+
+    WhatsApp's own strings mix the two ways Unicode writes some letters (Hindi's
+    "ड़" as one code point in one string, as "ड" and a nukta in the next).
+    """
+
+    def texts(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(unicodedata.normalize("NFC", value) for value in values))
+
+    return replace(
+        language,
+        system={kind: texts(values) for kind, values in language.system.items()},
+        media=texts(language.media),
+        ios_media=texts(language.ios_media),
+        documents=texts(language.documents),
+        attached=texts(language.attached),
+        attached_first=texts(language.attached_first),
+        ios_attached=texts(language.ios_attached),
+        deleted=texts(language.deleted),
+        conjunctions=texts(language.conjunctions),
+    )
