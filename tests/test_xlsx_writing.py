@@ -423,6 +423,21 @@ def test_excel_2010_formats_validation_and_sparklines_on_removed_rows_go() -> No
     assert moved == f"<extLst>{after}</extLst></worksheet>"
 
 
+def test_a_merge_left_on_one_cell_goes_and_a_taller_one_moves_up() -> None:
+    tail = (
+        '<mergeCells count="3"><mergeCell ref="A5:A6"/><mergeCell ref="B5:C6"/>'
+        '<mergeCell ref="D7:D9"/></mergeCells></worksheet>'
+    )
+
+    moved = closed_up_after_rows(tail.encode(), "Activity", [6]).decode()
+
+    # A5:A6 would be a merge of one cell, which Excel never writes: it goes.
+    assert moved == (
+        '<mergeCells count="2"><mergeCell ref="B5:C5"/><mergeCell ref="D6:D8"/></mergeCells>'
+        "</worksheet>"
+    )
+
+
 SHARED_DOWN = (  # Overview!A1:A4 = Activity!D2 filled down, as Excel saves it
     '<row r="1"><c r="A1"><f t="shared" ref="A1:A4" si="0">Activity!D2</f><v>2</v></c></row>'
     + "".join(

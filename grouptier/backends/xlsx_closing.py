@@ -342,7 +342,9 @@ def _closed_up_elements(
     emptied: set[str] = set()
     for tag, relative in tags.items():
         if tag.encode() in xml:
-            moved = partial(_moved_element, title=title, gone=gone, relative=relative)
+            moved = partial(
+                _moved_element, title=title, gone=gone, relative=relative, merge=tag == "mergeCell"
+            )
             xml = _ELEMENTS[tag].sub(partial(_noting_drops, moved, tag, emptied), xml)
     for container, held in _CONTAINERS.items():
         if held in emptied or (held is None and emptied):
@@ -362,13 +364,14 @@ def _noting_drops(
 
 
 def _moved_element(
-    match: re.Match[bytes], title: str, gone: list[int], relative: bool | None
+    match: re.Match[bytes], title: str, gone: list[int], relative: bool | None, merge: bool = False
 ) -> bytes:
     """An element standing on a range, moved with it; b"" when all its cells went.
 
     `relative` says its formulas are written relative to its top-left cell (a
     conditional format, a validation); False, that they are plain references (a
-    sparkline's data); None, that it has none.
+    sparkline's data); None, that it has none. A `merge` left on one cell goes
+    too: a merge of one cell is not one Excel writes.
     """
     element = match.group(0)
     start = match.start("attrs") - match.start()
@@ -384,7 +387,7 @@ def _moved_element(
         at = (body_start + found.start(2), body_start + found.end(2))
     old = element[at[0] : at[1]].decode()
     new = closed_up_ranges(old, gone)
-    if not new:
+    if not new or (merge and _one_cell(new)):
         return b""
     element = element[: at[0]] + new.encode() + element[at[1] :]
     if relative is None or b"<" not in element[1:]:
@@ -398,6 +401,12 @@ def _moved_element(
             element, title, gone, own_tab=True, anchor_shift=shift, pattern=pattern
         )
     return element
+
+
+def _one_cell(ranges: str) -> bool:
+    """Whether `ranges` ("A5:A5", "B2") covers a single cell."""
+    ends = ranges.replace("$", "").split(":")
+    return len(ends) == 1 or (len(ends) == 2 and ends[0] == ends[1])
 
 
 def _settled_container(match: re.Match[bytes], held: str | None) -> bytes:
