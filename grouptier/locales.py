@@ -15,8 +15,9 @@ use for counts: `{{ n | plural("post", "posts") }}` ("1 post", "1,234
 posts", "1.234 publicações") and `{{ n | number }}`. A language with more
 plural forms passes them by name: `plural(one="день", few="дня",
 many="дней", other="дня")`. Where the number does not simply go first (Arabic
-says "يومان", two days, with no figure), the forms mark its place with `#`:
-`plural(one="يوم واحد", two="يومان", few="# أيام", many="# يومًا", other="# يوم")`.
+says "يومان", two days, with no figure), the forms mark its place with `{n}`:
+`plural(one="يوم واحد", two="يومان", few="{n} أيام", many="{n} يومًا", other="{n} يوم")`.
+The marker is `{n}`, not a lone sign, so a manager's "#tips" in a form stays "#tips".
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from grouptier.cells import CellError, CellValue, did_you_mean, normalise, parse
 DATE_ORDERS = ("day-first", "month-first", "year-first")
 _FIGURES = {"day-first": "%d/%m/%Y", "month-first": "%m/%d/%Y", "year-first": "%Y-%m-%d"}
 MAX_WORD = 200  # characters of one plural form a template may pass to `plural`
+NUMBER_MARK = "{n}"  # where a plural form puts the number; nobody types it by accident
 MAX_COUNT = 10**15  # larger numbers are not counts of anything in a community
 
 
@@ -124,7 +126,9 @@ def count_text(value: object, language: str, forms: dict[str, str]) -> str:
 
     `forms` maps babel's plural categories (`zero`, `one`, `two`, `few`, `many`,
     `other`) to words; a missing category falls back to `other`, then to `one`.
-    When any form holds `#`, every form is written as given with `#` as the number.
+    When any form holds `{n}`, every form is written as given with `{n}` as the number
+    (so "يومان" needs no figure); otherwise the number goes first. Other text, a
+    hashtag included, is kept as written.
     """
     for word in forms.values():
         if not isinstance(word, str) or len(word) > MAX_WORD:
@@ -135,8 +139,8 @@ def count_text(value: object, language: str, forms: dict[str, str]) -> str:
     category = babel_locale(language).plural_form(abs(value)) if countable else "other"
     number = number_text(value, language)
     word = forms.get(category) or forms.get("other") or forms.get("one", "")
-    if any("#" in form for form in forms.values()):
-        return word.replace("#", number).strip()
+    if any(NUMBER_MARK in form for form in forms.values()):
+        return word.replace(NUMBER_MARK, number).strip()
     return f"{number} {word}".strip()
 
 

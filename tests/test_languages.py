@@ -17,7 +17,8 @@ from grouptier.backends.xlsx import XlsxBackend
 from grouptier.cli import main
 from grouptier.community import load_community
 from grouptier.cycle import RunOptions, run
-from grouptier.locales import count_text
+from grouptier.locales import count_text, number_text
+from grouptier.message_samples import sample_contexts
 from grouptier.messages import TEMPLATE_NAMES, Renderer, languages, templates_root
 from grouptier.settings import SETTING_ROWS
 
@@ -47,7 +48,18 @@ ITS_OWN = {
     "ar": re.compile(r"[\u0600-\u06ff]"),  # Arabic
 }
 FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"  # first-strong isolate, pop isolate, RTL mark
-ENGLISH = ("the", "you", "your", "and", "with", "this", "we", "welcome", "morning", "cycle")
+ENGLISH: tuple[str, ...] = (
+    "the",
+    "you",
+    "your",
+    "and",
+    "with",
+    "this",
+    "we",
+    "welcome",
+    "morning",
+    "cycle",
+)
 ENGLISH += ("member", "members", "message", "messages", "day", "days")
 SHARED = {"fr": {"cycle", "message", "messages"}}  # English words that are French words too
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}|\{group\}|\{weekday\}")
@@ -229,12 +241,12 @@ def test_arabic_digest_points_its_arrows_right_to_left(arabic_demo: Path) -> Non
 
 RU_DAYS = {"one": "день", "few": "дня", "many": "дней", "other": "дня"}
 AR_DAYS = {
-    "zero": "# يوم",
+    "zero": "{n} يوم",
     "one": "يوم واحد",
     "two": "يومان",
-    "few": "# أيام",
-    "many": "# يومًا",
-    "other": "# يوم",
+    "few": "{n} أيام",
+    "many": "{n} يومًا",
+    "other": "{n} يوم",
 }
 
 
@@ -274,6 +286,58 @@ def test_a_russian_template_picks_the_form_for_each_count(days: int, expected: s
     member = {"name": "Зоя", "from_group": "General", "active_days": days, "content": 0}
     context = {"group": {"name": "Core"}, "members": [member], "count": 1, "cycle_days": 15}
     assert expected in Renderer("ru").render("promotion", "Core", context)
+
+
+# "…and N more" in the staff digest, when a kind lists more people than it shows.
+DIGEST_MORE = {
+    "ar": {1: "…وشخص آخر:", 2: "…وشخصان آخران:", 3: "…و3 أشخاص آخرين:", 11: "…و11 شخصًا آخر:"},
+    "hi": {1: "…और 1 व्यक्ति:", 2: "…और 2 लोग:", 11: "…और 11 लोग:"},
+    "ru": {1: "…и ещё 1 человек:", 3: "…и ещё 3 человека:", 11: "…и ещё 11 человек:"},
+    "de": {1: "…und 1 weitere Person:", 2: "…und 2 weitere Personen:"},
+    "it": {1: "…e un'altra persona:", 2: "…e altre 2 persone:"},
+    "en": {1234: "…and 1,234 more:"},
+    "pt-BR": {1: "…e mais uma pessoa:", 1234: "…e mais 1.234 pessoas:"},
+}
+
+
+@pytest.mark.parametrize("language", BUNDLED)
+@pytest.mark.parametrize("count", [1, 2, 3, 11, 1234])
+def test_the_digest_says_how_many_more_in_the_right_number(language: str, count: int) -> None:
+    (context, _quiet) = sample_contexts("staff_digest", language)
+    context["more"] = dict.fromkeys(context["more"], count)
+    text = Renderer(language).render("staff_digest", "staff", context)
+    lines = [line for line in text.splitlines() if "Moves" in line and line.startswith("•")]
+    assert len(lines) == len(context["more"])
+    written = number_text(count, language)  # "1,234", "1.234": grouped the language's way
+    assert count < 3 or all(written in line for line in lines), lines[0]
+    expected = DIGEST_MORE.get(language, {}).get(count)
+    assert expected is None or all(expected in line for line in lines), lines[0]
+
+
+# "Ana, and one more who just joined": one member with no name in the sheet, said in the singular.
+WELCOME_ONE_MORE = {
+    "en": "Ana, and one more person who just joined",
+    "hi": "Ana, साथ ही एक और नया साथी",
+    "ar": "ومعهم عضو جديد آخر",
+    "ru": "также ещё 1 новичок",
+    "de": "Ana sowie eine weitere neue Person",
+    "fr": "Ana, et une autre personne arrivée aujourd'hui",
+    "es": "Ana, y otra persona recién llegada",
+    "pt-BR": "Ana, e mais uma pessoa que acabou de chegar",
+}
+
+
+@pytest.mark.parametrize("language", BUNDLED)
+def test_a_welcome_counts_the_newcomers_with_no_name_in_the_right_number(language: str) -> None:
+    renderer = Renderer(language)
+    (one, *_) = sample_contexts("welcome", language, ("Ana", ""))
+    text = renderer.render("welcome", "General", one)
+    assert WELCOME_ONE_MORE.get(language, "Ana") in text.replace(FSI, "").replace(PDI, "")
+    (many, *_) = sample_contexts("welcome", language, ("Ana",) + ("",) * 1234)
+    text = renderer.render("welcome", "General", many)
+    assert "1234" not in text  # a count is written the language's way: 1,234 or 1.234
+    says_a_number = language not in {"en", "de", "fr", "es", "it", "pt-BR"}  # those say "everyone"
+    assert not says_a_number or number_text(1234, language) in text
 
 
 # -- the wording rules, in every bundled language --------------------------------------------------

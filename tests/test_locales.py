@@ -11,7 +11,6 @@ import pytest
 from conftest import TODAY, WINDOW, SheetBuilder
 from test_messages import small_community
 
-from grouptier.cycle import plan_cycles
 from grouptier.errors import InvalidSheetError
 from grouptier.locales import (
     count_text,
@@ -25,6 +24,7 @@ from grouptier.locales import (
 )
 from grouptier.messages import Override, Renderer, templates_root
 from grouptier.outbox import compose_outbox, read_messages
+from grouptier.planning import plan_cycles
 
 DAY = date(2026, 12, 15)
 POSTS = {"one": "post", "other": "posts"}
@@ -97,6 +97,16 @@ def test_counts_take_the_plural_the_language_rules_pick(
     assert count_text(value, language, forms) == text
 
 
+def test_a_hashtag_in_a_form_is_kept_and_only_n_marks_the_number() -> None:
+    tips = {"one": "post in #tips", "other": "posts in #tips"}
+    assert count_text(3, "en", tips) == "3 posts in #tips"
+    assert count_text(1, "en", tips) == "1 post in #tips"
+    placed = {"one": "one post in #tips", "other": "{n} posts in #tips"}
+    assert count_text(1234, "en", placed) == "1,234 posts in #tips"
+    assert count_text(1, "en", placed) == "one post in #tips"
+    assert count_text(2, "en", {"one": "# post", "other": "# posts"}) == "2 # posts"
+
+
 def test_count_refuses_what_is_not_a_number_or_an_overlong_word() -> None:
     with pytest.raises(ValueError, match="is not a number"):
         count_text("many", "en", POSTS)
@@ -111,7 +121,7 @@ def test_templates_and_overrides_count_in_the_message_language(tmp_path: Any) ->
         (tmp_path / language).mkdir()
         (tmp_path / language / "reward.j2").write_text(text, encoding="utf-8")
     renderer = Renderer(root=tmp_path)
-    context = {"n": 1, "big": 12345}
+    context: dict[str, Any] = {"n": 1, "big": 12345}
     assert renderer.render("reward", "General", context) == "1 post, 12,345"
     assert renderer.render("reward", "General", context, "pt-BR") == "1 post, 12.345"
     text = '{{ member.content | plural("post", "posts") }}, {{ member.messages | number }}'

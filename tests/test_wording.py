@@ -17,17 +17,19 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from babel.dates import get_day_names
 from conftest import TODAY, WINDOW, SheetBuilder
-from wording_rules import INTERNAL_WORDS, NEWCOMER_PHRASES
+from wording_rules import INTERNAL_WORDS, NEWCOMER_PHRASES, WEEKDAY_FORMS, WEEKEND_WORDS
 
-from grouptier.cycle import plan_cycles
-from grouptier.message_samples import LADDER, sample_contexts
+from grouptier.locales import babel_locale, weekday_name
+from grouptier.message_samples import LADDER, SAMPLE_DAY, sample_contexts
 from grouptier.messages import Override, Renderer, languages
 from grouptier.outbox import compose_outbox, read_messages
 from grouptier.phones import shown_phone
+from grouptier.planning import plan_cycles
 
 BUNDLED = languages()
-MEMBER_FACING = ("welcome", "good_morning", "weekly_topic", "promotion")
+MEMBER_FACING: tuple[str, ...] = ("welcome", "good_morning", "weekly_topic", "promotion")
 MEMBER_FACING += ("retention_notice", "return", "reward", "nudge")
 ABOUT_ONE = ("retention_notice", "reward", "nudge")  # private notes to one member
 GROUP_POSTS = ("welcome", "promotion", "return")  # naming everyone they are about
@@ -59,7 +61,11 @@ def good_mornings(language: str, group: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("language", BUNDLED)
 def test_every_language_has_its_word_lists(language: str) -> None:
-    for rules, what in ((INTERNAL_WORDS, "INTERNAL_WORDS"), (NEWCOMER_PHRASES, "NEWCOMER_PHRASES")):
+    for rules, what in (
+        (INTERNAL_WORDS, "INTERNAL_WORDS"),
+        (NEWCOMER_PHRASES, "NEWCOMER_PHRASES"),
+        (WEEKEND_WORDS, "WEEKEND_WORDS"),
+    ):
         assert rules.get(language), (
             f"templates/{language} has no {what} entry: add how the language says them to "
             "tests/wording_rules.py"
@@ -136,6 +142,47 @@ def test_the_quiet_group_has_its_own_good_mornings_none_for_newcomers(language: 
     for text in retention + core:
         lowered = text.casefold()
         assert not any(phrase.casefold() in lowered for phrase in phrases), (language, text)
+
+
+def weekday_words(language: str) -> dict[int, list[str]]:
+    """Each weekday's names (0 Monday): babel's, capitalised too, and `WEEKDAY_FORMS`."""
+    names = get_day_names("wide", locale=babel_locale(language))
+    extra = WEEKDAY_FORMS.get(language, {})
+    words = {}
+    for number, name in names.items():
+        forms = [name, *extra.get(number, ())]
+        words[number] = sorted({*forms, *(form[:1].upper() + form[1:] for form in forms)}, key=len)
+    return words
+
+
+def names_another_day(text: str, day: int, words: dict[int, list[str]]) -> list[str]:
+    """The weekdays other than `day` that `text` names (a word starting with a name)."""
+    for form in reversed(words[day]):  # "Cumartesi" is Saturday, not Friday ("Cuma")
+        text = text.replace(form, " ")
+    found = []
+    for number, forms in words.items():
+        if number != day:
+            found += [form for form in forms if re.search(rf"(?<!\w){re.escape(form)}", text)]
+    return found
+
+
+@pytest.mark.parametrize("language", BUNDLED)
+def test_good_mornings_are_true_on_any_day_of_the_week(language: str) -> None:
+    """Good mornings rotate by day, not weekday: none names another day or the weekend."""
+    weekend = WEEKEND_WORDS.get(language)
+    assert weekend, f"add {language} to WEEKEND_WORDS in tests/wording_rules.py"
+    words = weekday_words(language)
+    renderer = Renderer(language)
+    for context in sample_contexts("good_morning", language):
+        for offset in range(31):
+            day = SAMPLE_DAY + timedelta(days=offset)
+            weekday = weekday_name(day, language)
+            said = {**context, "day_index": offset, "weekday": weekday}
+            text = renderer.render("good_morning", context["group"]["name"], said)
+            wrong = names_another_day(text, day.weekday(), words)
+            assert not wrong, (language, day.isoformat(), weekday, wrong, text)
+            lowered = text.casefold()
+            assert not [w for w in weekend if w.casefold() in lowered], (language, text)
 
 
 @pytest.mark.parametrize("language", BUNDLED)

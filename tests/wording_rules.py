@@ -55,3 +55,38 @@ NEWCOMER_PHRASES: dict[str, tuple[str, ...]] = {
     "ru": ("новенький", "новенькие", "новичок", "новички", "только что присоедин"),
     "tr": ("yeni misin", "yeni katılan", "aramıza yeni"),
 }
+
+# Good mornings rotate by day, not by weekday, so none may assume the day of the week
+# (or that Saturday and Sunday are the weekend: in most Arabic-speaking countries it
+# is Friday and Saturday).
+# - `WEEKEND_WORDS`: how the language says "the weekend". Matched as text, ignoring case.
+# - `WEEKDAY_FORMS`: forms of a weekday's name that babel's wide names (which the test
+#   takes as they are) do not spell out, by babel's day number (0 Monday ... 6 Sunday):
+#   a case ending ("в пятницу") or the greeting form ("جمعة مباركة").
+WEEKEND_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("weekend", "week-end"),
+    "de": ("Wochenende",),
+    "es": ("fin de semana", "finde"),
+    "fr": ("week-end", "weekend", "fin de semaine"),
+    "it": ("fine settimana", "weekend", "week-end"),
+    "pt-BR": ("fim de semana", "final de semana", "fds"),
+    "id": ("akhir pekan", "akhir minggu", "weekend"),
+    "hi": ("सप्ताहांत", "वीकेंड", "वीकएंड", "हफ़्ते के अंत", "हफ्ते के अंत", "छुट्टी के दिन"),
+    "ar": ("نهاية الأسبوع", "العطلة الأسبوعية", "الويكند", "عطلة الأسبوع"),
+    "ru": ("выходн", "уикенд", "уик-энд", "конец недели", "конца недели"),
+    "tr": ("hafta sonu", "haftasonu"),
+}
+
+WEEKDAY_FORMS: dict[str, dict[int, tuple[str, ...]]] = {
+    "ru": {
+        2: ("среду", "среды"),
+        4: ("пятницу", "пятницы"),
+        5: ("субботу", "субботы"),
+        0: ("понедельника",),
+        1: ("вторника",),
+        3: ("четверга",),
+        6: ("воскресенья",),
+    },
+    "ar": {4: ("جمعة",), 5: ("سبت",)},  # not أحد: it is also "anyone"
+    "pt-BR": {4: ("sexta",)},  # not segunda, quinta...: also "second", "fifth"
+}
