@@ -161,6 +161,8 @@ def test_the_most_specific_template_wins_whatever_the_order() -> None:
         ("Amira Haddad Dara Singh", set(), ("", "")),  # no name known: nobody credited
         ("Ana Bo Chen", {"Ana", "Chen"}, ("", "")),  # "Ana|Bo Chen" or "Ana Bo|Chen": a tie
         ("Ana", {"Ana"}, ("", "")),
+        ("A B C D E F G H Dara", {"A B C D E F G H", "Dara"}, ("A B C D E F G H", "Dara")),
+        ("A B C D E F G H I Dara", {"A B C D E F G H I", "Dara"}, ("", "")),  # 9 words: no name
     ],
 )
 def test_two_names_side_by_side_are_parted_where_known_names_say(
@@ -236,7 +238,7 @@ def _as_nfd(source: Path, folder: Path) -> Path:
 def test_a_fixture_written_decomposed_gives_the_figures_of_its_composed_original(
     name: str, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In small blocks, the blocks after the first are normalised whole (`Tally.in_nfc`)."""
+    """In small blocks, the blocks after the first are normalised whole (`BlockNormaliser`)."""
     decomposed = _as_nfd(FIXTURES / name, tmp_path)
     composed = read_chat(FIXTURES / name)
     monkeypatch.setattr(chat_tally, "BLOCK_CHARS", block)

@@ -28,6 +28,7 @@ from test_cycle import save
 from grouptier.chat import formats as chat_formats
 from grouptier.chat import ranges as chat_ranges
 from grouptier.chat.export import ContentRule, read_chat
+from grouptier.chat.phrases import split_side_by_side
 from grouptier.cli import main
 from grouptier.errors import ChatExportError
 
@@ -106,6 +107,40 @@ def test_bounded_header_patterns_read_what_the_unbounded_ones_read(line: str) ->
 def test_forged_system_lines_are_read_in_linear_time(tmp_path: Path) -> None:
     # One round: a second would find short system lines in the cache of known ones.
     assert_linear(hostile.forged_system_lines, 1_000, tmp_path, rounds=1)
+
+
+def side_by_side_removals(path: Path, words: int, lines: int = 500) -> Path:
+    """A Persian export whose removals hold `words` one-letter words between actor and verb.
+
+    `{actor} {target} را حذف کرد` has no word between the two names, so each
+    space is a place they may part: every place used to be tried, with its
+    words joined and cleaned again, which made a line cost its words squared.
+    """
+    said = "31/12/24، 21:00 - Amira Haddad: سلام\n"
+    removal = "".join(
+        f"31/12/24، 21:{at % 60:02d} - Amira Haddad {'ع ' * words}را حذف کرد\n"
+        for at in range(lines)
+    )
+    path.write_text(said + removal, encoding="utf-8")
+    return path
+
+
+def test_removals_of_many_words_side_by_side_are_read_in_linear_time(tmp_path: Path) -> None:
+    assert_linear(side_by_side_removals, 45, tmp_path)
+
+
+def test_parting_names_side_by_side_tries_few_places_however_many_words() -> None:
+    tried: list[str] = []
+
+    def known(names: str) -> bool:
+        tried.append(names)
+        return names == "Amira Haddad"
+
+    for words in (2, 16, 17, 190):
+        tried.clear()
+        split_side_by_side("Amira Haddad" + " ع" * (words - 2), known)
+        assert len(tried) <= 16, f"{len(tried)} names checked for {words} words"
+        assert all(len(names.split()) <= 8 for names in tried)
 
 
 def test_a_file_without_line_ends_is_read_in_linear_time(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -389,6 +390,9 @@ def _side_by_side_parted(tally: Tally) -> list[Event]:
             known.update(_plain(name) for name in (actor, *split_names(target)))
     known.discard("")
 
+    # The same pairs come back line after line (one admin removing many), so a
+    # try is cleaned once; the size keeps memory flat whatever the file holds.
+    @lru_cache(maxsize=4096)
     def is_known(names: str) -> bool:
         parts = split_names(names)  # a removal may name several people
         return bool(parts) and all(_plain(name) in known for name in parts)

@@ -36,6 +36,10 @@ SIDE_BY_SIDE = "\x00"
 """The target `SystemMatcher.find` gives for `{actor} {target}` side by side: the actor
 then holds both names, for `split_side_by_side` to part (a name holds no NUL)."""
 _LONGEST_PAIR = 400  # characters of two names side by side, at most, that are parted
+# Words of one side, at most, where two names side by side are parted: a name
+# (or a short list of them) is a few words, and the cap keeps a line to at most
+# 8 tries of at most 8 words each, however many one-letter words a member types.
+_SIDE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -230,14 +234,16 @@ def split_side_by_side(both: str, known: Callable[[str], bool]) -> tuple[str, st
 
     They are parted at the space that leaves the most parts `known` (names the
     chat shows elsewhere: senders, people added, joined or left); a tie, or no
-    known part at all, credits nobody rather than the wrong member.
+    known part at all, credits nobody rather than the wrong member. Only the
+    spaces that leave each side at most `_SIDE_WORDS` words are tried: with
+    more words than two such sides hold, nobody is credited.
     """
     words = both.split()
-    if len(both) > _LONGEST_PAIR or len(words) < 2:
+    if len(both) > _LONGEST_PAIR or not 2 <= len(words) <= 2 * _SIDE_WORDS:
         return "", ""
     scored = [
         (known(actor) + known(target), actor, target)
-        for at in range(1, len(words))
+        for at in range(max(1, len(words) - _SIDE_WORDS), min(len(words), _SIDE_WORDS + 1))
         for actor, target in [(" ".join(words[:at]), " ".join(words[at:]))]
     ]
     best = max(score for score, _, _ in scored)

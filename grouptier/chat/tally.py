@@ -38,7 +38,7 @@ from grouptier.chat.formats import (
     system_event,
     unreadable_header_why,
 )
-from grouptier.chat.normal_form import nfc, to_nfc
+from grouptier.chat.normal_form import BlockNormaliser, nfc
 from grouptier.chat.phrases import SIDE_BY_SIDE
 
 SAMPLE_SIZE = 5
@@ -176,19 +176,6 @@ class _Line:
         return joined + " www." if self.link and not has_link(joined) else joined
 
 
-_SAMPLE_CHARS = 1024  # of a block (about 10 lines), to tell if its texts are mostly ASCII
-_HEADER_MARKS = ("\u200e", "\u200f", "\u202f", "\u00a0")  # in headers: direction, spaces
-
-
-def _mostly_ascii(block: str) -> bool:
-    """Whether most lines of the start of `block` are ASCII but for the marks of headers."""
-    sample = block[:_SAMPLE_CHARS]
-    for mark in _HEADER_MARKS:
-        sample = sample.replace(mark, "")
-    lines = sample.split("\n")
-    return sum(map(str.isascii, lines)) * 2 > len(lines)
-
-
 class Tally:
     """The counting pass, one block of lines at a time.
 
@@ -226,7 +213,7 @@ class Tally:
         # An attachment's or a deleted message's text as written -> its kind (see `classify`):
         # "<Media omitted>" comes back thousands of times, and is classified once.
         self.kinds: dict[str, int] = {}
-        self.decomposed = False  # whether the last block held a line not in NFC: see `in_nfc`
+        self.normal = BlockNormaliser()  # which blocks and lines to turn to NFC
         self.credit = (0, 0, int(rule.media), int(rule.documents), 0)  # content, by kind
 
     def read_block(self, block: str, ended: bool) -> None:
@@ -237,7 +224,7 @@ class Tally:
         the lines that continue a text are counted right here, everything else
         by `message` and `read_line`.
         """
-        block, check = self.in_nfc(block)
+        block, check = self.normal.in_nfc(block)
         min_chars, names, kinds, credit = self.min_chars, self.names, self.kinds, self.credit
         is_nfc = is_normalized
         senders, pending, length = self.senders, self.pending, self.length
@@ -282,7 +269,9 @@ class Tally:
                 and not (sender.isascii() and (text or other_text).isascii())
                 and not (is_nfc("NFC", sender) and is_nfc("NFC", text or other_text))
             ):
-                self.read_in_nfc(number, written, f"{sender}: {text or other_text}", ios)
+                self.header(
+                    number, written, self.normal.line_in_nfc(f"{sender}: {text or other_text}"), ios
+                )
                 pending, length, start = self.pending, self.length, ""
                 continue
             if other_text:
@@ -307,32 +296,6 @@ class Tally:
             else:
                 pending, start, length = counts, text, 0
         self.pending, self.length, self.lines = pending, len(start) + length, before + len(found)
-
-    def in_nfc(self, block: str) -> tuple[str, bool]:
-        """`block` in NFC if need be, and whether its lines are still to be checked.
-
-        The language tables are NFC (`normal_form`). A block of ASCII is NFC.
-        A block whose texts are mostly ASCII (an iOS export's lines hold
-        direction marks, but only in their headers) has its lines checked one
-        by one, their sender and text only: the header is NFC whatever the
-        phone, and nothing composes across the ": " between them. Another block
-        is checked whole, in one scan, which costs less than checking most of
-        its lines; and after a block not in NFC (a file written on a Mac), the
-        next is normalised whole without checking.
-        """
-        if block.isascii():
-            return block, False
-        if not self.decomposed and _mostly_ascii(block):
-            return block, True
-        normal = block if not self.decomposed and is_normalized("NFC", block) else to_nfc(block)
-        self.decomposed = normal != block
-        return normal, False
-
-    def read_in_nfc(self, number: int, written: str, rest: str, ios: bool) -> None:
-        """Read a message line whose `rest` (sender and text) is not NFC, in NFC, the
-        general way; the next block is normalised whole."""
-        self.decomposed = True
-        self.header(number, written, nfc(rest), ios)
 
     def pattern_for(self, block: str) -> re.Pattern[str]:
         """The pattern that cuts the lines of `block`: the file's shape's, once a block shows it."""
