@@ -144,8 +144,8 @@ def test_the_run_budget_is_shared_by_every_message_of_the_run(sheet: SheetBuilde
     """A slow good morning, 45 times over a cycle, stops at the run's budget, not 45 limits."""
     community = small_community(sheet).community()
     plans, _ = plan_cycles(community, [WINDOW])
-    slow = (  # about 40 ms a render here: 45 of them take twice the budget
-        "{% for i in range(9000) %}{% for j in range(4) %}{% if i == group.name %}{% endif %}"
+    slow = (  # about 90 ms a render here: 45 of them take four times the budget
+        "{% for i in range(9000) %}{% for j in range(9) %}{% if i == group.name %}{% endif %}"
         "{% endfor %}{% endfor %}Hi"
     )
     renderer = Renderer(
@@ -160,7 +160,8 @@ def test_the_run_budget_is_shared_by_every_message_of_the_run(sheet: SheetBuilde
     (problem,) = raised.problems
     assert problem.where == "Templates!C7"
     assert "took longer than 1 s in this run" in problem.message
-    assert BUDGET <= seconds < 2 * BUDGET
+    # 45 limits would be 45 s; the margin above one budget is for a loaded machine.
+    assert BUDGET <= seconds < 5 * BUDGET
     assert renderer.budget.spent == pytest.approx(BUDGET, abs=0.1)
 
 
