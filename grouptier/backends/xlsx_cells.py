@@ -1,4 +1,5 @@
-"""Cell elements as the writer makes them, and the A1 names of cells and columns.
+"""Cell elements as the writer makes them, the A1 names of cells and columns, and the
+attributes of an element's tag as every part's reader finds them.
 
 Cells are written as inline strings (`t="inlineStr"`), numbers and booleans;
 text is never written as a formula, and dates become Excel's serial numbers.
@@ -17,9 +18,16 @@ from openpyxl.utils.datetime import to_excel
 
 from grouptier.cells import CellValue
 
-__all__ = ["cell_xml", "column_letters", "column_number", "reference"]
+__all__ = ["attributes", "cell_xml", "column_letters", "column_number", "reference"]
 
 _ILLEGAL = re.compile("[\000-\010\013\014\016-\037\ufffe\uffff]")
+_ATTRIBUTE = re.compile(rb'\b([\w:]+)="([^"]*)"')
+
+
+def attributes(xml: bytes, start: int = 0, end: int | None = None) -> dict[bytes, bytes]:
+    """The `name="value"` attributes written in `xml[start:end]` (a tag's head), by name."""
+    found = _ATTRIBUTE.findall(xml, start) if end is None else _ATTRIBUTE.findall(xml, start, end)
+    return dict(found)
 
 
 def column_number(letters: str | bytes) -> int:

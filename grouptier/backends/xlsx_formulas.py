@@ -21,6 +21,7 @@ from typing import cast
 
 from openpyxl.formula.translate import Translator
 
+from grouptier.backends.xlsx_cells import attributes
 from grouptier.cells import CellErrorValue, CellValue, FormulaWithoutValue
 
 __all__ = ["mark_formula_cells", "unusable_cells"]
@@ -34,7 +35,6 @@ _FORMULA_CELL = re.compile(
     rb"(?:/>|>(?P<text>[^<]*)</(?:[\w.-]+:)?f>))\s*"
     rb"(?:<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(?P<value>[^<]*)</(?:[\w.-]+:)?v>))?"
 )
-_ATTRIBUTE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
 _CELL_REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 # A literal start keeps the search for error cells at C speed; `_CELL_START` checks the rest.
 _ERROR_KIND = re.compile(rb't="e"')
@@ -89,12 +89,12 @@ def _unusable_results(data: bytes) -> dict[tuple[int, int], object]:
     found: dict[tuple[int, int], object] = {}
     shared: dict[bytes, tuple[str, str]] = {}
     for match in _formula_cells_in(data):
-        attrs = dict(_ATTRIBUTE.findall(match["attrs"]))
+        attrs = attributes(match["attrs"])
         where = _position(attrs)
         if where is None:
             continue
         cell = attrs[b"r"].decode("ascii")
-        fattrs = dict(_ATTRIBUTE.findall(match["fattrs"]))
+        fattrs = attributes(match["fattrs"])
         text = _formula_text(match["text"], fattrs, cell, shared)
         value = _formula_value(attrs.get(b"t", b"n"), match["value"], text)
         if value is not None:
@@ -113,7 +113,7 @@ def _error_cells(data: bytes) -> dict[tuple[int, int], CellErrorValue]:
         head_end = data.find(b">", kind.end())
         if not _CELL_START.match(data, start) or head_end < 0 or data[head_end - 1] == ord("/"):
             continue
-        where = _position(dict(_ATTRIBUTE.findall(data, start, head_end)))
+        where = _position(attributes(data, start, head_end))
         close = data.find(b"c>", head_end)
         value = _VALUE.search(data, head_end, close if close >= 0 else len(data))
         if where is not None and value is not None and value["text"].strip():

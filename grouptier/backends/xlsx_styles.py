@@ -16,6 +16,8 @@ from xml.etree import ElementTree
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
+from grouptier.backends.xlsx_cells import attributes
+
 __all__ = ["DATETIME_FORMAT", "DATE_FORMAT", "TEXT_FORMAT", "Styles"]
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -38,7 +40,6 @@ MINIMAL_STYLES = (
 """The styles part written into a package that has none (hand-made or very old files)."""
 
 _ROOT = re.compile(rb"<([\w.-]+:)?styleSheet\b")
-_ATTRIBUTE = re.compile(rb'\b([\w:]+)="([^"]*)"')
 _BUILTIN_IDS = {code: number for number, code in BUILTIN_FORMATS.items()}
 
 
@@ -138,7 +139,7 @@ class Styles:
         head = re.match(rb"<([\w.-]+:)?xf\b([^>]*?)(/?)>", base)
         if head is None:
             raise ElementTree.ParseError("a cell format in styles.xml is malformed")
-        attrs = dict(_ATTRIBUTE.findall(head.group(2)))
+        attrs = attributes(head.group(2))
         attrs.update({name: value.encode() for name, value in changes.items()})
         joined = b"".join(b' %s="%s"' % item for item in attrs.items())
         entry = b"<%sxf%s%s>" % (head.group(1) or b"", joined, head.group(3)) + base[head.end() :]
@@ -151,7 +152,7 @@ class Styles:
         if index is None or not 0 <= index < len(self._xfs):
             return {}
         head = re.match(rb"<[^>]*>", self._xfs[index])
-        return dict(_ATTRIBUTE.findall(head.group(0))) if head else {}
+        return attributes(head.group(0)) if head else {}
 
     def _block(self, xml: bytes, name: bytes) -> re.Match[bytes] | None:
         return re.search(
@@ -169,10 +170,7 @@ class Styles:
         return re.findall(pattern, found.group(3), re.DOTALL)
 
     def _elements(self, block: bytes, name: bytes) -> list[dict[bytes, bytes]]:
-        return [
-            dict(_ATTRIBUTE.findall(re.match(rb"<[^>]*>", raw).group(0)))  # type: ignore[union-attr]
-            for raw in self._raw_elements(block, name)
-        ]
+        return [attributes(raw, 0, raw.find(b">") + 1) for raw in self._raw_elements(block, name)]
 
     def _extended(
         self, xml: bytes, block: bytes, entries: bytes, count: int, before: bytes = b""

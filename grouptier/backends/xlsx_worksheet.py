@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 
 from openpyxl.formula.translate import Translator
 
-from grouptier.backends.xlsx_cells import column_letters, column_number
+from grouptier.backends.xlsx_cells import attributes, column_letters, column_number
 from grouptier.backends.xlsx_closing import is_gone
 
 __all__ = ["Cell", "Chunks", "RowPut", "Worksheet", "unshared"]
@@ -40,7 +40,6 @@ _SHARED_FORMULA = re.compile(
     rb"(?P<cell><(?:[\w.-]+:)?c\b[^>]*>\s*)<(?P<p>[\w.-]+:)?f\b(?P<fattrs>[^>]*?)"
     rb"(?:/>|>(?P<text>[^<]*)</(?:[\w.-]+:)?f>)"
 )
-_ATTRIBUTE = re.compile(rb'\b([\w:]+)="([^"]*)"')
 _STYLE = re.compile(rb'\ss="(\d+)"')
 _KIND = re.compile(rb'\st="([^"]*)"')
 _CONTENT = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|t\b[^>]*>[^<]|f\b)")
@@ -280,7 +279,7 @@ def unshared(
         return xml
 
     def own(match: re.Match[bytes]) -> bytes:
-        attrs = dict(_ATTRIBUTE.findall(match.group("fattrs")))
+        attrs = attributes(match.group("fattrs"))
         if attrs.get(b"t") != b"shared" or b"si" not in attrs:
             return match.group(0)
         where = _R.search(match.group("cell"))
