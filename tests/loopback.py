@@ -35,6 +35,18 @@ class LoopbackServer:
             self._server = None
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, data: bytes) -> None:
+    """Answer the request `handler` holds with `status` and the JSON `data`."""
+    try:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json; charset=UTF-8")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the client gave up (a timeout test): nothing to tell it
+
+
 class Served:
     """A fake served on loopback: `start()` it, send requests to `url`, `stop()` it."""
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from loopback import Served
+from loopback import Served, send_json
 
 MAX_MESSAGES = 1_000
 MAX_REQUEST_BYTES = 10_000_000
@@ -188,14 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {key.lower(): value for key, value in self.headers.items()}
         status, payload = self.service.serve(self.command, self.path, headers, body)
         data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        send_json(self, status, data)
 
     do_GET = do_POST = do_PUT = _answer  # noqa: N815
 

@@ -44,7 +44,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
-from loopback import Served
+from loopback import Served, send_json
 from sheets_fake_grid import (
     CELL_LIMIT,
     SERIAL_EPOCH,
@@ -485,14 +485,7 @@ class _Handler(BaseHTTPRequestHandler):
             with suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test): nothing to tell it
+        send_json(self, status, data)
 
     do_GET = do_POST = do_PUT = _answer  # noqa: N815
 
