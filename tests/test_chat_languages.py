@@ -22,11 +22,11 @@ from grouptier.chat.formats import DELETED_TEXTS, meridiem, split_names, system_
 from grouptier.chat.importing import SenderIndex
 from grouptier.chat.languages import SYSTEM_KINDS, all_languages
 from grouptier.chat.phrases import (
-    SIDE_BY_SIDE,
     SystemMatcher,
     compile_template,
     language_templates,
-    split_side_by_side,
+    part_names,
+    parted_later,
     tree_pattern,
 )
 
@@ -92,7 +92,17 @@ def test_a_language_fixture_gives_every_figure(name: str) -> None:
         ("Ana usunął(-ęła) Bob", ("removed", "Ana", "Bob")),
         ("Bob و Chen توسط Ana اضافه شد", ("added", "Ana", "Bob و Chen")),
         # Persian writes both names before its verb, side by side: the chat's names part them.
-        ("Ana Bob را حذف کرد", ("removed", "Ana Bob", SIDE_BY_SIDE)),
+        ("Ana Bob را حذف کرد", ("removed", "Ana Bob", parted_later(" ", actor_first=True))),
+        # The word between two names written again (in a name): the chat's names part them.
+        (
+            "ながのが田中を追加しました",
+            ("added", "ながのが田中", parted_later("が", actor_first=True)),
+        ),
+        (
+            "Bob توسط Ana توسط Chen اضافه شد",
+            ("added", "Bob توسط Ana توسط Chen", parted_later(" توسط ", actor_first=False)),
+        ),
+        ("Ana added Bob", ("added", "Ana", "Bob")),
         ("Ana شما را حذف کرد", ("removed", "Ana", "")),
         ("Ana added \x00", ("added", "Ana", "")),  # a typed NUL is no pair of names
         # A no-break space inside the wording (Czech iOS) parts words as a space does.
@@ -168,7 +178,40 @@ def test_the_most_specific_template_wins_whatever_the_order() -> None:
 def test_two_names_side_by_side_are_parted_where_known_names_say(
     both: str, known: set[str], parted: tuple[str, str]
 ) -> None:
-    assert split_side_by_side(both, lambda names: set(split_names(names)) <= known) == parted
+    target = parted_later(" ", actor_first=True)
+    assert part_names(both, target, lambda names: set(split_names(names)) <= known) == parted
+
+
+@pytest.mark.parametrize(
+    ("both", "between", "actor_first", "known", "parted"),
+    [
+        ("ながのが田中", "が", True, {"ながの"}, ("ながの", "田中")),
+        ("ながのが田中", "が", True, {"田中"}, ("ながの", "田中")),
+        ("ながのが田中", "が", True, {"な"}, ("な", "のが田中")),  # the name the chat shows
+        ("ながのが田中", "が", True, set(), ("", "")),  # no name known: nobody credited
+        ("AがBがC", "が", True, {"A", "C"}, ("", "")),  # "A|BがC" or "AがB|C": a tie
+        ("Bob توسط Ana", " توسط ", False, {"Bob"}, ("Ana", "Bob")),  # the target comes first
+        ("Ana Added Bob added Chen", " added ", True, {"Ana"}, ("Ana", "Bob added Chen")),
+    ],
+)
+def test_two_names_parted_by_a_word_a_name_holds_are_parted_where_known_names_say(
+    both: str, between: str, actor_first: bool, known: set[str], parted: tuple[str, str]
+) -> None:
+    target = parted_later(between, actor_first)
+    assert part_names(both, target, lambda names: names in known) == parted
+
+
+def test_a_japanese_name_holding_the_word_between_two_names_is_credited() -> None:
+    export = tally_lines(
+        [
+            "2025/01/01 10:00 - ながの: こんにちは\n",
+            "2025/01/01 10:01 - ながのが田中を追加しました\n",
+            "2025/01/01 10:02 - 花子が太郎を追加しました\n",  # said once: parted by the line
+            "2025/01/01 10:03 - かがみががくを追加しました\n",  # no name known: counted only
+        ]
+    )
+    added = [(event.actor, event.target) for event in export.events if event.kind == "added"]
+    assert added == [("ながの", "田中"), ("花子", "太郎"), ("", "")]
 
 
 def test_a_side_by_side_removal_credits_the_names_the_chat_shows() -> None:
@@ -213,7 +256,10 @@ def test_an_ios_notice_after_any_direction_mark_is_a_system_line(mark: str) -> N
 
 def test_a_system_line_of_forged_phrases_is_matched_in_one_pass_each() -> None:
     line = "a hat " * 20_000 + "b hinzugefügt"
-    assert system_event(line) == ("added", "a", ("a hat " * 19_999 + "b").strip())
+    both = ("a hat " * 20_000 + "b").strip()
+    # " hat " between the names is written again: the names are parted later, here by nobody
+    assert system_event(line) == ("added", both, parted_later(" hat ", actor_first=True))
+    assert part_names(both, parted_later(" hat ", actor_first=True), lambda _: True) == ("", "")
 
 
 def test_a_wording_matches_in_either_unicode_spelling() -> None:

@@ -28,7 +28,7 @@ from test_cycle import save
 from grouptier.chat import formats as chat_formats
 from grouptier.chat import ranges as chat_ranges
 from grouptier.chat.export import ContentRule, read_chat
-from grouptier.chat.phrases import split_side_by_side
+from grouptier.chat.phrases import part_names, parted_later
 from grouptier.cli import main
 from grouptier.errors import ChatExportError
 
@@ -138,9 +138,25 @@ def test_parting_names_side_by_side_tries_few_places_however_many_words() -> Non
 
     for words in (2, 16, 17, 190):
         tried.clear()
-        split_side_by_side("Amira Haddad" + " ع" * (words - 2), known)
+        part_names("Amira Haddad" + " ع" * (words - 2), parted_later(" ", True), known)
         assert len(tried) <= 16, f"{len(tried)} names checked for {words} words"
         assert all(len(names.split()) <= 8 for names in tried)
+
+
+def test_parting_two_names_at_a_word_a_name_holds_tries_few_places() -> None:
+    """A member may type the word between two names (Japanese "が") thousands of times."""
+    tried: list[str] = []
+
+    def known(names: str) -> bool:
+        tried.append(names)
+        return names == "ながの"
+
+    for times in (2, 17, 5_000):
+        tried.clear()
+        both = "ながの" + "が田中" * (times - 1)
+        parted = part_names(both, parted_later("が", True), known)
+        assert len(tried) <= 2 * 16, f"{len(tried)} names checked for {times} words"
+        assert parted == (("ながの", "田中") if times == 2 else ("", ""))
 
 
 def test_a_file_without_line_ends_is_read_in_linear_time(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from grouptier import chat_files
 from grouptier.chat import ranges
 from grouptier.chat.dates import date_key, decide_order, to_date
 from grouptier.chat.formats import INVISIBLE, split_names
-from grouptier.chat.phrases import SIDE_BY_SIDE, split_side_by_side
+from grouptier.chat.phrases import PARTED_LATER, part_names
 from grouptier.chat.tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
 from grouptier.errors import ChatExportError
 from grouptier.gc_pause import gc_paused
@@ -354,7 +354,7 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
     events = tuple(
         [
             new(ChatEvent, (day, kind, actor, target))
-            for written, (kind, actor, target) in _side_by_side_parted(tally)
+            for written, (kind, actor, target) in _names_parted(tally)
             if (day := dates[written]) is not None
         ]
     )
@@ -376,17 +376,17 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
 Event = tuple[str, tuple[str, str, str]]  # the date as written; kind, actor, target
 
 
-def _side_by_side_parted(tally: Tally) -> list[Event]:
-    """The tally's events, with two names written side by side (Persian) parted.
+def _names_parted(tally: Tally) -> list[Event]:
+    """The tally's events, with two names written as one text parted (`phrases.part_names`).
 
     Where they part is told by the names the chat shows elsewhere: its senders
-    and the people other system lines name (`split_side_by_side`).
+    and the people other system lines name.
     """
-    if not tally.side_by_side:
+    if not tally.parted_later:
         return tally.events
     known = {_plain(sender) for senders in tally.days.values() for sender in senders}
     for _, (_, actor, target) in tally.events:
-        if target != SIDE_BY_SIDE:
+        if not target.startswith(PARTED_LATER):
             known.update(_plain(name) for name in (actor, *split_names(target)))
     known.discard("")
 
@@ -398,8 +398,8 @@ def _side_by_side_parted(tally: Tally) -> list[Event]:
         return bool(parts) and all(_plain(name) in known for name in parts)
 
     return [
-        (written, (kind, *split_side_by_side(actor, is_known)))
-        if target == SIDE_BY_SIDE
+        (written, (kind, *part_names(actor, target, is_known)))
+        if target.startswith(PARTED_LATER)
         else (written, (kind, actor, target))
         for written, (kind, actor, target) in tally.events
     ]

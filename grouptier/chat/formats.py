@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from grouptier.chat.languages import all_languages
-from grouptier.chat.phrases import SystemMatcher, language_templates, tree_pattern
+from grouptier.chat.phrases import PARTED_LATER, SystemMatcher, language_templates, tree_pattern
 
 # Direction marks, Arabic letter mark, embedding/isolate controls, byte-order mark.
 INVISIBLE = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -403,6 +403,8 @@ def _cached_system_event(text: str) -> tuple[str, str, str]:
 
 def _system_event(text: str) -> tuple[str, str, str]:
     kind, actor, target = SYSTEM.find(text)
+    if target.startswith(PARTED_LATER):  # its word between two names may be a space
+        return kind, actor.strip(_SPACES), target
     return kind, actor.strip(_SPACES), target.strip(_SPACES)
 
 

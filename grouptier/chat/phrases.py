@@ -14,10 +14,12 @@ the others (they end with a name or a subject) are tried when their longest
 literal is in the line. Among the templates a line matches, the one with the
 most literal text wins.
 
-Persian writes both names before its verb with only a space between them
-(`{actor} {target} را حذف کرد`): no literal parts them, so the matcher gives
-the two as one text (`SIDE_BY_SIDE`), and `split_side_by_side` parts them
-where the names the chat shows elsewhere say.
+Two names cannot always be parted by the line alone. Persian writes both
+before its verb with only a space between them (`{actor} {target} را حذف کرد`);
+and the word between two names may be in a name too: Japanese `{actor}が{target}`
+with the actor `ながの`. The matcher then gives the two as one text, with the
+word that parts them (`PARTED_LATER`), and `part_names` parts them where the
+names the chat shows elsewhere say.
 """
 
 from __future__ import annotations
@@ -32,14 +34,18 @@ SLOTS = ("actor", "target", "any")
 _SLOT = re.compile(r"\{(actor|target|any|both)\}")
 _KEY = 2  # characters of a line's end that file the templates that end it
 _BOTH = "both"  # the slot of `{actor} {target}` written side by side
-SIDE_BY_SIDE = "\x00"
-"""The target `SystemMatcher.find` gives for `{actor} {target}` side by side: the actor
-then holds both names, for `split_side_by_side` to part (a name holds no NUL)."""
+_PEOPLE = frozenset({"actor", "target"})
+PARTED_LATER = "\x00"
+"""How the target `SystemMatcher.find` gives begins when the line's two names may be
+parted more than one way: the actor then holds both names, for `part_names` to part
+(a name holds no NUL). See `parted_later`."""
+_ACTOR_FIRST, _TARGET_FIRST = ">", "<"
 _LONGEST_PAIR = 400  # characters of two names side by side, at most, that are parted
 # Words of one side, at most, where two names side by side are parted: a name
 # (or a short list of them) is a few words, and the cap keeps a line to at most
 # 8 tries of at most 8 words each, however many one-letter words a member types.
 _SIDE_WORDS = 8
+_MOST_CUTS = 2 * _SIDE_WORDS  # places, at most, where a word between two names is tried
 
 
 @dataclass(frozen=True)
@@ -56,21 +62,14 @@ class Template:
     def match(self, line: str, lower: str) -> dict[str, str] | None:
         """The slots' texts in `line` (its lower case is `lower`), or None if it does not match."""
         literals, slots = self.literals, self.slots
-        first, last = literals[0], literals[-1]
+        first = literals[0]
         if not slots:
             return {} if lower in (first, first + ".") else None
         if not lower.startswith(first):
             return None
-        end = len(lower)
-        if last:
-            if lower.endswith(last):
-                end -= len(last)
-            elif lower.endswith(last + "."):
-                end -= len(last) + 1
-            else:
-                return None
-        elif lower.endswith("."):  # a name or a subject at the end loses the line's full stop
-            end -= 1
+        end = self.end_of_slots(lower)
+        if end < 0:
+            return None
         found: dict[str, str] = {}
         at = len(first)
         for index, slot in enumerate(slots):
@@ -82,11 +81,44 @@ class Template:
                 stop = lower.find(literal, at + least, end)
                 if stop < 0:
                     return None
+                if index == len(slots) - 2 and self.names_either_side_of(literal, lower, stop, end):
+                    found[_BOTH] = _cased(line, lower, at, end)
+                    found[PARTED_LATER] = parted_later(literal, actor_first=slot == "actor")
+                    return found
             if stop - at < least:
                 return None
-            found[slot] = line[at:stop] if len(line) == len(lower) else lower[at:stop]
+            found[slot] = _cased(line, lower, at, stop)
             at = stop + (len(literal) if index < len(slots) - 1 else 0)
         return found
+
+    def end_of_slots(self, lower: str) -> int:
+        """Where the last slot of `lower` ends, before the last literal; -1 if it is not there."""
+        last, end = self.literals[-1], len(lower)
+        if not last:  # a name or a subject at the end loses the line's full stop
+            return end - lower.endswith(".")
+        if lower.endswith(last):
+            return end - len(last)
+        if lower.endswith(last + "."):
+            return end - len(last) - 1
+        return -1
+
+    def names_either_side_of(self, literal: str, lower: str, stop: int, end: int) -> bool:
+        """Whether the word `literal` between the last two slots, the two names, is written
+        again before `end` (a name may hold it): then where it parts them is not known."""
+        if set(self.slots[-2:]) != _PEOPLE:
+            return False
+        return lower.find(literal, stop + 1, end - 1) >= 0
+
+
+def _cased(line: str, lower: str, start: int, stop: int) -> str:
+    """`lower[start:stop]` as the line writes it, where lowering kept every length."""
+    return line[start:stop] if len(line) == len(lower) else lower[start:stop]
+
+
+def parted_later(between: str, actor_first: bool) -> str:
+    """The target of an event whose two names, written as one text, are parted by `between`
+    (" " when side by side), the actor's first if `actor_first`."""
+    return PARTED_LATER + (_ACTOR_FIRST if actor_first else _TARGET_FIRST) + between
 
 
 def _side_by_side(text: str) -> str:
@@ -167,9 +199,10 @@ class SystemMatcher:
         if best is None:
             return "", "", ""
         if _BOTH in slots:
-            return best.kind, slots[_BOTH], SIDE_BY_SIDE
-        # A NUL typed into a name must not pass for the mark of two names side by side.
-        target = slots.get("target", "").replace(SIDE_BY_SIDE, "")
+            # A NUL typed into a name must not pass for the mark of names parted later.
+            both = slots[_BOTH].replace(PARTED_LATER, "")
+            return best.kind, both, slots.get(PARTED_LATER, parted_later(" ", actor_first=True))
+        target = slots.get("target", "").replace(PARTED_LATER, "")
         return best.kind, slots.get("actor", ""), target
 
     def _open_candidates(self, lower: str) -> list[tuple[int, int, str, Template]]:
@@ -229,23 +262,53 @@ def language_templates(languages: Iterable[Language]) -> list[Template]:
     ]
 
 
-def split_side_by_side(both: str, known: Callable[[str], bool]) -> tuple[str, str]:
-    """(actor, target) of two names written side by side; ("", "") where it cannot tell.
+def part_names(both: str, target: str, known: Callable[[str], bool]) -> tuple[str, str]:
+    """(actor, target) of two names written as one text (`parted_later` gave `target`);
+    ("", "") where it cannot tell.
 
-    They are parted at the space that leaves the most parts `known` (names the
+    They are parted at the place that leaves the most parts `known` (names the
     chat shows elsewhere: senders, people added, joined or left); a tie, or no
-    known part at all, credits nobody rather than the wrong member. Only the
-    spaces that leave each side at most `_SIDE_WORDS` words are tried: with
-    more words than two such sides hold, nobody is credited.
+    known part at all, credits nobody rather than the wrong member. Side by
+    side, only the spaces that leave each side at most `_SIDE_WORDS` words are
+    tried: with more words than two such sides hold, nobody is credited. A
+    word between them is tried at its first `_MOST_CUTS` places at most.
     """
-    words = both.split()
-    if len(both) > _LONGEST_PAIR or not 2 <= len(words) <= 2 * _SIDE_WORDS:
+    order, between = target[1:2], target[2:]
+    if len(both) > _LONGEST_PAIR:
         return "", ""
-    scored = [
-        (known(actor) + known(target), actor, target)
-        for at in range(max(1, len(words) - _SIDE_WORDS), min(len(words), _SIDE_WORDS + 1))
-        for actor, target in [(" ".join(words[:at]), " ".join(words[at:]))]
-    ]
+    cuts = _side_by_side_cuts(both) if between == " " else _cuts_at(both, between)
+    if not cuts:
+        return "", ""
+    scored = [(known(first) + known(second), first, second) for first, second in cuts]
     best = max(score for score, _, _ in scored)
-    winners = [(actor, target) for score, actor, target in scored if score == best]
-    return winners[0] if best and len(winners) == 1 else ("", "")
+    winners = [(first, second) for score, first, second in scored if score == best]
+    if not best or len(winners) != 1:
+        return "", ""
+    first, second = winners[0]
+    return (first, second) if order == _ACTOR_FIRST else (second, first)
+
+
+def _side_by_side_cuts(both: str) -> list[tuple[str, str]]:
+    words = both.split()
+    if not 2 <= len(words) <= 2 * _SIDE_WORDS:
+        return []
+    return [
+        (" ".join(words[:at]), " ".join(words[at:]))
+        for at in range(max(1, len(words) - _SIDE_WORDS), min(len(words), _SIDE_WORDS + 1))
+    ]
+
+
+def _cuts_at(both: str, between: str) -> list[tuple[str, str]]:
+    """Every way `between` (lower case) parts `both` into two names, or none past the cap."""
+    lower = both.lower()
+    cuts: list[tuple[str, str]] = []
+    at = lower.find(between, 1)
+    while at >= 0 and at + len(between) < len(lower):
+        if len(cuts) == _MOST_CUTS:
+            return []
+        first = _cased(both, lower, 0, at).strip()
+        second = _cased(both, lower, at + len(between), len(lower)).strip()
+        if first and second:
+            cuts.append((first, second))
+        at = lower.find(between, at + 1)
+    return cuts

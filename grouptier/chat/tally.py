@@ -39,7 +39,7 @@ from grouptier.chat.formats import (
     unreadable_header_why,
 )
 from grouptier.chat.normal_form import BlockNormaliser, nfc
-from grouptier.chat.phrases import SIDE_BY_SIDE
+from grouptier.chat.phrases import PARTED_LATER
 
 SAMPLE_SIZE = 5
 BLOCK_CHARS = 1 << 16  # big enough that the work per block vanishes; its rows stay in cache
@@ -197,7 +197,7 @@ class Tally:
         self.names: dict[str, str] = {}
         self.meridiems: dict[str, str | None] = {"": ""}
         self.events: list[tuple[str, tuple[str, str, str]]] = []  # date as written, event
-        self.side_by_side = False  # an event names two people side by side (see `phrases`)
+        self.parted_later = False  # an event's two names are parted later (see `phrases`)
         self.skipped: list[Skipped] = []  # a sample, in line order; see `skip`
         self.skipped_count = 0
         self.sampled = 0  # samples taken, not counting unknown AM/PM words
@@ -444,8 +444,8 @@ class Tally:
         event = system_event(text.strip(_MARKS))
         if event[0]:
             self.events.append((written, event))
-            if event[2] == SIDE_BY_SIDE:
-                self.side_by_side = True
+            if event[2].startswith(PARTED_LATER):
+                self.parted_later = True
         else:
             self.skip(number, text, "a system line grouptier does not know")
 
@@ -458,7 +458,7 @@ class Tally:
         """
         self.merge_days(later.days)
         self.events.extend(later.events)
-        self.side_by_side = self.side_by_side or later.side_by_side
+        self.parted_later = self.parted_later or later.parted_later
         self.merge_skipped(later)
         if self.first_unreadable is None and later.first_unreadable is not None:
             unread = later.first_unreadable
