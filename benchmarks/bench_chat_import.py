@@ -27,17 +27,19 @@ processes' for grouptier on all cores), the wall time, and its peak memory
   The bare loop that only counts the lines the regex matches (the floor of
   earlier runs) is shown beside it.
 
-CPU time is what the targets are checked on: on a machine shared with other
+The floor target is checked on CPU time: on a machine shared with other
 work, wall time measures the neighbours as much as the reader. The
 contenders take turns, `--repeat` rounds (5), and each keeps the median of
 its rounds; a contender slower than 20 s, the memory runs and the contenders
 shown for reference run once.
 
 Targets, on each file: grouptier on one process within 2x the floor's CPU
-time, and at least 10x quicker than whatstk with its format given. Install
-whatstk with `pip install whatstk` (or `pip install '.[bench]'`); a missing
-parser is listed as not installed. Like every benchmark here it prints
-figures and never fails on time.
+time; and at least 10x quicker than whatstk with its format given, on the
+clock, grouptier reading on all the cores it may use, as issue 17 measured
+its "about 11x whatstk, on two cores" (the CPU time of one process against
+whatstk's is shown beside it). Install whatstk with `pip install whatstk`
+(or `pip install '.[bench]'`); a missing parser is listed as not installed.
+Like every benchmark here it prints figures and never fails on time.
 
     python benchmarks/bench_chat_import.py                 # 1,000,000 lines
     python benchmarks/bench_chat_import.py --lines 200000 --skip whatstk chatminer
@@ -403,15 +405,18 @@ def verdict(summaries: dict[str, Summary], quarter: str) -> None:
             checks.append((f"{name} vs floor", ours.cpu <= 2 * floor.cpu))
             also = f"; {ours.cpu / bare.cpu:.2f}x the match-only loop's" if bare else ""
             print(f"{name}: {ours.cpu / floor.cpu:.2f}x the floor's CPU time (target <= 2x){also}")
-        if whatstk:
-            checks.append((f"{name} vs whatstk", whatstk.cpu >= 10 * ours.cpu))
-            print(f"{name}: {whatstk.cpu / ours.cpu:.1f}x quicker than whatstk (target >= 10x)")
-        if cores:
-            versus = f", {whatstk.wall / cores.wall:.1f}x quicker than whatstk" if whatstk else ""
+        if whatstk and cores:
+            checks.append((f"{name} vs whatstk", whatstk.wall >= 10 * cores.wall))
             print(
-                f"  all cores: {cores.cpu:.2f} CPU s in all, {cores.wall:.2f} s on the clock "
-                f"({ours.wall / cores.wall:.1f}x quicker than one process{versus}; the clock"
-                " depends on the cores other work leaves free, and is not a target)"
+                f"{name}: {whatstk.wall / cores.wall:.1f}x quicker than whatstk on the clock, "
+                f"on all cores (target >= 10x, as issue 17 measured its 11x: on two cores); "
+                f"{cores.wall:.2f} s, {ours.wall / cores.wall:.1f}x quicker than one process"
+            )
+        if whatstk:
+            spent = f"; all cores spend {cores.cpu:.2f} CPU s in all" if cores else ""
+            print(
+                f"  one process: {whatstk.cpu / ours.cpu:.1f}x less CPU time than whatstk"
+                f"{spent} (not a target)"
             )
     flat = memory_check(summaries.get(quarter), summaries.get(REPEATED))
     if flat is not None:
