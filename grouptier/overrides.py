@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from string import ascii_uppercase
 from typing import Any
 
 import jinja2
@@ -96,7 +97,14 @@ def compile_overrides(
         key = (name, override.group.casefold())
         if key in seen:
             message = f'"{name}" for {override.group or "every group"} is set twice'
-            problems.append(Problem(override.tab, override.cell, f"{message} ({seen[key].where})"))
+            first_row = seen[key].cell.lstrip(ascii_uppercase)
+            problems.append(
+                Problem(
+                    override.tab,
+                    override.name_cell or override.cell,
+                    f"{message} (also in row {first_row})",
+                )
+            )
             continue
         seen[key] = override
         try:

@@ -361,12 +361,15 @@ def test_what_the_check_of_an_override_finds(name: str, text: str, problem: str)
     assert found.where == "Templates!C3" and problem in found.message
 
 
-def test_an_override_set_twice_names_both_cells() -> None:
-    twice = [Override("welcome", "", "Hi", "C2"), Override("Welcome", "", "Hello", "C3")]
+def test_an_override_set_twice_names_the_second_row_and_the_first() -> None:
+    twice = [
+        Override("welcome", "", "Hi", "C2", name_cell="A2"),
+        Override("Welcome", "", "Hello", "C3", name_cell="A3"),
+    ]
     with pytest.raises(InvalidSheetError) as caught:
         Renderer(overrides=twice)
     assert [str(problem) for problem in caught.value.problems] == [
-        'Templates!C3: "welcome" for every group is set twice (Templates!C2)'
+        'Templates!A3: "welcome" for every group is set twice (also in row 2)'
     ]
 
 
@@ -829,6 +832,23 @@ def test_an_unknown_template_name_is_reported_in_its_own_column(sheet: SheetBuil
     (problem,) = caught.value.problems
     assert problem.where == "Templates!B2"
     assert 'did you mean "welcome"?' in problem.message
+
+
+def test_a_template_set_twice_is_reported_at_the_second_rows_name(sheet: SheetBuilder) -> None:
+    raw = sheet.workbook()
+    rows: list[list[CellValue]] = [
+        ["group", "name", "text"],
+        [None, "welcome", "Hi {{ names }}"],
+        ["general", "Welcome", "Hello {{ names }}"],
+        ["General", "welcome", "Hey {{ names }}"],
+    ]
+    workbook = RawWorkbook({**raw.tabs, "Templates": RawTab("Templates", rows)})
+    community = load_community(workbook)
+    with pytest.raises(InvalidSheetError) as caught:
+        Renderer(overrides=overrides_of(community, workbook))
+    assert [str(problem) for problem in caught.value.problems] == [
+        'Templates!B4: "welcome" for General is set twice (also in row 3)'
+    ]
 
 
 # -- the language setting's note ---------------------------------------------------------------
