@@ -263,7 +263,10 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         "content_min_chars",
         Bounded(0, 100_000),
         200,
-        "Chat imports: a message this long (characters) is a content post; 0 turns it off.",
+        (
+            "Chat imports: a message this long (characters; WhatsApp's mark of an edited"
+            " message not counted) is a content post; 0 turns it off."
+        ),
     ),
     SettingRow(
         "content_links",

@@ -17,8 +17,14 @@ import pytest
 
 from grouptier.chat import ranges
 from grouptier.chat import tally as chat_tally
-from grouptier.chat.export import ChatExport, read_chat, tally_lines
-from grouptier.chat.formats import DELETED_TEXTS, meridiem, split_names, system_event
+from grouptier.chat.export import ChatExport, read_chat, tally_lines, without_push_mark
+from grouptier.chat.formats import (
+    DELETED_TEXTS,
+    edit_mark_length,
+    meridiem,
+    split_names,
+    system_event,
+)
 from grouptier.chat.importing import SenderIndex
 from grouptier.chat.languages import SYSTEM_KINDS, all_languages
 from grouptier.chat.phrases import (
@@ -363,9 +369,13 @@ def test_a_run_of_combining_marks_is_normalised_in_linear_time(
         ("ب.ظ.", "pm"),
         ("ก่อนเที่ยง", "am"),
         ("หลังเที่ยง", "pm"),
+        # parts of the day, written in place of AM/PM (Taiwan's iPhones): known, not a half
+        *(("晚上", "period"), ("凌晨", "period"), ("中午", "period"), ("清晨", "period")),
+        ("R", None),  # one letter: an era mark, not Czech's "r." (morning)
+        ("BE", None),
     ],
 )
-def test_the_clock_words_of_the_new_languages_are_known(word: str, half: str) -> None:
+def test_the_clock_words_of_the_new_languages_are_known(word: str, half: str | None) -> None:
     assert meridiem(word) == half
 
 
@@ -416,3 +426,33 @@ def test_a_text_is_measured_in_nfc_for_the_content_rule(
     export = tally_lines([*around, *(unicodedata.normalize(form, line) for line in lines)])
     found = [(day.sender, day.messages, day.content) for day in export.sender_days]
     assert found == [("Ana", 3, 1), *([("Ben", len(around), 0)] if around else [])]
+
+
+@pytest.mark.parametrize(
+    ("names", "shown"),
+    [
+        ("~\u202fDana", "Dana"),
+        ("~ +1 555 0100", "+1 555 0100"),
+        ("Ana, ~ Dana and ~\u202fBob", "Ana, Dana and Bob"),
+        ("Ana~ Bob", "Ana~ Bob"),  # a tilde inside a name is the name's
+        ("~Dana", "~Dana"),
+    ],
+)
+def test_the_mark_of_a_name_a_person_gave_themselves_is_no_part_of_it(
+    names: str, shown: str
+) -> None:
+    assert without_push_mark(names) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [
+        ("see you there <This message was edited>", 26),
+        ("see you there \u200e<This message was edited.>", 28),
+        ("widzimy się <Ta wiadomość była edytowana>", 30),
+        ("<This message was edited> is what it says", 0),
+        ("see you there", 0),
+    ],
+)
+def test_the_mark_of_an_edited_message_is_measured_at_its_end(text: str, mark: int) -> None:
+    assert edit_mark_length(text) == mark

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import io
+import re
 import shutil
 import tempfile
 import zipfile
@@ -353,7 +354,7 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
     new = tuple.__new__  # see _sender_days
     events = tuple(
         [
-            new(ChatEvent, (day, kind, actor, target))
+            new(ChatEvent, (day, kind, without_push_mark(actor), without_push_mark(target)))
             for written, (kind, actor, target) in _names_parted(tally)
             if (day := dates[written]) is not None
         ]
@@ -407,7 +408,17 @@ def _names_parted(tally: Tally) -> list[Event]:
 
 def _plain(name: str) -> str:
     """A name without its direction marks, its spaces as one: as two lines may write it."""
-    return " ".join(name.translate(_NO_MARKS).split())
+    return without_push_mark(" ".join(name.translate(_NO_MARKS).split()))
+
+
+_PUSH_MARK = re.compile(r"(?<![^\s,\u3001\uff0c\u060c])~\s+")
+
+
+def without_push_mark(names: str) -> str:
+    """`names` without the "~ " WhatsApp puts before the name a person gave themselves, when
+    the exporting phone has no contact for them (`~ Dana`, `~ +1 555 0100`): it is not
+    part of the name the Members tab knows. In a list (`Ana, ~ Dana`) too."""
+    return _PUSH_MARK.sub("", names) if "~" in names else names
 
 
 def _sender_days(
@@ -415,7 +426,7 @@ def _sender_days(
 ) -> tuple[SenderDay, ...]:
     """One entry a day and sender, in order; a day written twice and a name's marks merged."""
     names = set().union(*days.values())
-    shown = {sender: " ".join(sender.strip(_MARKS).split()) for sender in names}
+    shown = {sender: without_push_mark(" ".join(sender.strip(_MARKS).split())) for sender in names}
     renamed = any(sender != name for sender, name in shown.items())
     by_day: dict[date, dict[str, list[int]]] = {}
     for written, senders in days.items():

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
+
+from babel import Locale, UnknownLocaleError
 
 from grouptier.chat.languages import all_languages
 from grouptier.chat.phrases import PARTED_LATER, SystemMatcher, language_templates, tree_pattern
@@ -159,15 +161,44 @@ def _is_mark(char: str) -> bool:
 
 
 def meridiem(word: str) -> str | None:
-    """ "am", "pm" or "" (none written) for an AM/PM word in any spelling; None if unknown."""
-    key = "".join(char for char in word.casefold() if char.isalpha() or _is_mark(char))
+    """ "am", "pm" or "" (none written) for an AM/PM word in any spelling, "period" for a
+    word of a part of the day (晚上, "evening"); None if unknown."""
+    key = _meridiem_key(word)
     if not key or key in _CONNECTORS:
         return ""
     if key in _AM or key.startswith("am"):
         return "am"
     if key in _PM or key.startswith("pm"):
         return "pm"
+    if key in _day_periods():
+        return "period"
     return None
+
+
+def _meridiem_key(word: str) -> str:
+    return "".join(char for char in word.casefold() if char.isalpha() or _is_mark(char))
+
+
+@cache
+def _day_periods() -> frozenset[str]:
+    """The words of the parts of the day (CLDR, through babel) in the languages of the tables.
+
+    A phone may write one in place of AM/PM: a Taiwanese iPhone writes
+    `[2024/3/5 晚上9:05:07]` ("evening"), as CLDR's `Bh:mm` clock does. Such a
+    word does not say AM or PM alone (Japanese 夜中 runs from 23:00 to 4:00);
+    the reader needs only the date. A word of one letter (Czech "r.") is
+    left out: it would pass for an era or calendar mark.
+    """
+    words: set[str] = set()
+    for lang in LANGUAGES:
+        try:
+            periods = Locale.parse(lang.code, sep="-").day_periods
+        except (ValueError, UnknownLocaleError):  # pragma: no cover - every table's code is known
+            continue
+        for context in periods.values():
+            for width in context.values():
+                words.update(_meridiem_key(word) for word in width.values())
+    return frozenset(word for word in words if len(word) > 1)
 
 
 # --- message contents: compiled from the language tables (grouptier/chat/languages) ---
@@ -216,6 +247,39 @@ DELETED_TEXTS = tuple(
 )
 """'This message was deleted' as phones write it, with and without a full stop."""
 DELETED = frozenset(text.casefold() for text in DELETED_TEXTS)
+EDIT_MARKS = tuple(
+    sorted(
+        {
+            lead + variant
+            for lang in LANGUAGES
+            for mark in lang.edited
+            for variant in (mark, mark[:-1].rstrip(".") + ".>")  # iOS ends it with a full stop
+            for lead in (" ", " \u200e", "\u200e")  # iOS puts a left-to-right mark before it
+        },
+        key=len,
+        reverse=True,
+    )
+)
+"""What WhatsApp writes after an edited message's text (" <This message was edited>"), longest
+first: not the member's words, so not counted towards a long message."""
+
+
+def edit_mark_length(text: str) -> int:
+    """The characters of the mark an edited message's text ends with; 0 if it has none."""
+    if text.endswith(">") and text.endswith(EDIT_MARKS):
+        return next(len(mark) for mark in EDIT_MARKS if text.endswith(mark))
+    return 0
+
+
+SYSTEM_SENDERS = frozenset(
+    text.split(": ", 1)[0]
+    for lang in LANGUAGES
+    for texts in lang.system.values()
+    for text in texts
+    if ": " in text and "{" not in text.split(": ", 1)[0]
+)
+"""What comes before the ": " of the system lines written like a message ("Dodano: Ana",
+Polish Android): a line "sent" by one of these is read as a system line."""
 
 _CLOCK_WORD = r"[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?"  # AM, p.m., ...
 _SENDER_AND_TEXT = (

@@ -253,13 +253,21 @@ def _whole_word(needle: str) -> str:
 
 
 def language_templates(languages: Iterable[Language]) -> list[Template]:
-    """Every template of `languages`, compiled (their texts are NFC, as the lines are)."""
+    """Every template of `languages`, compiled (their texts are NFC, as the lines are).
+
+    A wording written with zero-width non-joiners (Persian "messages") is also
+    matched without them, as a line copied through some mail programs reads.
+    """
     return [
-        compile_template(kind, text)
+        compile_template(kind, variant)
         for language in languages
         for kind, texts in language.system.items()
         for text in texts
+        for variant in dict.fromkeys((text, text.replace(_NON_JOINER, "")))
     ]
+
+
+_NON_JOINER = "\u200c"
 
 
 def part_names(both: str, target: str, known: Callable[[str], bool]) -> tuple[str, str]:

@@ -28,9 +28,11 @@ from grouptier.chat.formats import (
     HEADER_FIRST_CHARS,
     INVISIBLE,
     LOOKS_LIKE_HEADER,
+    SYSTEM_SENDERS,
     TIME_FIRST_HEADER,
     attachment_kind,
     dated,
+    edit_mark_length,
     is_deleted,
     meridiem,
     message_line,
@@ -225,7 +227,7 @@ class Tally:
         by `message` and `read_line`.
         """
         block, check = self.normal.in_nfc(block)
-        min_chars, names, kinds, credit = self.min_chars, self.names, self.kinds, self.credit
+        min_chars, kinds, credit = self.min_chars, self.kinds, self.credit
         is_nfc = is_normalized
         senders, pending, length = self.senders, self.pending, self.length
         # A plain message that may go on keeps its text, measured only if a line goes on
@@ -247,7 +249,10 @@ class Tally:
                     ):  # a text going on, as `read_line` reads it
                         length += len(line) + (number != unended)
                         # has_link, written out: a call per line costs more here
-                        if len(start) + length >= min_chars or (
+                        if (
+                            (total := len(start) + length) >= min_chars
+                            and total - edit_mark_length(line) >= min_chars
+                        ) or (
                             links
                             and (
                                 ("/" in line and "://" in line) or ("." in line and "www." in line)
@@ -284,9 +289,9 @@ class Tally:
                 self.counts(senders, sender, kind, credit[kind])
                 pending = None
                 continue
-            counts = senders.get(sender)
-            if counts is None:  # one copy of each name for all days: memory stays small
-                counts = senders[names.setdefault(sender, sender)] = [0, 0, 0, 0, 0]
+            counts = senders.get(sender) or self.first_of_day(
+                senders, number, written, sender, text
+            )
             counts[0] += 1
             if links and (
                 ("/" in text and "://" in text) or ("." in text and "www." in text)
@@ -310,7 +315,28 @@ class Tally:
         return self.last != day
 
     def is_content(self, text: str) -> bool:
-        return len(text) >= self.min_chars or (self.rule.links and has_link(text))
+        return self.is_long(len(text), text) or (self.rule.links and has_link(text))
+
+    def is_long(self, length: int, last_line: str) -> bool:
+        """Whether a text of `length` characters ending with `last_line` is long enough to be
+        content, WhatsApp's mark of an edited message not counted (`edit_mark_length`)."""
+        return length >= self.min_chars and length - edit_mark_length(last_line) >= self.min_chars
+
+    def first_of_day(
+        self, senders: dict[str, list[int]], number: int, written: str, sender: str, text: str
+    ) -> list[int]:
+        """The counts of a sender's first plain message of the day, new.
+
+        A system line written like a message ("Dodano: Ana", Polish) is read as
+        one, and gets counts no day holds: what `read_block` adds to them (the
+        message, a link or a long text going on) counts nowhere.
+        """
+        if sender in SYSTEM_SENDERS:
+            self.system(written, number, f"{sender}: {text}")
+            return [0, 0, 0, 0, 0]
+        # one copy of each name for all days: memory stays small
+        counts = senders[self.names.setdefault(sender, sender)] = [0, 0, 0, 0, 0]
+        return counts
 
     def counts(
         self, senders: dict[str, list[int]], sender: str, kind: int = 0, credit: int = 0
@@ -369,7 +395,7 @@ class Tally:
             self.skip(number, line, why)
         elif self.pending is not None:
             self.length += len(line)
-            if self.length >= self.min_chars or (self.rule.links and has_link(line)):
+            if self.is_long(self.length, line.rstrip("\n")) or (self.rule.links and has_link(line)):
                 self.pending[1] += 1
                 self.pending = None
         elif not self.last and line.strip():
@@ -396,6 +422,9 @@ class Tally:
     def message(self, number: int, written: str, sender: str, text: str, ios: bool) -> None:
         """A message line of the day `written`, already entered."""
         self.pending = None
+        if sender in SYSTEM_SENDERS:  # "Dodano: Ana": a system line, not a message
+            self.system(written, number, f"{sender}: {text}")
+            return
         kind = self.kinds.get(text)
         if kind is None:
             kind = self.text_kind(text, ios)

@@ -64,6 +64,7 @@ class Language:
     attached_first: tuple[str, ...] = ()  # Android, label first: "file attached name"
     ios_attached: tuple[str, ...] = ()  # iOS: "<attached: name>" gives "attached"
     deleted: tuple[str, ...] = ()  # "This message was deleted", with or without its full stop
+    edited: tuple[str, ...] = ()  # "<This message was edited>", after an edited message's text
     conjunctions: tuple[str, ...] = field(default=())  # "and" in "Ana, Bob and Chen"
 
 
@@ -100,5 +101,6 @@ def _in_nfc(language: Language) -> Language:
         attached_first=texts(language.attached_first),
         ios_attached=texts(language.ios_attached),
         deleted=texts(language.deleted),
+        edited=texts(language.edited),
         conjunctions=texts(language.conjunctions),
     )

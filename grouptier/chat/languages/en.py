@@ -7,14 +7,17 @@ LANGUAGE = Language(
     name="English",
     system={
         "created": ("{actor} created group {any}", "{actor} created this group"),
-        "added": ("{actor} added {target}",),
+        "added": (
+            "{actor} added {target}",
+            "{actor} added you to a group in the community{any}",
+        ),
         "you_were_added": ("You were added",),
         "joined_by_link": (
             "{actor} joined using this group's invite link",
             "{actor} joined using an invite link",
             "{actor} joined using a group link",
         ),
-        "joined": ("{actor} joined",),
+        "joined": ("{actor} joined", "{actor} joined from the community"),
         "left": ("{actor} left",),
         "removed": ("{actor} removed {target}",),
         "subject": (
@@ -74,5 +77,6 @@ LANGUAGE = Language(
     attached=("file attached",),
     ios_attached=("attached",),
     deleted=("This message was deleted", "You deleted this message"),
+    edited=("<This message was edited>",),
     conjunctions=("and",),
 )

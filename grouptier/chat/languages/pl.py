@@ -24,6 +24,7 @@ LANGUAGE = Language(
             "{actor} dodał(a) Cię",
             "{actor} dodał(a) użytkowników {target}",
             "Dodałeś(-aś): {target}",
+            "Dodano: {target}",  # a member of the community added to the group: export
         ),
         "you_were_added": (
             "Zostałeś(aś) dodany(a)",
@@ -35,6 +36,7 @@ LANGUAGE = Language(
             "{actor} dołączył(a) do grupy, używając linku z zaproszeniem",
             "Dołączyłeś(-aś) do grupy, używając linku z zaproszeniem",
         ),
+        "joined": ("{actor} dołączył(a) ze społeczności",),  # export
         "left": (
             "{actor} opuścił(a)",
             "Opuściłeś(aś)",
@@ -109,5 +111,6 @@ LANGUAGE = Language(
         "Usunąłeś(aś) tę wiadomość",
         "Usunąłeś(-ęłaś) tę wiadomość",
     ),
+    edited=("<Ta wiadomość była edytowana>",),  # export
     conjunctions=("i",),
 )

@@ -67,6 +67,7 @@ LANGUAGE = Language(
             "此群组中的信息已进行端到端的加密{any}",
             "此对话中的信息和通话已进行端到端的加密{any}",
             "消息和通话都进行端到端加密{any}",
+            "消息和通话已进行端到端加密{any}",  # export
         ),
         "security_code": (
             "{actor} 的安全编码已更改{any}",
@@ -83,7 +84,7 @@ LANGUAGE = Language(
         ),
         "settings": ("{actor} 重置了此群组的邀请链接{any}",),
     },
-    media=("<省略多媒体文件>",),
+    media=("<省略多媒体文件>", "<省略影音内容>"),
     ios_media=(
         "照片已忽略",
         "视频已忽略",
@@ -97,6 +98,7 @@ LANGUAGE = Language(
     ios_attached=("附件",),
     deleted=(
         "信息已删除",
+        "这条消息已删除",
         "您删除这个信息",
         "这条消息已被删除。",
         "这条消息已被删除",

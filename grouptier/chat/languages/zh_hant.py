@@ -121,7 +121,7 @@ LANGUAGE = Language(
             "{actor}已重設此群組的邀請連結{any}",
         ),
     },
-    media=("<忽略多媒體檔>",),
+    media=("<忽略多媒體檔>", "<已省略多媒體檔案>"),
     ios_media=(
         "圖像已省略",
         "影片已省略",
@@ -139,6 +139,6 @@ LANGUAGE = Language(
     documents=("文件已忽略", "文件已略去"),
     attached=("附件檔案",),
     ios_attached=("附件",),
-    deleted=("此訊息已刪除。", "此訊息已刪除", "您已刪除此訊息"),
+    deleted=("此訊息已刪除。", "此訊息已刪除", "您已刪除此訊息", "你已刪除此訊息"),
     conjunctions=("和", "與", "及"),
 )
