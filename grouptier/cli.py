@@ -363,9 +363,17 @@ def messages_command(
 @click.option("--group", required=True, help="The group (as in Groups) the chat was exported from.")
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
 @click.option(
-    "--day-first/--month-first",
+    "--day-first",
+    "date_order",
+    flag_value="day-first",
     default=None,
-    help="How the export writes dates (03/04 = 3 April / 4 March); default: decided from the file.",
+    help="The export writes the day first (03/04/25 = 3 April); default: decided from the file.",
+)
+@click.option(
+    "--month-first", "date_order", flag_value="month-first", help="... the month first (4 March)."
+)
+@click.option(
+    "--year-first", "date_order", flag_value="year-first", help="... the year first (25. 3. 4.)."
 )
 @click.option("--add-newcomers", is_flag=True, help="Add senders not in Members as new members.")
 @click.option(
@@ -380,7 +388,7 @@ def import_chat_command(
     path: str | Path,
     group: str,
     dry_run: bool,
-    day_first: bool | None,
+    date_order: str | None,
     add_newcomers: bool,
     accept_suggestions: bool,
 ) -> None:
@@ -395,7 +403,7 @@ def import_chat_command(
       grouptier import-chat "WhatsApp Chat with General.zip" --group General my-community.xlsx
       grouptier import-chat _chat.txt --group Core my-community.xlsx --dry-run --day-first
     """
-    options = ImportOptions(group, dry_run, day_first, add_newcomers, accept_suggestions)
+    options = ImportOptions(group, dry_run, date_order, add_newcomers, accept_suggestions)
     with reading_progress(stderr()) as progress:
         report = import_chat(backend_for(path), export, options, progress)
     show_import(stdout(), report, str(path))

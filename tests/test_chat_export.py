@@ -202,13 +202,13 @@ def test_a_damaged_line_is_counted_and_shown() -> None:
 
 
 def test_the_date_order_can_be_forced() -> None:
-    export = read_chat(CHATS / "android_ambiguous.txt", day_first=False)
+    export = read_chat(CHATS / "android_ambiguous.txt", date_order="month-first")
     assert export.order == "month-first" and not export.ambiguous
     assert export.days == (date(2024, 3, 4),)
 
 
 def test_forcing_an_impossible_order_skips_those_dates_and_says_so() -> None:
-    export = read_chat(CHATS / "android_de.txt", day_first=False)
+    export = read_chat(CHATS / "android_de.txt", date_order="month-first")
     assert export.skipped == 1 and "not a real date" in export.skipped_sample[0].why
     assert export.days == (date(2025, 1, 1),)
 
@@ -290,7 +290,7 @@ class Style:
     """How one phone writes a message line (the test's own writer, not the parser's table)."""
 
     ios: bool
-    day_first: bool
+    order: str  # day-first, month-first, or year-first as Korean phones write it: `24. 12. 31.`
     four_digit_year: bool
     separator: str
     twelve_hour: str  # "" for a 24-hour clock, else the PM word ("PM", "p. m.")
@@ -299,8 +299,17 @@ class Style:
 
 def write_line(style: Style, moment: datetime, sender: str, text: str) -> str:
     year = f"{moment.year}" if style.four_digit_year else f"{moment.year % 100:02d}"
-    first, second = (moment.day, moment.month) if style.day_first else (moment.month, moment.day)
+    first, second = (
+        (moment.day, moment.month)
+        if style.order == "day-first"
+        else (
+            moment.month,
+            moment.day,
+        )
+    )
     stamp = f"{first}{style.separator}{second}{style.separator}{year}"
+    if style.order == "year-first":  # CLDR's Korean short date: a 2-digit year first
+        stamp = f"{moment.year % 100:02d}. {moment.month}. {moment.day}."
     seconds = f":{moment:%S}" if style.ios else ""
     if style.twelve_hour:
         hour = moment.hour % 12 or 12
@@ -317,7 +326,7 @@ def write_line(style: Style, moment: datetime, sender: str, text: str) -> str:
 styles = st.builds(
     Style,
     ios=st.booleans(),
-    day_first=st.booleans(),
+    order=st.sampled_from(["day-first", "month-first", "year-first"]),
     four_digit_year=st.booleans(),
     separator=st.sampled_from(["/", ".", "-"]),
     twelve_hour=st.sampled_from(["", "PM", "pm", "p. m.", "p.m."]),
@@ -349,7 +358,7 @@ def test_generated_exports_round_trip(style: Style, items: list[tuple[int, str, 
         lines.append(write_line(style, moment, sender, text))
         lines += [f"more text {n}\n" for n in range(extra_lines)]
         expected[(moment.date(), sender)] += 1
-    export = tally_lines(lines, day_first=style.day_first)
+    export = tally_lines(lines, date_order=style.order)
     got = Counter({(day.day, day.sender): day.messages for day in export.sender_days})
     assert got == expected
     assert export.skipped == 0 and export.lines == len(lines)
@@ -367,7 +376,7 @@ def test_the_order_found_never_contradicts_the_file(
     ]
     export = tally_lines(lines)
     if not export.ambiguous:
-        assert export.order == ("day-first" if style.day_first else "month-first")
+        assert export.order == style.order
     assert export.messages == len(lines)
 
 
@@ -727,3 +736,59 @@ def test_a_notice_after_a_system_line_is_dated_by_that_line() -> None:
         (date(2025, 1, 1), "added"),
         (date(2025, 1, 1), "left"),
     ]
+
+
+# --- dates written year first with a 2-digit year (CLDR's Korean short date) --------------------
+
+KOREAN = [
+    "24. 12. 30. 오후 9:05 - 김민수: 안녕하세요\n",
+    "24. 12. 31. 오전 9:06 - 이영희: 좋아요\n",
+    "25. 1. 2. 오전 10:07 - 김민수: 새해 복 많이 받으세요\n",
+]
+
+
+def test_a_korean_short_date_is_read_year_first() -> None:
+    export = tally_lines(KOREAN)
+    assert (export.order, export.ambiguous) == ("year-first", False)
+    assert export.days == (date(2024, 12, 30), date(2024, 12, 31), date(2025, 1, 2))
+
+
+def test_dates_of_one_month_written_year_first_are_read_so() -> None:
+    """Day first keeps them in sequence too (24 December 2030, 2031); the parts that change say
+    which is the year."""
+    export = tally_lines([f"24. 12. {day}. 오후 9:05 - 김민수: 안녕\n" for day in (29, 30, 31)])
+    assert (export.order, export.ambiguous) == ("year-first", False)
+    assert export.days == (date(2024, 12, 29), date(2024, 12, 30), date(2024, 12, 31))
+
+
+def test_one_korean_date_is_ambiguous_and_can_be_read_as_asked() -> None:
+    lines = ["24. 12. 30. 오후 9:05 - 김민수: 안녕하세요\n"]
+    assert tally_lines(lines).ambiguous
+    export = tally_lines(lines, date_order="year-first")
+    assert export.days == (date(2024, 12, 30),) and not export.ambiguous
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["25/03/24, 10:00 - Ana: hi\n"],  # one date, read day first as always
+        ["30.12.24, 10:00 - Ana: hi\n", "31.12.24, 10:00 - Ana: hi\n"],  # German, days changing
+        [f"{day}.12.24, 10:00 - Ana: hi\n" for day in (20, 21, 22)],
+    ],
+)
+def test_a_day_first_2_digit_year_is_not_read_year_first(lines: list[str]) -> None:
+    export = tally_lines(lines)
+    assert (export.order, export.ambiguous) == ("day-first", False)
+
+
+def test_a_persian_header_with_a_right_to_left_mark_after_its_comma_is_read() -> None:
+    """CLDR's Persian short date and time: `2024/12/30،\u200f 21:05`."""
+    export = tally_lines(
+        ["2024/12/30\u060c\u200f 21:05 - \u0633\u0627\u0631\u0627: \u0633\u0644\u0627\u0645\n"]
+    )
+    assert export.messages == 1 and export.skipped == 0
+
+
+def test_the_thai_word_after_a_24_hour_time_is_no_unknown_am_pm_word() -> None:
+    export = tally_lines(["30/12/24 21:05 น. - Somchai: สวัสดี\n"])
+    assert export.messages == 1 and export.skipped == 0

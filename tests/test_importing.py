@@ -266,9 +266,13 @@ def test_an_unknown_group_is_a_usage_error(community: Path, tmp_path: Path) -> N
 
 def test_an_ambiguous_export_needs_an_order(community: Path, tmp_path: Path) -> None:
     export = write(tmp_path, "a.txt", "03/04/26, 21:05 - Amira Haddad: hi\n")
-    with pytest.raises(ChatExportError, match="run again with --day-first or --month-first"):
+    with pytest.raises(
+        ChatExportError, match="run again with --day-first, --month-first or --year-first"
+    ):
         import_chat(XlsxBackend(community), export, ImportOptions("General"))
-    report = import_chat(XlsxBackend(community), export, ImportOptions("General", day_first=False))
+    report = import_chat(
+        XlsxBackend(community), export, ImportOptions("General", date_order="month-first")
+    )
     assert report.imported == (date(2026, 3, 4), date(2026, 3, 4))
 
 
@@ -360,6 +364,24 @@ def test_the_command_exit_codes(runner: CliRunner, community: Path, tmp_path: Pa
         main, ["import-chat", str(tmp_path / "x.zip"), "--group", "General", str(community)]
     )
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("flag", "day"),
+    [
+        ("--day-first", "2026-04-03"),
+        ("--month-first", "2026-03-04"),
+        ("--year-first", "2003-04-26"),
+    ],
+)
+def test_the_command_reads_dates_in_the_order_asked(
+    runner: CliRunner, community: Path, tmp_path: Path, flag: str, day: str
+) -> None:
+    export = write(tmp_path, "a.txt", "03/04/26, 21:05 - Amira Haddad: hi\n")
+    args = ["import-chat", str(export), "--group", "General", str(community), "--dry-run", flag]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert day in result.output
 
 
 def imported_rows(backend: Backend) -> list[tuple[object, ...]]:

@@ -3,13 +3,15 @@
 Whether `03/04/24` is the 3rd of April or the 4th of March is decided once
 for a whole file, from the evidence in it: a day above 12, else the order
 the days follow each other; a file whose every date reads the same both ways
-(`1/1/21`) needs no decision. Years may be 2-digit, Buddhist-era (`2567`,
+(`1/1/21`) needs no decision. A 2-digit year may also come first (`24. 12. 31.`,
+Korean): the sequence of the dates tells that too. Years may be 2-digit, Buddhist-era (`2567`,
 `2567 BE`, `พ.ศ. 2567`) or Japanese era (`R6`, `令和6`, `6 R`), the era
 written before the date or in its last part.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from itertools import pairwise
 
@@ -35,13 +37,17 @@ def date_key(written: str) -> DayKey:
     return (lead, first, second, last, last_era)
 
 
-def decide_order(keys: list[DayKey], day_first: bool | None) -> tuple[str, str, bool]:
-    """(order, the evidence for it, ambiguous?) for the dates of one file, in file order."""
+def decide_order(dates: Mapping[str, DayKey], forced: str | None) -> tuple[str, str, bool]:
+    """(order, the evidence for it, ambiguous?) for the dates of one file (each as written,
+    with its parts), in file order; `forced` is the order asked for, if any."""
+    keys = list(dates.values())
     if keys and all(_year_first(key) for key in keys):
         return "year-first", "the dates start with the year", False
-    if day_first is not None:
-        order = "day-first" if day_first else "month-first"
-        return order, "as asked", False
+    if forced is not None:
+        return forced, "as asked", False
+    short_year = _short_year_first(dates)
+    if short_year is not None:
+        return short_year
     days_above = [key for key in keys if not _year_first(key) and int(key[1]) > 12]
     months_above = [key for key in keys if not _year_first(key) and int(key[2]) > 12]
     if days_above and not months_above:
@@ -64,6 +70,38 @@ def decide_order(keys: list[DayKey], day_first: bool | None) -> tuple[str, str, 
     return "day-first", "no day above 12 settles it", True
 
 
+def _short_year_first(dates: Mapping[str, DayKey]) -> tuple[str, str, bool] | None:
+    """The order of dates written year first with a 2-digit year (`24. 12. 31.`, CLDR's Korean
+    short date), when the file says so; None when the other rules decide.
+
+    Such a date also reads day first (24 December 2031). Year first wins when it
+    alone keeps the days in sequence, or when the first part changes less often
+    than the last from one date to the next, as a year does against a day. With
+    no such evidence, a file written the Korean way (a full stop and a space
+    between the parts) is ambiguous; any other is left to the other rules.
+    """
+    keys = [key for key in dates.values() if not _year_first(key)]
+    if not keys or any(len(key[1]) > 2 or len(key[3]) > 2 or key[4] for key in keys):
+        return None
+    if not _chronological(keys, "year-first"):
+        return None
+    first = next(iter(dates))
+    if not any(_chronological(keys, order) for order in ("day-first", "month-first")):
+        return "year-first", f"only year first keeps the days in sequence ({first})", False
+    first_changes, last_changes = _changes(keys, 1), _changes(keys, 3)
+    if first_changes < last_changes:
+        reason = "the first part of the dates changes less often than the last, as a year does"
+        return "year-first", reason, False
+    if first_changes == last_changes and all(". " in written for written in dates):
+        return "day-first", f"{first} reads year first or day first", True
+    return None
+
+
+def _changes(keys: list[DayKey], part: int) -> int:
+    """How often one part of the dates changes from one date to the next."""
+    return sum(a[part] != b[part] for a, b in pairwise(keys))
+
+
 def _year_first(key: DayKey) -> bool:
     return key[0] is not None or len(key[1]) == 4 or int(key[1]) > 31
 
@@ -81,7 +119,7 @@ def _chronological(keys: list[DayKey], order: str) -> bool:
 def to_date(key: DayKey, order: str) -> date | None:
     """The calendar date of a date as written, or None if it does not exist."""
     lead, first, second, last, last_era = key
-    if _year_first(key):
+    if _year_first(key) or order == "year-first":
         year, month, day, era = int(first), int(second), int(last), lead
     elif order == "month-first":
         month, day, year, era = int(first), int(second), int(last), last_era

@@ -121,11 +121,12 @@ class ChatExport:
 def read_chat(
     path: Path,
     rule: ContentRule | None = None,
-    day_first: bool | None = None,
+    date_order: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ChatExport:
-    """Count a `.txt` or `.zip` export; `day_first` forces the date order.
+    """Count a `.txt` or `.zip` export; `date_order` ("day-first", "month-first" or
+    "year-first") forces the order of its dates.
 
     A big export is counted on up to `workers` processes (by default every
     core this process may use; 1 counts it here alone). While it is read,
@@ -138,7 +139,7 @@ def read_chat(
         tally = _count_in_ranges(path, rule, workers, progress) or _count(path, rule, progress)
         # Still paused: the entries summarise makes (100,000 of them) would start passes
         # over the tally's own, again and again, to find nothing to free.
-        export = summarise(tally, path.name, day_first)
+        export = summarise(tally, path.name, date_order)
     if not export.sender_days and not export.events:
         raise ChatExportError(path, _not_a_chat(export))
     return export
@@ -309,7 +310,7 @@ def _text(binary: IO[bytes]) -> IO[str]:
 def tally_lines(
     lines: Iterable[str],
     rule: ContentRule | None = None,
-    day_first: bool | None = None,
+    date_order: str | None = None,
     name: str = "chat",
     progress: Callable[[int], None] | None = None,
 ) -> ChatExport:
@@ -330,13 +331,13 @@ def tally_lines(
             tally.lines += 1
     if batch:
         tally.read_block("\n" + "".join(batch)[:-1], ended=True)
-    return summarise(tally, name, day_first)
+    return summarise(tally, name, date_order)
 
 
 _BLOCK_LINES = 2_500
 
 
-def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
+def summarise(tally: Tally, name: str, date_order: str | None) -> ChatExport:
     """The export a tally of the whole file counted.
 
     The dates are read here, all at once; one that does not exist is a skipped line.
@@ -345,7 +346,7 @@ def summarise(tally: Tally, name: str, day_first: bool | None) -> ChatExport:
     for written, _ in tally.events:
         if written not in keys:
             keys[written] = date_key(written)
-    order, reason, ambiguous = decide_order(list(keys.values()), day_first)
+    order, reason, ambiguous = decide_order(keys, date_order)
     dates: dict[str, date | None] = {}
     for written, key in keys.items():
         dates[written] = to_date(key, order)

@@ -69,7 +69,7 @@ def _header(m: str) -> re.Pattern[str]:
     return re.compile(
         rf"{m}(?P<bracket>\[)?{m}"  # the bracket of an iOS line
         rf"(?P<date>{_date(m)})"  # the date as written, with its separator `sep`
-        rf"\.?{m}[,،]?\s{m}"
+        rf"\.?{m}[,،]?{m}\s{m}"  # Persian: "،" and a right-to-left mark before the time
         r"(?:(?P<before>[^\W\d_]{1,4})\s?)?"  # an AM/PM word written before the time (오후, 午後)
         rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{m}"
         r"(?P<after>[^\]\-\d:\n]{0,12}?)"  # an AM/PM word after the time, with spaces and marks
@@ -148,7 +148,9 @@ _AM = (
     *("am", "a", "vorm", "午前", "上午", "오전", "ص", "πμ", "sa", "dp"),
     *("pg", "قظ", "قبلازظهر", "ก่อนเที่ยง"),
 )
-_CONNECTORS = ("à",)  # "31/12/2024 à 21:05" (French Android): a word before the time, no AM/PM
+# Words beside a 24-hour time, no AM/PM: "31/12/2024 à 21:05" (French Android), "21:05 น."
+# (Thai, CLDR's "o'clock").
+_CONNECTORS = ("à", "น")
 _PM = (
     *("pm", "p", "nachm", "午後", "下午", "오후", "م", "μμ", "ch", "ip"),
     *("ptg", "بظ", "بعدازظهر", "หลังเที่ยง"),

@@ -58,7 +58,7 @@ class ImportOptions:
 
     group: str
     dry_run: bool = False
-    day_first: bool | None = None  # None: decided from the file
+    date_order: str | None = None  # day-first, month-first or year-first; None: from the file
     add_newcomers: bool = False
     accept_suggestions: bool = False
 
@@ -113,12 +113,12 @@ def import_chat(
         community = load_community(backend.read())
         group = _group_name(community, options.group)
         rule = content_rule(community.settings)
-        export = read_chat(export_path, rule, options.day_first, progress)
-        if export.ambiguous and options.day_first is None:
+        export = read_chat(export_path, rule, options.date_order, progress)
+        if export.ambiguous and options.date_order is None:
             raise ChatExportError(
                 export_path,
-                f"cannot tell whether its dates are day-first or month-first "
-                f"({export.order_reason}); run again with --day-first or --month-first",
+                f"cannot tell in what order its dates are written ({export.order_reason}); "
+                "run again with --day-first, --month-first or --year-first",
             )
         changes, report = plan_import(community, export, group, options, clock())
         if not options.dry_run and not changes.is_empty():
