@@ -264,8 +264,8 @@ SETTING_ROWS: tuple[SettingRow, ...] = (
         Bounded(0, 100_000),
         200,
         (
-            "Chat imports: a message this long (characters; WhatsApp's mark of an edited"
-            " message not counted) is a content post; 0 turns it off."
+            "Chat imports: a message this long (characters; WhatsApp's English or Polish mark"
+            " of an edited message not counted) is a content post; 0 turns it off."
         ),
     ),
     SettingRow(

@@ -18,6 +18,7 @@ from grouptier.chat.export import ChatExport, tally_lines
 from grouptier.chat.importing import (
     ImportOptions,
     SenderIndex,
+    activity_rows,
     import_chat,
     plan_import,
 )
@@ -514,3 +515,42 @@ def test_invites_by_the_exporting_phone_are_listed_as_yours(sheet: SheetBuilder)
         ("you", 1, "the phone that exported the chat")
     ]
     assert report.events == {"added": 1, "removed": 1}
+
+
+def test_two_names_the_chat_cannot_part_credit_nobody_not_the_exporting_phone(
+    sheet: SheetBuilder,
+) -> None:
+    """かがみ or か|がみ, がく or がく: no name the chat shows settles it."""
+    community = load_community(sheet.workbook())
+    export = tally_lines(["2026/10/13 09:00 - かがみががくを追加しました\n"])
+    _, report = plan_import(community, export, "General", ImportOptions("General"), IMPORTED_AT)
+    assert report.unmatched == ()
+    assert report.events == {"added": 1}
+
+
+def test_a_turkish_add_of_several_people_credits_its_actor_with_each(sheet: SheetBuilder) -> None:
+    """Its names are parted by ", " as its list is: no name is taken for the parting word."""
+    ana = sheet.member("General", name="Ana")
+    for name in ("Bob", "Chen"):
+        sheet.member("General", name=name)
+    community = load_community(sheet.workbook())
+    lines = [
+        "13.10.2026 09:00 - Ana: merhaba\n",
+        "13.10.2026 09:01 - Ana, Bob, Chen kişisini ekledi\n",
+        "13.10.2026 09:02 - Bob: selam\n",
+    ]
+    export = tally_lines(lines)
+    assert [(e.actor, e.target) for e in export.events] == [("Ana", "Bob, Chen")]
+    index = SenderIndex(community.members, "")
+    rows = activity_rows(export, index, "General", "chat export", set(export.days))
+    assert {row["member_id"]: row["invites"] for row in rows}[ana] == 2
+
+
+@pytest.mark.parametrize(("member", "sender"), [("~ Dana", "Dana"), ("Dana", "~\u202fDana")])
+def test_a_name_with_whatsapps_mark_for_no_contact_matches_the_name_without(
+    sheet: SheetBuilder, member: str, sender: str
+) -> None:
+    """Earlier imports added such people as "~ Dana"; a sender is now read as "Dana"."""
+    dana = sheet.member("General", name=member)
+    index = SenderIndex(sheet.community().members, "")
+    assert index.find(sender) == (dana, "")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import errno
 import io
-import re
 import shutil
 import tempfile
 import zipfile
@@ -355,7 +354,7 @@ def summarise(tally: Tally, name: str, date_order: str | None) -> ChatExport:
     new = tuple.__new__  # see _sender_days
     events = tuple(
         [
-            new(ChatEvent, (day, kind, without_push_mark(actor), without_push_mark(target)))
+            new(ChatEvent, (day, kind, without_push_mark(actor), target))
             for written, (kind, actor, target) in _names_parted(tally)
             if (day := dates[written]) is not None
         ]
@@ -412,14 +411,13 @@ def _plain(name: str) -> str:
     return without_push_mark(" ".join(name.translate(_NO_MARKS).split()))
 
 
-_PUSH_MARK = re.compile(r"(?<![^\s,\u3001\uff0c\u060c])~\s+")
-
-
-def without_push_mark(names: str) -> str:
-    """`names` without the "~ " WhatsApp puts before the name a person gave themselves, when
+def without_push_mark(name: str) -> str:
+    """`name` without the "~ " WhatsApp puts before the name a person gave themselves, when
     the exporting phone has no contact for them (`~ Dana`, `~ +1 555 0100`): it is not
-    part of the name the Members tab knows. In a list (`Ana, ~ Dana`) too."""
-    return _PUSH_MARK.sub("", names) if "~" in names else names
+    part of the name the Members tab knows."""
+    if name.startswith("~") and name[1:2].isspace():
+        return name[1:].lstrip()
+    return name
 
 
 def _sender_days(

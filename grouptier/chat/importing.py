@@ -35,7 +35,7 @@ import pandas as pd
 
 from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
 from grouptier.cells import did_you_mean
-from grouptier.chat.export import ChatExport, ContentRule, Progress, read_chat
+from grouptier.chat.export import ChatExport, ContentRule, Progress, read_chat, without_push_mark
 from grouptier.chat.formats import INVISIBLE, split_names
 from grouptier.chat.normal_form import nfc
 from grouptier.chat.suggestions import MemberSuggester, Suggestion
@@ -246,8 +246,9 @@ def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> li
 
 
 def _name_key(text: str) -> str:
-    """A name as compared: a Members cell typed on a Mac may be NFD, the chat's names are NFC."""
-    return " ".join(nfc(text).strip(INVISIBLE).split()).casefold()
+    """A name as compared: a Members cell typed on a Mac may be NFD, the chat's names are NFC;
+    "~ Dana" (as earlier imports added people the phone had no contact for) is "Dana"."""
+    return without_push_mark(" ".join(nfc(text).strip(INVISIBLE).split())).casefold()
 
 
 class SenderIndex:
@@ -360,8 +361,10 @@ def _unmatched(export: ChatExport, index: SenderIndex, days: list[date]) -> list
             first.setdefault(sender_day.sender, sender_day.day)
             why[sender_day.sender] = reason
     for event in export.events:
-        if event.kind == "added" and event.day in wanted:
-            actor = event.actor or "you"  # "Du hast Ana hinzugefügt": the exporting phone
+        if event.kind == "added" and event.day in wanted and (event.actor or event.target):
+            # No actor: "Du hast Ana hinzugefügt", the exporting phone. Neither name: two
+            # names the chat could not part (`phrases.part_names`); nobody to name.
+            actor = event.actor or "you"
             member_id, reason = index.find(actor)
             if member_id is None:
                 found.setdefault(actor, [0, 0])[1] += invites_of(event.target)

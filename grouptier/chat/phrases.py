@@ -35,6 +35,7 @@ _SLOT = re.compile(r"\{(actor|target|any|both)\}")
 _KEY = 2  # characters of a line's end that file the templates that end it
 _BOTH = "both"  # the slot of `{actor} {target}` written side by side
 _PEOPLE = frozenset({"actor", "target"})
+_LIST_COMMAS = frozenset({",", "\u3001", "\uff0c", "\u060c"})  # Latin, Japanese, Chinese, Arabic
 PARTED_LATER = "\x00"
 """How the target `SystemMatcher.find` gives begins when the line's two names may be
 parted more than one way: the actor then holds both names, for `part_names` to part
@@ -105,8 +106,8 @@ class Template:
     def names_either_side_of(self, literal: str, lower: str, stop: int, end: int) -> bool:
         """Whether the word `literal` between the last two slots, the two names, is written
         again before `end` (a name may hold it): then where it parts them is not known."""
-        if set(self.slots[-2:]) != _PEOPLE:
-            return False
+        if set(self.slots[-2:]) != _PEOPLE or literal.strip() in _LIST_COMMAS:
+            return False  # a comma is written again in a list of names (Turkish "Ana, Bob, Chen")
         return lower.find(literal, stop + 1, end - 1) >= 0
 
 
@@ -279,7 +280,7 @@ def part_names(both: str, target: str, known: Callable[[str], bool]) -> tuple[st
     known part at all, credits nobody rather than the wrong member. Side by
     side, only the spaces that leave each side at most `_SIDE_WORDS` words are
     tried: with more words than two such sides hold, nobody is credited. A
-    word between them is tried at its first `_MOST_CUTS` places at most.
+    word between them written more than `_MOST_CUTS` times credits nobody.
     """
     order, between = target[1:2], target[2:]
     if len(both) > _LONGEST_PAIR:

@@ -281,7 +281,7 @@ class Tally:
                 continue
             if other_text:
                 kind = kinds.get(other_text)
-                if kind is None:  # not seen yet: read the general way
+                if kind is None or sender in SYSTEM_SENDERS:  # not seen yet: the general way
                     self.message(number, written, sender, other_text, ios)
                     pending, length, start = self.pending, self.length, ""
                     continue

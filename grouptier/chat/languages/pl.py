@@ -24,7 +24,6 @@ LANGUAGE = Language(
             "{actor} dodał(a) Cię",
             "{actor} dodał(a) użytkowników {target}",
             "Dodałeś(-aś): {target}",
-            "Dodano: {target}",  # a member of the community added to the group: export
         ),
         "you_were_added": (
             "Zostałeś(aś) dodany(a)",
@@ -36,7 +35,8 @@ LANGUAGE = Language(
             "{actor} dołączył(a) do grupy, używając linku z zaproszeniem",
             "Dołączyłeś(-aś) do grupy, używając linku z zaproszeniem",
         ),
-        "joined": ("{actor} dołączył(a) ze społeczności",),  # export
+        # export; "Dodano: Ana" ("added: Ana") beside it names nobody who added her
+        "joined": ("{actor} dołączył(a) ze społeczności", "Dodano: {actor}"),
         "left": (
             "{actor} opuścił(a)",
             "Opuściłeś(aś)",
