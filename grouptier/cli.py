@@ -370,10 +370,16 @@ def messages_command(
     help="The export writes the day first (03/04/25 = 3 April); default: decided from the file.",
 )
 @click.option(
-    "--month-first", "date_order", flag_value="month-first", help="... the month first (4 March)."
+    "--month-first",
+    "date_order",
+    flag_value="month-first",
+    help="The export writes the month first (03/04/25 = 4 March).",
 )
 @click.option(
-    "--year-first", "date_order", flag_value="year-first", help="... the year first (25. 3. 4.)."
+    "--year-first",
+    "date_order",
+    flag_value="year-first",
+    help="The export writes a 2-digit year first (25. 3. 4. = 4 March 2025, Korean).",
 )
 @click.option("--add-newcomers", is_flag=True, help="Add senders not in Members as new members.")
 @click.option(

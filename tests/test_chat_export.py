@@ -768,10 +768,45 @@ def test_one_korean_date_is_ambiguous_and_can_be_read_as_asked() -> None:
     assert export.days == (date(2024, 12, 30),) and not export.ambiguous
 
 
+def test_korean_dates_out_of_order_are_read_year_first() -> None:
+    days = (30, 29, 31)
+    export = tally_lines([f"24. 12. {day}. 오후 9:05 - 김민수: 안녕\n" for day in days])
+    assert (export.order, export.ambiguous) == ("year-first", False)
+
+
+def test_a_korean_reading_before_whatsapp_began_is_no_reading() -> None:
+    """Day first, 24. 3. 5. and 25. 3. 5. are consecutive days of 2005."""
+    export = tally_lines(
+        ["24. 3. 5. 오후 9:05 - 김민수: 안녕\n", "25. 3. 5. 오후 9:05 - 김민수: 네\n"]
+    )
+    assert export.days == (date(2024, 3, 5), date(2025, 3, 5))
+
+
+def test_a_korean_date_that_reads_the_same_both_ways_is_not_ambiguous() -> None:
+    export = tally_lines(["24. 12. 24. 오후 9:05 - 김민수: 메리 크리스마스\n"])
+    assert export.days == (date(2024, 12, 24),) and not export.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("lines", "order"),
+    [
+        (["31/12/2024, 21:05 - Ana: a\n"], "year-first"),
+        (["18/3/令和6 21:05 - Ana: a\n"], "year-first"),
+    ],
+)
+def test_dates_that_cannot_be_year_first_are_not_read_so_when_asked(
+    lines: list[str], order: str
+) -> None:
+    export = tally_lines(lines, date_order=order)
+    assert export.days == () and export.skipped == 1
+
+
 @pytest.mark.parametrize(
     "lines",
     [
         ["25/03/24, 10:00 - Ana: hi\n"],  # one date, read day first as always
+        ["15.03.23, 21:05 - Ana: a\n", "15.05.24, 21:05 - Ana: b\n"],  # a year apart
+        ["01.01.25, 00:01 - Ana: a\n", "31.12.24, 23:59 - Bob: b\n"],  # out of order
         ["30.12.24, 10:00 - Ana: hi\n", "31.12.24, 10:00 - Ana: hi\n"],  # German, days changing
         [f"{day}.12.24, 10:00 - Ana: hi\n" for day in (20, 21, 22)],
     ],

@@ -3,14 +3,16 @@
 Whether `03/04/24` is the 3rd of April or the 4th of March is decided once
 for a whole file, from the evidence in it: a day above 12, else the order
 the days follow each other; a file whose every date reads the same both ways
-(`1/1/21`) needs no decision. A 2-digit year may also come first (`24. 12. 31.`,
-Korean): the sequence of the dates tells that too. Years may be 2-digit, Buddhist-era (`2567`,
+(`1/1/21`) needs no decision. A 2-digit year may also come first in the Korean
+shape (`24. 12. 31.`): the sequence of the dates tells that too. Years may be
+2-digit, Buddhist-era (`2567`,
 `2567 BE`, `พ.ศ. 2567`) or Japanese era (`R6`, `令和6`, `6 R`), the era
 written before the date or in its last part.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from itertools import pairwise
@@ -71,30 +73,49 @@ def decide_order(dates: Mapping[str, DayKey], forced: str | None) -> tuple[str, 
 
 
 def _short_year_first(dates: Mapping[str, DayKey]) -> tuple[str, str, bool] | None:
-    """The order of dates written year first with a 2-digit year (`24. 12. 31.`, CLDR's Korean
-    short date), when the file says so; None when the other rules decide.
+    """The order of dates written the Korean way, a 2-digit year first (`24. 12. 31.`, CLDR's
+    Korean short date), when the file says so; None to leave it to the other rules.
 
-    Such a date also reads day first (24 December 2031). Year first wins when it
-    alone keeps the days in sequence, or when the first part changes less often
-    than the last from one date to the next, as a year does against a day. With
-    no such evidence, a file written the Korean way (a full stop and a space
-    between the parts) is ambiguous; any other is left to the other rules.
+    Only dates written with a full stop and a space between 2-digit parts are
+    considered: in other shapes no phone is known to write the year first, and
+    `15.03.23` is the 15th of March. Such a date also reads day first (24
+    December 2031). Year first wins when it alone keeps the dates in sequence,
+    or, when both or neither do, when the first part changes less often than
+    the last from one date to the next, as a year does against a day. A reading
+    with a year before WhatsApp's first (2009) is no reading. A file where
+    nothing tells them apart is ambiguous, unless both readings give the same
+    days (`24. 12. 24.`).
     """
-    keys = [key for key in dates.values() if not _year_first(key)]
-    if not keys or any(len(key[1]) > 2 or len(key[3]) > 2 or key[4] for key in keys):
+    if not dates or not all(_KOREAN_SHAPE.fullmatch(written) for written in dates):
         return None
-    if not _chronological(keys, "year-first"):
-        return None
+    keys = list(dates.values())
     first = next(iter(dates))
-    if not any(_chronological(keys, order) for order in ("day-first", "month-first")):
+    year_first = _plausible(keys, "year-first")
+    others = _plausible(keys, "day-first") or _plausible(keys, "month-first")
+    if year_first and not others:
         return "year-first", f"only year first keeps the days in sequence ({first})", False
+    if others and not year_first:
+        return None
     first_changes, last_changes = _changes(keys, 1), _changes(keys, 3)
     if first_changes < last_changes:
         reason = "the first part of the dates changes less often than the last, as a year does"
         return "year-first", reason, False
-    if first_changes == last_changes and all(". " in written for written in dates):
-        return "day-first", f"{first} reads year first or day first", True
-    return None
+    if first_changes > last_changes:
+        return None
+    if all(to_date(key, "year-first") == to_date(key, "day-first") for key in keys):
+        return None
+    return "day-first", f"{first} reads year first or day first", True
+
+
+_KOREAN_SHAPE = re.compile(r"\d{1,2}\. \d{1,2}\. \d{1,2}")
+_FIRST_YEAR = 2009  # WhatsApp's first: no export holds an earlier date
+
+
+def _plausible(keys: list[DayKey], order: str) -> bool:
+    """Whether reading `keys` in `order` keeps them in sequence, each since WhatsApp began."""
+    days = [to_date(key, order) for key in keys]
+    known = [day for day in days if day is not None and day.year >= _FIRST_YEAR]
+    return len(known) == len(days) and all(a <= b for a, b in pairwise(known))
 
 
 def _changes(keys: list[DayKey], part: int) -> int:
@@ -119,8 +140,12 @@ def _chronological(keys: list[DayKey], order: str) -> bool:
 def to_date(key: DayKey, order: str) -> date | None:
     """The calendar date of a date as written, or None if it does not exist."""
     lead, first, second, last, last_era = key
-    if _year_first(key) or order == "year-first":
+    if _year_first(key):
         year, month, day, era = int(first), int(second), int(last), lead
+    elif order == "year-first":  # a 2-digit year first: the day has no era and 2 digits at most
+        if last_era or len(last) > 2:
+            return None
+        year, month, day, era = int(first), int(second), int(last), None
     elif order == "month-first":
         month, day, year, era = int(first), int(second), int(last), last_era
     else:
