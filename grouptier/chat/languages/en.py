@@ -64,7 +64,7 @@ LANGUAGE = Language(
             "{any}this group was added to the community{any}",
         ),
     },
-    media=("<Media omitted>",),
+    media=("<Media omitted>", "<Video message omitted>", "<Video note omitted>"),
     ios_media=(
         "image omitted",
         "video omitted",
