@@ -520,7 +520,7 @@ def test_invites_by_the_exporting_phone_are_listed_as_yours(sheet: SheetBuilder)
 def test_two_names_the_chat_cannot_part_credit_nobody_not_the_exporting_phone(
     sheet: SheetBuilder,
 ) -> None:
-    """かがみ or か|がみ, がく or がく: no name the chat shows settles it."""
+    """が parts かがみががく in three places, and no name the chat shows says which."""
     community = load_community(sheet.workbook())
     export = tally_lines(["2026/10/13 09:00 - かがみががくを追加しました\n"])
     _, report = plan_import(community, export, "General", ImportOptions("General"), IMPORTED_AT)
