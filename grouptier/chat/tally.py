@@ -248,7 +248,7 @@ class Tally:
                         first.isdecimal() or first in HEADER_FIRST_CHARS
                     ):  # a text going on, as `read_line` reads it
                         length += len(line) + (number != unended)
-                        # has_link, written out: a call per line costs more here
+                        # is_long and has_link, written out: a call per line costs more here
                         if (
                             (total := len(start) + length) >= min_chars
                             and total - edit_mark_length(line) >= min_chars
