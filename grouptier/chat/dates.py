@@ -5,9 +5,8 @@ for a whole file, from the evidence in it: a day above 12, else the order
 the days follow each other; a file whose every date reads the same both ways
 (`1/1/21`) needs no decision. A 2-digit year may also come first in the Korean
 shape (`24. 12. 31.`): the sequence of the dates tells that too. Years may be
-2-digit, Buddhist-era (`2567`,
-`2567 BE`, `พ.ศ. 2567`) or Japanese era (`R6`, `令和6`, `6 R`), the era
-written before the date or in its last part.
+2-digit, Buddhist-era (`2567`, `2567 BE`, `พ.ศ. 2567`) or Japanese era (`R6`,
+`令和6`, `6 R`), the era written before the date or in its last part.
 """
 
 from __future__ import annotations
@@ -90,8 +89,10 @@ def _short_year_first(dates: Mapping[str, DayKey]) -> tuple[str, str, bool] | No
         return None
     keys = list(dates.values())
     first = next(iter(dates))
-    year_first = _plausible(keys, "year-first")
-    others = _plausible(keys, "day-first") or _plausible(keys, "month-first")
+    year_first = _chronological(keys, "year-first", since=_FIRST_YEAR)
+    others = any(
+        _chronological(keys, order, since=_FIRST_YEAR) for order in ("day-first", "month-first")
+    )
     if year_first and not others:
         return "year-first", f"only year first keeps the days in sequence ({first})", False
     if others and not year_first:
@@ -111,13 +112,6 @@ _KOREAN_SHAPE = re.compile(r"\d{1,2}\. \d{1,2}\. \d{1,2}")
 _FIRST_YEAR = 2009  # WhatsApp's first: no export holds an earlier date
 
 
-def _plausible(keys: list[DayKey], order: str) -> bool:
-    """Whether reading `keys` in `order` keeps them in sequence, each since WhatsApp began."""
-    days = [to_date(key, order) for key in keys]
-    known = [day for day in days if day is not None and day.year >= _FIRST_YEAR]
-    return len(known) == len(days) and all(a <= b for a, b in pairwise(known))
-
-
 def _changes(keys: list[DayKey], part: int) -> int:
     """How often one part of the dates changes from one date to the next."""
     return sum(a[part] != b[part] for a, b in pairwise(keys))
@@ -131,9 +125,10 @@ def _shown(key: DayKey) -> str:
     return "/".join(key[1:4])
 
 
-def _chronological(keys: list[DayKey], order: str) -> bool:
+def _chronological(keys: list[DayKey], order: str, since: int = 1) -> bool:
+    """Whether reading `keys` in `order` gives real dates in sequence, none before `since`."""
     dates = [to_date(key, order) for key in keys]
-    known = [day for day in dates if day is not None]
+    known = [day for day in dates if day is not None and day.year >= since]
     return len(known) == len(dates) and all(a <= b for a, b in pairwise(known))
 
 
