@@ -267,9 +267,7 @@ def test_an_unknown_group_is_a_usage_error(community: Path, tmp_path: Path) -> N
 
 def test_an_ambiguous_export_needs_an_order(community: Path, tmp_path: Path) -> None:
     export = write(tmp_path, "a.txt", "03/04/26, 21:05 - Amira Haddad: hi\n")
-    with pytest.raises(
-        ChatExportError, match="run again with --day-first, --month-first or --year-first"
-    ):
+    with pytest.raises(ChatExportError, match=r"run again with --day-first or --month-first$"):
         import_chat(XlsxBackend(community), export, ImportOptions("General"))
     report = import_chat(
         XlsxBackend(community), export, ImportOptions("General", date_order="month-first")
@@ -365,6 +363,17 @@ def test_the_command_exit_codes(runner: CliRunner, community: Path, tmp_path: Pa
         main, ["import-chat", str(tmp_path / "x.zip"), "--group", "General", str(community)]
     )
     assert missing.exit_code == 2
+
+
+def test_a_korean_export_of_one_ambiguous_day_names_the_orders_it_could_be_in(
+    community: Path, tmp_path: Path
+) -> None:
+    export = write(tmp_path, "a.txt", "26. 10. 13. 오후 9:05 - Amira Haddad: 안녕\n")
+    with pytest.raises(ChatExportError, match=r"run again with --year-first or --day-first$"):
+        import_chat(XlsxBackend(community), export, ImportOptions("General"))
+    options = ImportOptions("General", date_order="year-first")
+    report = import_chat(XlsxBackend(community), export, options)
+    assert report.imported == (date(2026, 10, 13), date(2026, 10, 13))
 
 
 @pytest.mark.parametrize(

@@ -38,40 +38,46 @@ def date_key(written: str) -> DayKey:
     return (lead, first, second, last, last_era)
 
 
-def decide_order(dates: Mapping[str, DayKey], forced: str | None) -> tuple[str, str, bool]:
-    """(order, the evidence for it, ambiguous?) for the dates of one file (each as written,
-    with its parts), in file order; `forced` is the order asked for, if any."""
+Decision = tuple[str, str, tuple[str, ...]]
+"""The order read, the evidence for it, and the orders the dates could be in when it cannot
+tell (none when it can)."""
+_DAY_OR_MONTH = ("day-first", "month-first")
+
+
+def decide_order(dates: Mapping[str, DayKey], forced: str | None) -> Decision:
+    """The order of the dates of one file (each as written, with its parts), in file order;
+    `forced` is the order asked for, if any."""
     keys = list(dates.values())
     if keys and all(_year_first(key) for key in keys):
-        return "year-first", "the dates start with the year", False
+        return "year-first", "the dates start with the year", ()
     if forced is not None:
-        return forced, "as asked", False
+        return forced, "as asked", ()
     short_year = _short_year_first(dates)
     if short_year is not None:
         return short_year
     days_above = [key for key in keys if not _year_first(key) and int(key[1]) > 12]
     months_above = [key for key in keys if not _year_first(key) and int(key[2]) > 12]
     if days_above and not months_above:
-        return "day-first", f"{_shown(days_above[0])} can only be day-first", False
+        return "day-first", f"{_shown(days_above[0])} can only be day-first", ()
     if months_above and not days_above:
-        return "month-first", f"{_shown(months_above[0])} can only be month-first", False
+        return "month-first", f"{_shown(months_above[0])} can only be month-first", ()
     if days_above and months_above:
         order = "day-first" if len(days_above) >= len(months_above) else "month-first"
         reason = (
             f"the dates disagree ({_shown(days_above[0])} and {_shown(months_above[0])}); "
             f"most read {order}"
         )
-        return order, reason, True
+        return order, reason, _DAY_OR_MONTH
     if all(_year_first(key) or int(key[1]) == int(key[2]) for key in keys):
-        return "day-first", "every date reads the same day-first and month-first", False
-    in_order = {o: _chronological(keys, o) for o in ("day-first", "month-first")}
+        return "day-first", "every date reads the same day-first and month-first", ()
+    in_order = {o: _chronological(keys, o) for o in _DAY_OR_MONTH}
     if in_order["day-first"] != in_order["month-first"]:
         order = "day-first" if in_order["day-first"] else "month-first"
-        return order, "only this order keeps the days in sequence", False
-    return "day-first", "no day above 12 settles it", True
+        return order, "only this order keeps the days in sequence", ()
+    return "day-first", "no day above 12 settles it", _DAY_OR_MONTH
 
 
-def _short_year_first(dates: Mapping[str, DayKey]) -> tuple[str, str, bool] | None:
+def _short_year_first(dates: Mapping[str, DayKey]) -> Decision | None:
     """The order of dates written the Korean way, a 2-digit year first (`24. 12. 31.`, CLDR's
     Korean short date), when the file says so; None to leave it to the other rules.
 
@@ -90,22 +96,20 @@ def _short_year_first(dates: Mapping[str, DayKey]) -> tuple[str, str, bool] | No
     keys = list(dates.values())
     first = next(iter(dates))
     year_first = _chronological(keys, "year-first", since=_FIRST_YEAR)
-    others = any(
-        _chronological(keys, order, since=_FIRST_YEAR) for order in ("day-first", "month-first")
-    )
+    others = any(_chronological(keys, order, since=_FIRST_YEAR) for order in _DAY_OR_MONTH)
     if year_first and not others:
-        return "year-first", f"only year first keeps the days in sequence ({first})", False
+        return "year-first", f"only year first keeps the days in sequence ({first})", ()
     if others and not year_first:
         return None
     first_changes, last_changes = _changes(keys, 1), _changes(keys, 3)
     if first_changes < last_changes:
         reason = "the first part of the dates changes less often than the last, as a year does"
-        return "year-first", reason, False
+        return "year-first", reason, ()
     if first_changes > last_changes:
         return None
     if all(to_date(key, "year-first") == to_date(key, "day-first") for key in keys):
         return None
-    return "day-first", f"{first} reads year first or day first", True
+    return "day-first", f"{first} reads year first or day first", ("year-first", "day-first")
 
 
 _KOREAN_SHAPE = re.compile(r"\d{1,2}\. \d{1,2}\. \d{1,2}")

@@ -104,6 +104,7 @@ class ChatExport:
     skipped: int
     skipped_sample: tuple[Skipped, ...]
     first_unreadable: Skipped | None = None  # the first line like a header that was not read
+    readings: tuple[str, ...] = ()  # when `ambiguous`: the orders its dates could be in
 
     @property
     def messages(self) -> int:
@@ -345,7 +346,7 @@ def summarise(tally: Tally, name: str, date_order: str | None) -> ChatExport:
     for written, _ in tally.events:
         if written not in keys:
             keys[written] = date_key(written)
-    order, reason, ambiguous = decide_order(keys, date_order)
+    order, reason, readings = decide_order(keys, date_order)
     dates: dict[str, date | None] = {}
     for written, key in keys.items():
         dates[written] = to_date(key, order)
@@ -364,13 +365,14 @@ def summarise(tally: Tally, name: str, date_order: str | None) -> ChatExport:
         platform=_platform(tally.ios, tally.runs),
         order=order,
         order_reason=reason,
-        ambiguous=ambiguous,
+        ambiguous=bool(readings),
         lines=tally.lines,
         sender_days=_sender_days(tally.days, dates),
         events=events,
         skipped=tally.skipped_count,
         skipped_sample=tuple(tally.skipped[:SAMPLE_SIZE]),
         first_unreadable=tally.first_unreadable,
+        readings=readings,
     )
 
 

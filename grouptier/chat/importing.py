@@ -115,10 +115,11 @@ def import_chat(
         rule = content_rule(community.settings)
         export = read_chat(export_path, rule, options.date_order, progress)
         if export.ambiguous and options.date_order is None:
+            flags = " or ".join(f"--{reading}" for reading in export.readings)
             raise ChatExportError(
                 export_path,
                 f"cannot tell in what order its dates are written ({export.order_reason}); "
-                "run again with --day-first, --month-first or --year-first",
+                f"run again with {flags}",
             )
         changes, report = plan_import(community, export, group, options, clock())
         if not options.dry_run and not changes.is_empty():
