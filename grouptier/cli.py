@@ -13,7 +13,6 @@ from rich.console import Console
 
 from grouptier.backends import Backend, is_google_sheet, open_backend, prepare_community
 from grouptier.cells import CellError
-from grouptier.chat.importing import ImportOptions, import_chat
 from grouptier.cycle import RunOptions, check, run
 from grouptier.day_messages import messages_of_day
 from grouptier.demo import run_demo
@@ -409,6 +408,9 @@ def import_chat_command(
       grouptier import-chat "WhatsApp Chat with General.zip" --group General my-community.xlsx
       grouptier import-chat _chat.txt --group Core my-community.xlsx --dry-run --day-first
     """
+    # Lazy: the chat reader compiles every language's tables, which only this command needs.
+    from grouptier.chat.importing import ImportOptions, import_chat
+
     options = ImportOptions(group, dry_run, date_order, add_newcomers, accept_suggestions)
     with reading_progress(stderr()) as progress:
         report = import_chat(backend_for(path), export, options, progress)

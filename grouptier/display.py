@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -13,14 +14,16 @@ from rich.progress import BarColumn, DownloadColumn, TaskID, TextColumn, TimeRem
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from grouptier.chat.export import Progress
-from grouptier.chat.importing import ImportReport, Unmatched
 from grouptier.cycle import CheckReport, RunReport
 from grouptier.day_messages import DayMessages
 from grouptier.errors import InvalidSheetError
 from grouptier.outbox import PRIVATE_KINDS, STAFF_GROUP
 from grouptier.reasons import plural, score_text
 from grouptier.tiers import CyclePlan
+
+if TYPE_CHECKING:  # the chat reader loads its language tables: only `import-chat` needs them
+    from grouptier.chat.export import Progress
+    from grouptier.chat.importing import ImportReport, Unmatched
 
 # What would change a terminal rather than show: ANSI/VT escape sequences (CSI, OSC with its
 # text, the other ESC forms and the 8-bit CSI), C0 and C1 control characters except tab and

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 
-from grouptier.chat.formats import INVISIBLE
+from grouptier.chat.marks import INVISIBLE
 
 MIN_PHONE_DIGITS = 7
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -229,3 +230,22 @@ def test_the_command_loads_a_backend_s_libraries_only_once_it_is_used(tmp_path: 
     at_start, after_local, after_sheet = done.stdout.splitlines()
     assert at_start == after_local == "[]"
     assert "'gspread'" in after_sheet
+
+
+def test_reading_and_checking_a_workbook_loads_neither_openpyxl_nor_the_chat_reader(
+    tmp_path: Path,
+) -> None:
+    """openpyxl (a tenth of a second) is the writer's; the chat reader compiles every language's
+    tables, which only `import-chat` needs."""
+    workbook = tmp_path / "demo.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "examples" / "demo-community.xlsx", workbook)
+    heavy = ("openpyxl", "grouptier.chat.formats", "grouptier.chat.export")
+    code = (
+        "import sys\n"
+        "from grouptier.cli import main\n"
+        f"try:\n    main([{'check'!r}, {str(workbook)!r}])\n"
+        "except SystemExit as done:\n    assert done.code == 0, done.code\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -10,11 +10,10 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import cast
-
-from openpyxl.utils.datetime import to_excel
 
 from grouptier.cells import CellValue
 
@@ -94,5 +93,13 @@ def _serial(value: date) -> str:
     # openpyxl's conversion keeps Excel's 1900 leap-year quirk, as calamine expects.
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)
-    serial = to_excel(value)
+    serial = _to_excel()(value)
     return repr(int(serial)) if float(serial).is_integer() else repr(serial)
+
+
+@cache
+def _to_excel() -> Callable[[date | datetime], float]:
+    """openpyxl's `to_excel`, loaded when a date is first written (reading needs none)."""
+    from openpyxl.utils.datetime import to_excel
+
+    return to_excel  # type: ignore[no-any-return]

@@ -19,8 +19,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from typing import cast
 
-from openpyxl.formula.translate import Translator
-
 from grouptier.backends.xlsx_cells import attributes
 from grouptier.cells import CellErrorValue, CellValue, FormulaWithoutValue
 
@@ -133,6 +131,9 @@ def _formula_text(
         return text
     if index in shared:
         origin_text, origin = shared[index]
+        # Lazy: reading a workbook meets a shared formula it cannot use only now and then.
+        from openpyxl.formula.translate import Translator
+
         with suppress(Exception):  # a formula openpyxl cannot parse stays as "a shared formula"
             return str(Translator(origin_text, origin).translate_formula(cell))
     return "a shared formula"

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import IO
 
 from grouptier.backends.xlsx_safety import relationships, sheet_parts
-from grouptier.backends.xlsx_styles import Styles
 
 __all__ = ["Package", "read_part"]
 
@@ -61,6 +60,10 @@ class Package:
         self._deflated: dict[str, _Deflated] = {}
         self.tabs = sheet_parts(archive)
         self.workbook_part = self._workbook_part()
+        # Lazy: the styles need openpyxl's table of number formats, and reading (`read_part`)
+        # needs no styles.
+        from grouptier.backends.xlsx_styles import Styles
+
         styles = self._styles_part()
         self.styles = Styles(self.read(styles) if styles else None)
         self._styles_part_name = styles or "xl/styles.xml"

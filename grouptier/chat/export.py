@@ -38,7 +38,8 @@ from typing import IO, NamedTuple
 from grouptier import chat_files
 from grouptier.chat import ranges
 from grouptier.chat.dates import date_key, decide_order, to_date
-from grouptier.chat.formats import INVISIBLE, split_names
+from grouptier.chat.formats import split_names
+from grouptier.chat.marks import INVISIBLE
 from grouptier.chat.phrases import PARTED_LATER, part_names
 from grouptier.chat.tally import SAMPLE_SIZE, ContentRule, Skipped, Tally, text_blocks
 from grouptier.errors import ChatExportError

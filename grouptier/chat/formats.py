@@ -24,10 +24,9 @@ from typing import NamedTuple
 from babel import Locale, UnknownLocaleError
 
 from grouptier.chat.languages import all_languages
+from grouptier.chat.marks import INVISIBLE
 from grouptier.chat.phrases import PARTED_LATER, SystemMatcher, language_templates, tree_pattern
 
-# Direction marks, Arabic letter mark, embedding/isolate controls, byte-order mark.
-INVISIBLE = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 # Possessive: a run of marks is never given back. No part that follows a run can
 # start with a mark, so no match is lost; without it, a line of 20,000 marks cost
 # the header patterns 20,000 ways to split the marks between two runs (12 s).

@@ -36,7 +36,8 @@ import pandas as pd
 from grouptier.backends.base import Backend, CellUpdate, ChangeSet, Record
 from grouptier.cells import did_you_mean
 from grouptier.chat.export import ChatExport, ContentRule, Progress, read_chat, without_push_mark
-from grouptier.chat.formats import INVISIBLE, split_names
+from grouptier.chat.formats import split_names
+from grouptier.chat.marks import INVISIBLE
 from grouptier.chat.normal_form import nfc
 from grouptier.chat.suggestions import MemberSuggester, Suggestion
 from grouptier.community import Community, load_community

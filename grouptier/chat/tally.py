@@ -26,7 +26,6 @@ from grouptier.chat.formats import (
     FAST_HEADER,
     HEADER,
     HEADER_FIRST_CHARS,
-    INVISIBLE,
     LOOKS_LIKE_HEADER,
     SYSTEM_SENDERS,
     TIME_FIRST_HEADER,
@@ -40,6 +39,7 @@ from grouptier.chat.formats import (
     system_event,
     unreadable_header_why,
 )
+from grouptier.chat.marks import INVISIBLE
 from grouptier.chat.normal_form import BlockNormaliser, nfc
 from grouptier.chat.phrases import PARTED_LATER
 
