@@ -71,7 +71,9 @@ def _header(m: str) -> re.Pattern[str]:
         rf"\.?{m}[,،]?{m}\s{m}"  # Persian: "،" and a right-to-left mark before the time
         r"(?:(?P<before>[^\W\d_]{1,4})\s?)?"  # an AM/PM word written before the time (오후, 午後)
         rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{m}"
-        r"(?P<after>[^\]\-\d:\n]{0,12}?)"  # an AM/PM word after the time, with spaces and marks
+        # an AM/PM word after the time, with spaces and marks; or a part of the day ("in the
+        # afternoon", CLDR's English, as some Android phones write it)
+        r"(?P<after>[^\]\-\d:\n]{0,17}?)"
         r"\s?(?:\]\s?|-\s)"  # `] ` (iOS) or ` - ` (Android)
         r"(?P<rest>.*)"  # `Name: text`, or a system line's text
     )
@@ -212,9 +214,12 @@ IOS_MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in 
 """iOS's whole-text media labels ("image omitted"), case-folded."""
 _DOCUMENT_OMITTED = tuple({text.casefold() for lang in LANGUAGES for text in lang.documents})
 _ATTACHED = re.compile(
-    r"^<(?:"
+    # iOS: "<attached: 00000002-RS.pdf>", after a caption or a document's title and pages
+    r"(?:^|(?<=[\s\u200e\u200f]))<(?:"
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.ios_attached}))
-    + r"): .*>$|\((?:"
+    + r"): (?P<ios>[^<>]*)>$"
+    # Android: "IMG-20250304-WA0003.jpg (file attached)"
+    + r"|(?P<android>.*)\((?:"
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.attached}))
     + r")\)$",
     re.IGNORECASE,
@@ -248,6 +253,16 @@ DELETED_TEXTS = tuple(
 )
 """'This message was deleted' as phones write it, with and without a full stop."""
 DELETED = frozenset(text.casefold() for text in DELETED_TEXTS)
+DELETED_FIRST = tuple(sorted({text + " " for lang in LANGUAGES for text in lang.deleted_first}))
+"""How a deleted message's text starts when a name follows ("This message was deleted by
+admin ~Ana."), with its space."""
+_DELETED_FIRST_FOLDED = tuple(text.casefold() for text in DELETED_FIRST)
+CALL_TEXTS = tuple(
+    dict.fromkeys(
+        text for lang in LANGUAGES for text in lang.system.get("call", ()) if "{" not in text
+    )
+)
+"""A call written as the caller's message ("Missed voice call"): no message, a call."""
 EDIT_MARKS = tuple(
     sorted(
         {
@@ -283,20 +298,23 @@ SYSTEM_SENDERS = frozenset(
 Polish Android): a line "sent" by one of these is read as a system line."""
 
 _CLOCK_WORD = r"[ \u00a0\u202f][AaPp]\.?[ \u00a0\u202f]?[Mm]\.?"  # AM, p.m., ...
+# Texts that are a label whole, and labels a name follows: not plain texts (see `_SENDER_AND_TEXT`).
+_WHOLE_LABELS = DELETED_TEXTS + CALL_TEXTS
+_FIRST_LABELS = ATTACHED_FIRST + DELETED_FIRST
 _SENDER_AND_TEXT = (
     r"([^:\n]{0,40}): "  # 2: a sender without a colon (the first ": " ends it)
     r"(?:(?![<\u200e\u200f\u061c]|"
     + "(?=["  # the first letters: most texts fail here, before the lists
-    + "".join(sorted({re.escape(text[0]) for text in DELETED_TEXTS + ATTACHED_FIRST}))
+    + "".join(sorted({re.escape(text[0]) for text in _WHOLE_LABELS + _FIRST_LABELS}))
     + "])(?:"
-    + tree_pattern(DELETED_TEXTS)
+    + tree_pattern(_WHOLE_LABELS)
     + r"(?:\n|\Z)"
-    + (f"|{tree_pattern(ATTACHED_FIRST)}" if ATTACHED_FIRST else "")
+    + (f"|{tree_pattern(_FIRST_LABELS)}" if _FIRST_LABELS else "")
     + "))"
     r"("
 )
 _AFTER_PLAIN = (
-    r")(?<!\))"  # 3: a plain text: no attachment, no deleted message, short
+    r")(?<![)>])"  # 3: a plain text: no attachment, deleted message or call; short
     r"|([^\n]*))"  # 4: any other text, to be classified
 )
 _UNBOUNDED = 1 << 31  # characters: no text is as long (the bound of a repeat must be lower)
@@ -427,9 +445,11 @@ def attachment_kind(text: str) -> str:
         return "media"
     if folded.endswith(_DOCUMENT_OMITTED):  # iOS: "Report.pdf • 3 pages document omitted"
         return "document"
-    # _ATTACHED needs "<…>" or "…)": a text without either is not searched (iOS notices).
-    if (text[:1] == "<" or text[-1:] == ")") and _ATTACHED.search(text):
-        name = text.rsplit("(", 1)[0].rstrip(" >").casefold()
+    if folded[:1] == "<" and folded[1:-1].strip(_SPACES) in IOS_MEDIA_OMITTED:
+        return "media"  # older iOS: "<\u200eimage omitted>"
+    # _ATTACHED needs "…>" or "…)": a text without either is not searched (iOS notices).
+    if text[-1:] in ">)" and (found := _ATTACHED.search(text)):
+        name = (found["ios"] or found["android"] or "").strip(_SPACES).casefold()
         return "document" if name.endswith(DOCUMENT_EXTENSIONS) else "media"
     if text.startswith(ATTACHED_FIRST):
         name = text.rstrip().casefold()
@@ -438,8 +458,10 @@ def attachment_kind(text: str) -> str:
 
 
 def is_deleted(text: str) -> bool:
-    """True for "This message was deleted" and its translations."""
-    return text.casefold() in DELETED
+    """True for "This message was deleted" and its translations, and for "This message was
+    deleted by admin ~Ana." (a name after the label)."""
+    folded = text.casefold()
+    return folded in DELETED or folded.startswith(_DELETED_FIRST_FOLDED)
 
 
 # --- system lines ------------------------------------------------------------------------
@@ -453,9 +475,14 @@ def system_event(text: str) -> tuple[str, str, str]:
 
     "added" may name several people ("Ana, Bob and Chen"); `split_names` separates them.
     """
+    if not text.isascii():  # marks inside it too: "\u202a+91 97360 22813\u202c changed to …"
+        text = text.translate(_WITHOUT_MARKS)
     if len(text) > _CACHED_UP_TO:  # a huge line would make the cache huge too
         return _system_event(text)
     return _cached_system_event(text)
+
+
+_WITHOUT_MARKS = str.maketrans("", "", INVISIBLE)
 
 
 _CACHED_UP_TO = 1_000  # characters: a real system line is shorter, bar long lists of names

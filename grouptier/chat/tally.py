@@ -22,6 +22,8 @@ from unicodedata import is_normalized
 
 from grouptier.chat.formats import (
     ATTACHED_FIRST,
+    CALL_TEXTS,
+    DELETED_FIRST,
     DELETED_TEXTS,
     FAST_HEADER,
     HEADER,
@@ -50,11 +52,12 @@ _MARKS = INVISIBLE + " \u00a0\u202f"
 # iOS starts its notices with a direction mark: left-to-right, or right-to-left in Persian
 # and Urdu (U+200F; U+061C, the Arabic letter mark, in others).
 _NOTICE_MARKS = ("\u200e", "\u200f", "\u061c")
-_DELETED_EXACT = frozenset(
-    variant
-    for text in DELETED_TEXTS
-    for variant in (text, *(mark + text for mark in _NOTICE_MARKS))
+_DELETED_EXACT, _CALL_EXACT = (
+    frozenset(variant for text in texts for variant in (text, *(m + text for m in _NOTICE_MARKS)))
+    for texts in (DELETED_TEXTS, CALL_TEXTS)
 )
+# Texts that are classified: a label may follow a caption or a name ("… <attached: x.jpg>").
+_LABEL_FIRST = ATTACHED_FIRST + DELETED_FIRST
 _KINDS_KEPT = 256  # texts of attachments and deleted messages kept with their kind, at most
 _KIND_TEXT = 120  # characters: longer texts (a document's name) are classified each time
 
@@ -413,11 +416,19 @@ class Tally:
         self.pending = None
         self.enter_day(written, ios)
         split = rest.find(": ")
+        if split < 0 and self.is_empty_message(rest):  # "Carol:", a self-deleting photo
+            self.message(number, written, rest[:-1], "", ios)
+            return
         # A long "sender" on Android is a system line quoting a colon (a new subject).
         if split < 0 or (split > _LONGEST_NAME and not ios and self.is_system(rest)):
             self.system(written, number, rest)
             return
         self.message(number, written, rest[:split], rest[split + 2 :], ios)
+
+    def is_empty_message(self, rest: str) -> bool:
+        """Whether a header's `rest` is a name and a colon alone: a message with no text, as
+        Android writes a view-once photo ("Carol:")."""
+        return 1 < len(rest) <= _LONGEST_NAME + 1 and rest[-1] == ":" and not self.is_system(rest)
 
     def message(self, number: int, written: str, sender: str, text: str, ios: bool) -> None:
         """A message line of the day `written`, already entered."""
@@ -448,9 +459,11 @@ class Tally:
         text are classified."""
         if text in _DELETED_EXACT:
             return 4
-        if text[:1] in "<\u200e\u200f\u061c" or text.endswith(")"):
+        if text in _CALL_EXACT:  # "Missed voice call", written as the caller's message
+            return -1
+        if text[:1] in "<\u200e\u200f\u061c" or text[-1:] in ")>":
             return self.classify(text, ios)
-        if text.startswith(ATTACHED_FIRST):  # Persian Android: "فایل پیوست شد Report.pdf"
+        if text.startswith(_LABEL_FIRST):  # "فایل پیوست شد Report.pdf", "… deleted by admin …"
             return self.classify(text, ios)
         return 0
 

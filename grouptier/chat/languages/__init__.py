@@ -46,8 +46,10 @@ SYSTEM_KINDS = (
     "disappearing",
     "pinned",
     "community",
+    "call",
 )
-"""The kinds of system line; `added` credits its actor with an invite per name."""
+"""The kinds of system line; `added` credits its actor with an invite per name. A `call`
+("Missed voice call", written as the caller's message) is no message."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Language:
     attached_first: tuple[str, ...] = ()  # Android, label first: "file attached name"
     ios_attached: tuple[str, ...] = ()  # iOS: "<attached: name>" gives "attached"
     deleted: tuple[str, ...] = ()  # "This message was deleted", with or without its full stop
+    deleted_first: tuple[str, ...] = ()  # "This message was deleted by admin", a name after it
     edited: tuple[str, ...] = ()  # "<This message was edited>", after an edited message's text
     conjunctions: tuple[str, ...] = field(default=())  # "and" in "Ana, Bob and Chen"
 
@@ -101,6 +104,7 @@ def _in_nfc(language: Language) -> Language:
         attached_first=texts(language.attached_first),
         ios_attached=texts(language.ios_attached),
         deleted=texts(language.deleted),
+        deleted_first=texts(language.deleted_first),
         edited=texts(language.edited),
         conjunctions=texts(language.conjunctions),
     )

@@ -16,10 +16,17 @@ LANGUAGE = Language(
             "{actor} joined using this group's invite link",
             "{actor} joined using an invite link",
             "{actor} joined using a group link",
+            "{actor} joined using your invite",
         ),
-        "joined": ("{actor} joined", "{actor} joined from the community"),
+        # "Ana was added": who added her is not said, so nobody is credited with an invite
+        "joined": (
+            "{actor} joined",
+            "{actor} joined from the community",
+            "{actor} was added",
+            "{actor} were added",
+        ),
         "left": ("{actor} left",),
-        "removed": ("{actor} removed {target}",),
+        "removed": ("{actor} removed {target}", "You were removed"),
         "subject": (
             "{actor} changed the subject {any}",
             "{actor} changed the group name {any}",
@@ -39,6 +46,9 @@ LANGUAGE = Language(
             "{actor} changed the group settings{any}",
             "{actor} changed the settings{any}",
             "{actor} reset this group's invite link",
+            "You revoked this group's invite link",
+            "{actor} turned on admin approval to join this group{any}",
+            "{actor} turned off admin approval to join this group{any}",
         ),
         "encryption": ("{any}end-to-end encrypted{any}", "{any}with end-to-end encryption{any}"),
         "security_code": (
@@ -50,6 +60,7 @@ LANGUAGE = Language(
             "{actor} changed his phone number{any}",
             "{actor} changed her phone number{any}",
             "{actor} changed to +{any}",
+            "{actor} changed from +{any}",
         ),
         "admin": ("{any}now an admin", "{any}no longer an admin"),
         "disappearing": (
@@ -62,6 +73,12 @@ LANGUAGE = Language(
         "community": (
             "{any}added this group to the community{any}",
             "{any}this group was added to the community{any}",
+        ),
+        "call": (
+            "Missed voice call",
+            "Missed video call",
+            "Missed group voice call",
+            "Missed group video call",
         ),
     },
     media=("<Media omitted>", "<Video message omitted>", "<Video note omitted>"),
@@ -76,7 +93,12 @@ LANGUAGE = Language(
     documents=("document omitted",),
     attached=("file attached",),
     ios_attached=("attached",),
-    deleted=("This message was deleted", "You deleted this message"),
+    deleted=(
+        "This message was deleted",
+        "You deleted this message",
+        "You deleted this message as admin",
+    ),
+    deleted_first=("This message was deleted by admin",),
     edited=("<This message was edited>",),
     conjunctions=("and",),
 )
