@@ -83,6 +83,14 @@ LANGUAGE = Language(
             "Vypnul/a jste automatické odstraňování zpráv{any}",
         ),
         "settings": ("{actor} obnovil/a zvací odkaz této skupiny{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Zmeškaný hovor",
+            "Zmeškaný skupinový hovor",
+            "Zmeškaný videohovor",
+            "Zmeškaný skupinový videohovor",
+            "Zmeškaný hlasový hovor",
+        ),
     },
     media=("< Média vynechána >", "<média vynechány>"),
     ios_media=(

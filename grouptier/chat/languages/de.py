@@ -112,6 +112,13 @@ LANGUAGE = Language(
             "Du hast selbstlöschende Nachrichten aktiviert{any}",
             "Du hast selbstlöschende Nachrichten deaktiviert{any}",
         ),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Verpasster Sprachanruf",
+            "Verpasster Gruppen-Sprachanruf",
+            "Verpasster Videoanruf",
+            "Verpasster Gruppen-Videoanruf",
+        ),
     },
     media=("<Medien ausgeschlossen>", "<Medien weggelassen>"),
     ios_media=(

@@ -109,6 +109,14 @@ LANGUAGE = Language(
             "Desactivaste los mensajes temporales{any}",
         ),
         "pinned": ("{actor} fijó un mensaje",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Llamada perdida",
+            "Llamada grupal perdida",
+            "Videollamada perdida",
+            "Videollamada grupal perdida",
+            "Llamada de voz perdida",
+        ),
     },
     media=("<Multimedia omitido>", "<Multimedia omitidos>", "<Archivo omitido>"),
     ios_media=(

@@ -110,6 +110,13 @@ LANGUAGE = Language(
             "Vous avez été ajouté(e)",
             "Vous avez été ajouté·e",
         ),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Appel vocal manqué",
+            "Appel vocal de groupe manqué",
+            "Appel vidéo manqué",
+            "Appel vidéo de groupe manqué",
+        ),
     },
     media=("<Médias omis>", "<Fichier omis>"),
     ios_media=(

@@ -90,6 +90,13 @@ LANGUAGE = Language(
             "आपने 'गायब होने वाले मैसेज' मोड को ऑफ़ किया{any}",
         ),
         "settings": ("{actor} ने इस ग्रुप का आमंत्रण लिंक रीसेट कर दिया है{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "वॉइस कॉल मिस हुई",
+            "ग्रुप वॉइस कॉल मिस हुई",
+            "मिस्ड वीडियो कॉल",
+            "मिस्ड ग्रुप वीडियो कॉल",
+        ),
     },
     media=("<मीडिया के बिना>",),
     ios_media=(

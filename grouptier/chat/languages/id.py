@@ -105,6 +105,13 @@ LANGUAGE = Language(
             "Anda menyalakan pesan sementara{any}",
             "Anda mematikan pesan sementara{any}",
         ),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Panggilan suara tak terjawab",
+            "Panggilan suara grup tak terjawab",
+            "Panggilan video tak terjawab",
+            "Panggilan video grup tak terjawab",
+        ),
     },
     media=("<Media tidak disertakan>",),
     ios_media=(

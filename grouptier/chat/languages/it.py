@@ -106,6 +106,13 @@ LANGUAGE = Language(
             "Hai attivato i messaggi effimeri{any}",
             "Hai disattivato i messaggi effimeri{any}",
         ),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Chiamata vocale persa",
+            "Chiamata vocale di gruppo persa",
+            "Videochiamata persa",
+            "Videochiamata di gruppo persa",
+        ),
     },
     media=("<Media omessi>", "<Media omesso>"),
     ios_media=(

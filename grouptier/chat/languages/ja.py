@@ -83,6 +83,14 @@ LANGUAGE = Language(
             "消えるメッセージをオフにしました{any}",
         ),
         "settings": ("{actor}がこのグループの招待リンクをリセットしました{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "音声通話不在着信",
+            "グループ音声通話不在着信",
+            "ビデオ通話不在着信",
+            "グループビデオ通話不在着信",
+            "不在着信",
+        ),
     },
     media=("<メディアは含まれていません>", "<メディアなし>"),
     ios_media=(

@@ -89,6 +89,13 @@ LANGUAGE = Language(
             "자동삭제 메시지 설정을 껐습니다{any}",
         ),
         "settings": ("{actor}님이 이 그룹 초대 링크를 재설정했습니다{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "부재중 전화",
+            "부재중 그룹 통화",
+            "부재중 영상통화",
+            "부재중 그룹 영상통화",
+        ),
     },
     media=("<미디어 파일을 생략한 대화내용>", "<미디어 파일 제외됨>"),
     ios_media=(

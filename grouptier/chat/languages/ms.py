@@ -88,6 +88,14 @@ LANGUAGE = Language(
             "Anda telah mematikan mesej menghilang{any}",
         ),
         "settings": ("{actor} telah mengeset pautan jemputan grup ini semula{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Panggila suara terlepas",
+            "Panggilan suara grup terlepas",
+            "Panggilan video terlepas",
+            "Panggilan video grup terlepas",
+            "Panggilan suara terlepas",
+        ),
     },
     media=("<Media disingkirkan>", "<media dikecualikan>"),
     ios_media=(

@@ -105,6 +105,15 @@ LANGUAGE = Language(
             "U bent nu een beheerder",
         ),
         "number_changed": ("{actor} heeft een nieuw telefoonnummer{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Gemist spraakgesprek",
+            "Gemist groepsgesprek",
+            "Gemist videogesprek",
+            "Gemist groepsvideogesprek",
+            "Gemiste video-oproep",
+            "Gemiste spraakoproep",
+        ),
     },
     media=("<Media weggelaten>",),
     ios_media=(

@@ -93,6 +93,14 @@ LANGUAGE = Language(
             "Wyłączyłeś(-aś) znikające wiadomości{any}",
         ),
         "settings": ("{actor} zresetował(a) link z zaproszeniem do grupy{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Nieodebrane poł. głosowe",
+            "Nieodebrane grup. poł. głosowe",
+            "Nieodebrane poł. wideo",
+            "Nieodebrane grupowe poł. wideo",
+            "Nieodebrane połączenie",
+        ),
     },
     media=("<pliki pominięto>", "<pominięto multimedia>"),
     ios_media=(

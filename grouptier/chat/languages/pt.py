@@ -152,6 +152,15 @@ LANGUAGE = Language(
             "Desativou as mensagens temporárias{any}",
         ),
         "pinned": ("{actor} fixou uma mensagem",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Chamada de voz perdida",
+            "Chamada de voz em grupo perdida",
+            "Chamada de vídeo perdida",
+            "Chamada de vídeo em grupo perdida",
+            "Videochamada perdida",
+            "Videochamada em grupo perdida",
+        ),
     },
     media=(
         "<Mídia oculta>",

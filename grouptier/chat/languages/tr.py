@@ -100,6 +100,13 @@ LANGUAGE = Language(
             "Süreli mesajları devre dışı bıraktınız{any}",
         ),
         "you_were_added": ("Eklendiniz",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Cevapsız sesli arama",
+            "Cevapsız sesli grup araması",
+            "Cevapsız görüntülü arama",
+            "Cevapsız görüntülü grup araması",
+        ),
     },
     media=("<Medya dahil edilmedi>", "<Medya atlanmış>"),
     ios_media=(

@@ -84,6 +84,13 @@ LANGUAGE = Language(
             "Bạn đã tắt tính năng Tin nhắn tự hủy{any}",
         ),
         "settings": ("{actor} đã đặt lại liên kết mời của nhóm này{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "Cuộc gọi nhỡ",
+            "Cuộc gọi nhỡ nhóm",
+            "Cuộc gọi nhỡ video",
+            "Cuộc gọi nhỡ video nhóm",
+        ),
     },
     media=("<Bỏ qua Media>", "<bỏ qua tệp phương tiện>"),
     ios_media=(

@@ -83,6 +83,13 @@ LANGUAGE = Language(
             "您已关闭限时消息{any}",
         ),
         "settings": ("{actor} 重置了此群组的邀请链接{any}",),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "未接语音通话",
+            "未接群组语音通话",
+            "未接视频通话",
+            "未接群组视频通话",
+        ),
     },
     media=("<省略多媒体文件>", "<省略影音内容>"),
     ios_media=(

@@ -120,6 +120,13 @@ LANGUAGE = Language(
             "{actor} 已重設此群組的邀請連結{any}",
             "{actor}已重設此群組的邀請連結{any}",
         ),
+        # WhatsApp's strings (Android, iOS): a call written as the caller's message
+        "call": (
+            "未接語音通話",
+            "未接群組語音通話",
+            "未接視像通話",
+            "未接群組視像通話",
+        ),
     },
     media=("<忽略多媒體檔>", "<已省略多媒體檔案>"),
     ios_media=(
