@@ -470,3 +470,33 @@ def test_a_system_line_written_like_a_message_is_read_alike_on_either_path() -> 
             ("Ana", 1, 1)
         ]
         assert [event.kind for event in export.events] == ["joined", "joined"]
+
+
+def test_a_name_with_a_mark_inside_is_one_name_in_messages_and_system_lines() -> None:
+    lines = [
+        "28/04/2021, 17:50 - Mo\u200e Salah: hello\n",
+        "28/04/2021, 17:51 - Mo\u200e Salah added Zed Quill\n",
+        "28/04/2021, 17:52 - Zed Quill: hi\n",
+    ]
+    export = tally_lines(lines)
+    assert [day.sender for day in export.sender_days] == ["Mo Salah", "Zed Quill"]
+    assert [(event.actor, event.target) for event in export.events] == [("Mo Salah", "Zed Quill")]
+
+
+@pytest.mark.parametrize("text", ["My sister was added", "I joined", "Ana added Bob"])
+def test_a_long_senders_message_that_ends_like_a_system_line_is_a_message(text: str) -> None:
+    """Android cuts a sender at the first ": " only within 40 characters; a name holds no ": "."""
+    export = tally_lines([f"28/04/2021, 17:51 - {'A' * 41}: {text}\n"])
+    assert export.messages == 1 and export.events == ()
+
+
+def test_a_line_of_a_message_with_a_date_and_words_after_a_time_is_no_header() -> None:
+    """Only English's parts of the day ("in the afternoon") may be longer than an AM/PM word."""
+    lines = [
+        "1/25/24, 9:05 PM - Ana: Christmas plans:\n",
+        "25/12/2024, 18:00 at the town hall - bring food\n",
+        "1/26/24, 9:05 PM - Bob: ok\n",
+    ]
+    export = tally_lines(lines)
+    assert (export.order, export.ambiguous) == ("month-first", False)
+    assert export.days == (date(2024, 1, 25), date(2024, 1, 26))

@@ -541,3 +541,20 @@ def running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.parametrize(
+    ("body", "end"),
+    [("a", ")"), ("(", ")"), ("a", ">"), ("<", ">"), ("<attached: ", "x>")],
+    ids=["letters then )", "brackets then )", "letters then >", "angles then >", "attached"],
+)
+def test_a_long_text_that_may_end_like_an_attachment_is_read_in_linear_time(
+    tmp_path: Path, body: str, end: str
+) -> None:
+    """Such a text is classified (`attachment_kind`); every pattern it meets is anchored."""
+
+    def export(path: Path, size: int) -> Path:
+        path.write_text(f"28/04/2021, 17:51 - Ana: {body * size}{end}\n", encoding="utf-8")
+        return path
+
+    assert_linear(export, 20_000 // len(body), tmp_path)

@@ -555,11 +555,15 @@ def test_a_turkish_add_of_several_people_credits_its_actor_with_each(sheet: Shee
     assert {row["member_id"]: row["invites"] for row in rows}[ana] == 2
 
 
-@pytest.mark.parametrize(("member", "sender"), [("~ Dana", "Dana"), ("Dana", "~\u202fDana")])
+@pytest.mark.parametrize(
+    ("member", "sender"),
+    [("~ Dana", "Dana"), ("Dana", "~\u202fDana"), ("Mo Salah", "Mo\u200e Salah")],
+)
 def test_a_name_with_whatsapps_mark_for_no_contact_matches_the_name_without(
     sheet: SheetBuilder, member: str, sender: str
 ) -> None:
-    """Earlier imports added such people as "~ Dana"; a sender is now read as "Dana"."""
+    """Earlier imports added such people as "~ Dana"; a sender is now read as "Dana". A mark
+    inside a name is no part of it either."""
     dana = sheet.member("General", name=member)
     index = SenderIndex(sheet.community().members, "")
     assert index.find(sender) == (dana, "")

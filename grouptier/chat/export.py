@@ -62,7 +62,6 @@ __all__ = [
 Progress = Callable[[int, int], None]
 """Called now and then with (bytes read, total bytes) while a file is read."""
 
-_MARKS = INVISIBLE + " \u00a0\u202f"
 _NO_MARKS = str.maketrans("", "", INVISIBLE)
 
 
@@ -428,7 +427,7 @@ def _sender_days(
 ) -> tuple[SenderDay, ...]:
     """One entry a day and sender, in order; a day written twice and a name's marks merged."""
     names = set().union(*days.values())
-    shown = {sender: without_push_mark(" ".join(sender.strip(_MARKS).split())) for sender in names}
+    shown = {sender: _plain(sender) for sender in names}
     renamed = any(sender != name for sender, name in shown.items())
     by_day: dict[date, dict[str, list[int]]] = {}
     for written, senders in days.items():

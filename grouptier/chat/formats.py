@@ -71,9 +71,9 @@ def _header(m: str) -> re.Pattern[str]:
         rf"\.?{m}[,،]?{m}\s{m}"  # Persian: "،" and a right-to-left mark before the time
         r"(?:(?P<before>[^\W\d_]{1,4})\s?)?"  # an AM/PM word written before the time (오후, 午後)
         rf"\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?{m}"
-        # an AM/PM word after the time, with spaces and marks; or a part of the day ("in the
-        # afternoon", CLDR's English, as some Android phones write it)
-        r"(?P<after>[^\]\-\d:\n]{0,17}?)"
+        # an AM/PM word after the time, with spaces and marks; or English's part of the day
+        # (CLDR's "in the afternoon", as some Android phones write it)
+        r"(?P<after> in the (?:morning|afternoon|evening)|[^\]\-\d:\n]{0,12}?)"
         r"\s?(?:\]\s?|-\s)"  # `] ` (iOS) or ` - ` (Android)
         r"(?P<rest>.*)"  # `Name: text`, or a system line's text
     )
@@ -213,13 +213,15 @@ MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in lang
 IOS_MEDIA_OMITTED = frozenset(text.casefold() for lang in LANGUAGES for text in lang.ios_media)
 """iOS's whole-text media labels ("image omitted"), case-folded."""
 _DOCUMENT_OMITTED = tuple({text.casefold() for lang in LANGUAGES for text in lang.documents})
-_ATTACHED = re.compile(
-    # iOS: "<attached: 00000002-RS.pdf>", after a caption or a document's title and pages
-    r"(?:^|(?<=[\s\u200e\u200f]))<(?:"
+_IOS_ATTACHED = re.compile(
+    # "<attached: 00000002-RS.pdf>", alone or after a caption or a document's title and pages
+    r"(?:^|(?<=[\s\u200e\u200f\u061c]))<(?:"
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.ios_attached}))
-    + r"): (?P<ios>[^<>]*)>$"
-    # Android: "IMG-20250304-WA0003.jpg (file attached)"
-    + r"|(?P<android>.*)\((?:"
+    + r"): ([^<>]*)>$",
+    re.IGNORECASE,
+)
+_ANDROID_ATTACHED = re.compile(  # "IMG-20250304-WA0003.jpg (file attached)": the name before it
+    r"\((?:"
     + "|".join(sorted({re.escape(w) for lang in LANGUAGES for w in lang.attached}))
     + r")\)$",
     re.IGNORECASE,
@@ -445,16 +447,23 @@ def attachment_kind(text: str) -> str:
         return "media"
     if folded.endswith(_DOCUMENT_OMITTED):  # iOS: "Report.pdf • 3 pages document omitted"
         return "document"
-    if folded[:1] == "<" and folded[1:-1].strip(_SPACES) in IOS_MEDIA_OMITTED:
-        return "media"  # older iOS: "<\u200eimage omitted>"
-    # _ATTACHED needs "…>" or "…)": a text without either is not searched (iOS notices).
-    if text[-1:] in ">)" and (found := _ATTACHED.search(text)):
-        name = (found["ios"] or found["android"] or "").strip(_SPACES).casefold()
-        return "document" if name.endswith(DOCUMENT_EXTENSIONS) else "media"
+    if folded[:1] == "<" and folded[-1:] == ">":
+        if folded[1:-1].strip(_SPACES) in IOS_MEDIA_OMITTED:
+            return "media"  # older iOS: "<\u200eimage omitted>"
+        if found := _IOS_ATTACHED.search(text):
+            return _by_extension(found[1])
+    elif folded[-1:] == ">" and (found := _IOS_ATTACHED.search(text)):
+        return _by_extension(found[1])
+    if folded[-1:] == ")" and (found := _ANDROID_ATTACHED.search(text)):
+        return _by_extension(text[: found.start()])
     if text.startswith(ATTACHED_FIRST):
-        name = text.rstrip().casefold()
-        return "document" if name.endswith(DOCUMENT_EXTENSIONS) else "media"
+        return _by_extension(text)
     return ""
+
+
+def _by_extension(name: str) -> str:
+    """ "document" for a file name with a document's extension, else "media"."""
+    return "document" if name.strip(_SPACES).casefold().endswith(DOCUMENT_EXTENSIONS) else "media"
 
 
 def is_deleted(text: str) -> bool:

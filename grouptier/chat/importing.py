@@ -247,10 +247,13 @@ def _rows_to_replace(activity: pd.DataFrame, group: str, days: list[date]) -> li
     return sorted(int(row) for row in chosen["sheet_row"])
 
 
+_NO_MARKS = str.maketrans("", "", INVISIBLE)  # a name's marks, wherever they are, are no part of it
+
+
 def _name_key(text: str) -> str:
     """A name as compared: a Members cell typed on a Mac may be NFD, the chat's names are NFC;
     "~ Dana" (as earlier imports added people the phone had no contact for) is "Dana"."""
-    return without_push_mark(" ".join(nfc(text).strip(INVISIBLE).split())).casefold()
+    return without_push_mark(" ".join(nfc(text).translate(_NO_MARKS).split())).casefold()
 
 
 class SenderIndex:
@@ -444,4 +447,4 @@ def alias_updates(members: pd.DataFrame, accepted: list[Unmatched]) -> list[Cell
 
 
 def _alias(sender: str) -> str:
-    return " ".join(sender.strip(INVISIBLE).split())
+    return " ".join(sender.translate(_NO_MARKS).split())

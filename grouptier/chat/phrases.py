@@ -83,10 +83,16 @@ class Template:
                 if stop < 0:
                     return None
                 if index == len(slots) - 2 and self.names_either_side_of(literal, lower, stop, end):
+                    if ": " in lower[at:end]:
+                        return None  # see below
                     found[_BOTH] = _cased(line, lower, at, end)
                     found[PARTED_LATER] = parted_later(literal, actor_first=slot == "actor")
                     return found
             if stop - at < least:
+                return None
+            if least and ": " in lower[at:stop]:
+                # A name holds no ": ": "<a 41-character sender>: My sister was added" is
+                # a message, not "{actor} was added" (`Tally.header` asks about long senders).
                 return None
             found[slot] = _cased(line, lower, at, stop)
             at = stop + (len(literal) if index < len(slots) - 1 else 0)
