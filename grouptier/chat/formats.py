@@ -447,13 +447,11 @@ def attachment_kind(text: str) -> str:
         return "media"
     if folded.endswith(_DOCUMENT_OMITTED):  # iOS: "Report.pdf • 3 pages document omitted"
         return "document"
-    if folded[:1] == "<" and folded[-1:] == ">":
-        if folded[1:-1].strip(_SPACES) in IOS_MEDIA_OMITTED:
+    if folded[-1:] == ">":
+        if folded[:1] == "<" and folded[1:-1].strip(_SPACES) in IOS_MEDIA_OMITTED:
             return "media"  # older iOS: "<\u200eimage omitted>"
         if found := _IOS_ATTACHED.search(text):
             return _by_extension(found[1])
-    elif folded[-1:] == ">" and (found := _IOS_ATTACHED.search(text)):
-        return _by_extension(found[1])
     if folded[-1:] == ")" and (found := _ANDROID_ATTACHED.search(text)):
         return _by_extension(text[: found.start()])
     if text.startswith(ATTACHED_FIRST):
