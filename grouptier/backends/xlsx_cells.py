@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import cast
 
-from grouptier.cells import CellValue
+from grouptier.cells import CellValue, column_letter
 
 __all__ = ["attributes", "cell_xml", "column_letters", "column_number", "reference"]
 
@@ -39,11 +39,8 @@ def column_number(letters: str | bytes) -> int:
 
 @lru_cache(maxsize=1024)
 def column_letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """The letters of column `column`, counted from 1 as the XML counts (1 is A)."""
+    return column_letter(column - 1)
 
 
 def reference(row: int, column: int) -> str:
